@@ -1,0 +1,1 @@
+"""IOP Finder's site generator: YAML program data -> checked records -> a static MkDocs Material site."""

@@ -1,0 +1,152 @@
+"""YAML files -> node trees that remember where every value came from (file, line, column).
+
+PyYAML's own composer keeps the last of two equal mapping keys without a word, and its C composer recurses, so a
+hostile file nested a hundred thousand levels deep crashes the interpreter. We read libyaml's event stream (fast,
+and never recursive) and compose nodes ourselves, iteratively, stopping at a sane depth.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from yaml.events import (
+    AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+    SequenceStartEvent, StreamEndEvent,
+)
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .problems import Problem
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: slower, same results
+    _Loader = yaml.SafeLoader
+
+MAX_DEPTH = 40
+_resolver = yaml.resolver.Resolver()
+
+
+class LoadError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def parse_file(path: Path, display: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse one YAML file into a node tree. Never raises for bad content; returns the problems instead."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")]
+    return parse_bytes(data, display)
+
+
+def parse_bytes(data: bytes, display: str) -> tuple[yaml.Node | None, list[Problem]]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(display, line, col, "",
+                              "the file is not valid UTF-8 text (save it as UTF-8; was binary data pasted in?)")]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, [Problem(display, line, 1, "", "the file contains a NUL character (remove binary data)")]
+    try:
+        return _compose(text, display), []
+    except LoadError as exc:
+        return None, [exc.problem]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            what += f" {exc.context}"
+            if exc.context_mark and exc.context_mark.line + 1 != line:
+                what += f" that starts on line {exc.context_mark.line + 1}"
+        return None, [Problem(display, line, col, "", f"YAML syntax error: {what} "
+                                                      "(check indentation, colons and quotes)")]
+    except yaml.YAMLError as exc:  # ReaderError (control characters) and friends
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        return None, [Problem(display, line, 1, "", f"YAML syntax error: {reason} (remove unprintable characters)")]
+    except RecursionError:
+        return None, [Problem(display, 1, 1, "", "the file is too complex to read (simplify its structure)")]
+
+
+def _compose(text: str, display: str) -> yaml.Node | None:
+    """Build a node tree from libyaml's events without recursion; one document per file."""
+    stack: list[list] = []  # [node, pending_key_or_None]
+    anchors: dict[str, yaml.Node] = {}
+    root: yaml.Node | None = None
+    documents = 0
+
+    def attach(node: yaml.Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent[0], SequenceNode):
+            parent[0].value.append(node)
+        elif parent[1] is None:
+            parent[1] = node
+        else:
+            parent[0].value.append((parent[1], node))
+            parent[1] = None
+
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = _resolver.resolve(ScalarNode, event.value, event.implicit)
+            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            if event.anchor:
+                anchors[event.anchor] = node
+            attach(node)
+        elif isinstance(event, (SequenceStartEvent, MappingStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                m = event.start_mark
+                raise LoadError(Problem(display, m.line + 1, m.column + 1, "",
+                                        f"values are nested more than {MAX_DEPTH} levels deep "
+                                        "(check the indentation; programs never need this much nesting)"))
+            cls = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
+            default = "tag:yaml.org,2002:seq" if cls is SequenceNode else "tag:yaml.org,2002:map"
+            node = cls(event.tag if event.tag not in (None, "!") else default, [], event.start_mark,
+                       event.end_mark, flow_style=event.flow_style)
+            if event.anchor:
+                anchors[event.anchor] = node
+            attach(node)
+            stack.append([node, None])
+        elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+            node = stack.pop()[0]
+            node.end_mark = event.end_mark
+        elif isinstance(event, AliasEvent):
+            if event.anchor not in anchors:
+                m = event.start_mark
+                raise LoadError(Problem(display, m.line + 1, m.column + 1, "",
+                                        f"unknown alias *{event.anchor} (define &{event.anchor} before using it)"))
+            attach(anchors[event.anchor])
+        elif isinstance(event, DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                m = event.start_mark
+                raise LoadError(Problem(display, m.line + 1, m.column + 1, "",
+                                        "more than one YAML document in the file (remove the extra '---')"))
+        elif isinstance(event, StreamEndEvent):
+            break
+    return root
+
+
+def data_files(data_dir: Path, collection: str) -> list[Path]:
+    """The files of one collection: data/<name>.yaml and/or every data/<name>/*.yaml, in a stable order."""
+    found = []
+    single = data_dir / f"{collection}.yaml"
+    if single.is_file():
+        found.append(single)
+    folder = data_dir / collection
+    if folder.is_dir():
+        found.extend(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+    return found

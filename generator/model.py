@@ -1,0 +1,388 @@
+"""The one description of IOP Finder's data.
+
+Every field of a program (and of the condition and therapy vocabularies) is declared here once, with its type,
+allowed values and a one-line description. Validation, the JSON Schema that editors use, the data reference page
+and the labels shown to visitors all read these declarations, so they cannot drift apart.
+
+Why a flat program record rather than HSDS's organization/service/location split: an IOP listing is one service
+at one address, and maintainers edit it by hand in a pull request. One record per program keeps each edit in one
+place; the HSDS 3.1 export splits it into organization, service and location when the data leaves the site. From
+HSDS we keep the ideas that matter for trust: an optional parent `organization`, ISO 639-1 `languages`, a
+`last_verified` date and a `source` for every record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field: its name, kind, one-line description and constraints."""
+
+    name: str
+    kind: str
+    description: str
+    required: bool = False
+    choices: Mapping[str, str] | None = None  # value -> label shown to visitors
+    vocab: str | None = None  # "conditions" or "therapies": values must be ids of that vocabulary
+    item: "Field | None" = None  # for kind == "list"
+    fields: tuple["Field", ...] = ()  # for kind == "object"
+    minimum: float | None = None
+    maximum: float | None = None
+    example: object = None
+    label: str | None = None  # heading shown to visitors; defaults to a prettified name
+    unique_items: bool = True
+
+    def child(self, name: str) -> "Field | None":
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
+
+
+# --- Controlled values (not vocabularies with pages of their own) -------------------------------------------
+
+FOCUS = {
+    "mental_health": "Mental health",
+    "substance_use": "Substance use",
+    "co_occurring": "Mental health and substance use together (co-occurring)",
+}
+
+LEVELS_OF_CARE = {
+    "detox": "Detox (withdrawal management)",
+    "residential": "Residential",
+    "php": "Partial hospitalization (PHP)",
+    "iop": "Intensive outpatient (IOP)",
+    "op": "Outpatient (OP)",
+    "aftercare": "Aftercare",
+}
+
+POPULATIONS = {
+    "adults": "Adults",
+    "adolescents": "Teens (adolescents)",
+    "young_adults": "Young adults",
+    "older_adults": "Older adults",
+    "veterans": "Veterans",
+    "lgbtq": "LGBTQ+ people",
+    "women": "Women",
+    "men": "Men",
+    "pregnant_postpartum": "Pregnant or postpartum people",
+}
+
+SESSIONS = {
+    "day": "Daytime sessions",
+    "evening": "Evening sessions",
+    "weekend": "Weekend sessions",
+}
+
+MEDICATIONS = {
+    "buprenorphine": "Buprenorphine",
+    "methadone": "Methadone",
+    "naltrexone": "Naltrexone",
+    "acamprosate": "Acamprosate",
+    "disulfiram": "Disulfiram",
+    "naloxone": "Naloxone (overdose reversal)",
+}
+
+SERVICES = {
+    "individual_therapy": "Individual therapy",
+    "group_therapy": "Group therapy",
+    "family_therapy": "Family therapy",
+    "medication_management": "Medication management",
+    "psychiatric_evaluation": "Psychiatric evaluation",
+    "case_management": "Case management",
+    "vocational": "Job and school support",
+    "aftercare": "Aftercare planning",
+    "alumni": "Alumni group",
+    "drug_testing": "Drug testing",
+    "peer_support": "Peer support",
+    "transportation": "Help with transportation",
+    "childcare": "Childcare during sessions",
+}
+
+PAYMENT = {
+    "medicaid": "Medicaid",
+    "medicare": "Medicare",
+    "tricare": "TRICARE (military)",
+    "private_insurance": "Private insurance",
+    "sliding_scale": "Sliding-scale fees (based on income)",
+    "self_pay": "Self-pay (cash)",
+    "financing": "Payment plans or financing",
+    "state_funded": "State-funded care",
+}
+
+ACCREDITATION_BODIES = {
+    "joint_commission": "The Joint Commission",
+    "carf": "CARF International",
+    "ncqa": "NCQA",
+    "coa": "Council on Accreditation (COA)",
+    "achc": "ACHC",
+}
+
+BOARD_CERTIFICATIONS = {
+    "abpm_addiction_medicine": "Addiction medicine (American Board of Preventive Medicine)",
+    "abpn_addiction_psychiatry": "Addiction psychiatry (American Board of Psychiatry and Neurology)",
+    "abpn_psychiatry": "Psychiatry (American Board of Psychiatry and Neurology)",
+    "abpn_child_adolescent_psychiatry": "Child and adolescent psychiatry (American Board of Psychiatry and Neurology)",
+    "abfm_family_medicine": "Family medicine (American Board of Family Medicine)",
+    "abim_internal_medicine": "Internal medicine (American Board of Internal Medicine)",
+}
+
+CONDITION_GROUPS = {
+    "substance_use": "Substance use",
+    "mental_health": "Mental health",
+    "co_occurring": "Co-occurring",
+}
+
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
+    "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
+    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts",
+    "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico",
+    "NY": "New York", "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
+    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam",
+    "VI": "U.S. Virgin Islands", "AS": "American Samoa", "MP": "Northern Mariana Islands",
+}
+
+# ISO 639-1 codes with English names, for the languages programs offer care in.
+LANGUAGES = {
+    "en": "English", "es": "Spanish", "zh": "Chinese", "tl": "Tagalog", "vi": "Vietnamese", "ar": "Arabic",
+    "fr": "French", "ko": "Korean", "ru": "Russian", "pt": "Portuguese", "ht": "Haitian Creole", "hi": "Hindi",
+    "de": "German", "pl": "Polish", "it": "Italian", "ur": "Urdu", "fa": "Persian", "el": "Greek",
+    "gu": "Gujarati", "bn": "Bengali", "ja": "Japanese", "hy": "Armenian", "pa": "Punjabi", "km": "Khmer",
+    "so": "Somali", "am": "Amharic", "uk": "Ukrainian", "he": "Hebrew", "yi": "Yiddish", "sw": "Swahili",
+    "ne": "Nepali", "my": "Burmese", "lo": "Lao", "th": "Thai", "ta": "Tamil", "te": "Telugu", "sq": "Albanian",
+    "ro": "Romanian", "sr": "Serbian", "hr": "Croatian", "bs": "Bosnian", "tr": "Turkish", "nv": "Navajo",
+    "sm": "Samoan", "to": "Tongan", "mh": "Marshallese", "ps": "Pashto", "ku": "Kurdish", "ti": "Tigrinya",
+    "yo": "Yoruba", "ig": "Igbo", "ff": "Fulah", "ml": "Malayalam", "mr": "Marathi", "id": "Indonesian",
+    "ms": "Malay", "nl": "Dutch", "sv": "Swedish", "no": "Norwegian", "da": "Danish", "fi": "Finnish",
+    "hu": "Hungarian", "cs": "Czech", "sk": "Slovak", "bg": "Bulgarian", "lt": "Lithuanian", "lv": "Latvian",
+    "ka": "Georgian", "az": "Azerbaijani", "uz": "Uzbek", "kk": "Kazakh", "mn": "Mongolian", "sa": "Sanskrit",
+    "ase": "American Sign Language",
+}
+# "ase" is ISO 639-3: American Sign Language has no two-letter code, and deaf visitors need to find it.
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _list(name: str, item: Field, description: str, **kw) -> Field:
+    return Field(name, "list", description, item=item, **kw)
+
+
+def _choice_list(name: str, choices: Mapping[str, str], description: str, **kw) -> Field:
+    item = Field(name, "enum", f"One of the allowed {name} values.", choices=choices)
+    return _list(name, item, description, **kw)
+
+
+ADDRESS = Field(
+    "address", "object", "Where people go for in-person sessions.", required=True,
+    fields=(
+        Field("street", "str", "Street address, with suite or floor if any.", required=True,
+              example="1200 Example Avenue, Suite 300"),
+        Field("city", "str", "City or town.", required=True, example="Richmond"),
+        Field("state", "state", "Two-letter US state or territory code, in capitals.", required=True,
+              example="VA"),
+        Field("zip", "zip", "Five-digit ZIP code, written in quotes so a leading zero is kept.", required=True,
+              example="23220", label="ZIP code"),
+    ),
+)
+
+LOCATION = Field(
+    "location", "object",
+    "Map coordinates of the entrance; leave out to use the ZIP code's centre.",
+    fields=(
+        Field("lat", "number", "Latitude in decimal degrees (-90 to 90).", required=True, minimum=-90,
+              maximum=90, example=37.5494),
+        Field("lon", "number", "Longitude in decimal degrees (-180 to 180).", required=True, minimum=-180,
+              maximum=180, example=-77.4591),
+    ),
+)
+
+SCHEDULE = Field(
+    "schedule", "object", "How much time the program takes each week and when it meets.", required=True,
+    fields=(
+        Field("hours_per_week", "number", "Hours of treatment per week.", required=True, minimum=1, maximum=40,
+              example=9, label="Hours per week"),
+        Field("days_per_week", "int", "Days per week the program meets.", required=True, minimum=1, maximum=7,
+              example=3, label="Days per week"),
+        _choice_list("sessions", SESSIONS, "When sessions happen: day, evening and/or weekend.", required=True,
+                     example=["evening"]),
+        Field("length_weeks", "object", "Typical length of the program in weeks.",
+              fields=(
+                  Field("min", "int", "Shortest typical length in weeks.", required=True, minimum=1, maximum=104,
+                        example=8),
+                  Field("max", "int", "Longest typical length in weeks.", required=True, minimum=1, maximum=104,
+                        example=12),
+              ), label="Typical length"),
+        Field("details", "str", "Days and times in plain words, such as \"Mon, Wed, Thu 6-9 pm\".",
+              example="Mon, Wed, Thu 6-9 pm", label="Days and times"),
+    ),
+)
+
+ACCREDITATION = Field(
+    "accreditation", "object", "One accreditation the program holds.",
+    fields=(
+        Field("body", "enum", "Accrediting organization.", required=True, choices=ACCREDITATION_BODIES,
+              example="joint_commission"),
+        Field("id", "str", "The program's id with that organization, if known.", example="123456"),
+    ),
+)
+
+LICENSE = Field(
+    "license", "object", "One state licence the program holds.",
+    fields=(
+        Field("issuer", "str", "Agency that issued the licence.", required=True,
+              example="Virginia Department of Behavioral Health and Developmental Services"),
+        Field("number", "str", "Licence number as the agency shows it.", required=True, example="IOP-2024-0173"),
+    ),
+)
+
+MEDICAL_DIRECTOR = Field(
+    "medical_director", "object", "The physician responsible for the program's medical care.",
+    fields=(
+        Field("name", "str", "Full name.", required=True, example="Dr. Maya Okafor"),
+        Field("credentials", "str", "Degree, such as MD or DO.", required=True, example="MD"),
+        _choice_list("board_certifications", BOARD_CERTIFICATIONS,
+                     "Board certifications the director holds.", example=["abpm_addiction_medicine"]),
+    ),
+)
+
+PROGRAM = Field(
+    "program", "object", "One intensive outpatient program at one address.",
+    fields=(
+        Field("id", "slug", "Stable lowercase slug; the page lives at /programs/<id>/ and never moves.",
+              required=True, example="harbor-light-richmond"),
+        _list("former_ids", Field("former_id", "slug", "An id this program used before."),
+              "Ids this program had before a rename; their old URLs redirect here.", example=["old-name"]),
+        Field("name", "str", "Program name as the public knows it.", required=True,
+              example="Harbor Light Recovery Center Evening IOP"),
+        Field("organization", "str", "Organization that runs the program, if different from its name.",
+              example="Harbor Light Health"),
+        Field("example", "bool", "True for fictional sample records that must never be mistaken for real ones.",
+              example=True),
+        Field("needs_review", "bool", "True for imported records a maintainer has not yet checked.",
+              example=False),
+        Field("summary", "str", "One or two plain sentences about who the program is for.", required=True,
+              example="Evening program for adults working on alcohol or drug use."),
+        Field("focus", "enum", "Whether the program treats mental health, substance use, or both together.",
+              required=True, choices=FOCUS, example="substance_use"),
+        _choice_list("levels_of_care", LEVELS_OF_CARE,
+                     "Levels of care offered; must include iop.", required=True, example=["iop", "op"],
+                     label="Levels of care"),
+        ADDRESS,
+        LOCATION,
+        Field("phone", "phone", "Main intake phone number, like 804-555-0123 (an extension may follow: x110).",
+              required=True, example="804-555-0101"),
+        Field("website", "url", "Program web page; must start with https:// or http://.",
+              example="https://example.org/harbor-light"),
+        Field("email", "email", "Intake email address.", example="intake@example.org"),
+        Field("telehealth", "bool", "True if IOP sessions can be attended by video.", required=True,
+              example=True),
+        _choice_list("populations", POPULATIONS, "Groups of people the program serves.", required=True,
+                     example=["adults"], label="Who it serves"),
+        _list("languages", Field("language", "lang", "ISO 639-1 code such as en or es.", choices=LANGUAGES),
+              "Languages care is offered in, as ISO 639-1 codes.", required=True, example=["en", "es"]),
+        SCHEDULE,
+        _list("conditions", Field("condition", "vocab", "Condition id.", vocab="conditions"),
+              "Conditions treated, as ids from data/conditions.yaml.", required=True,
+              example=["alcohol-use", "depression"], label="Conditions treated"),
+        _list("therapies", Field("therapy", "vocab", "Therapy id.", vocab="therapies"),
+              "Therapies offered, as ids from data/therapies.yaml.", required=True, example=["cbt"]),
+        _choice_list("medications", MEDICATIONS, "Medications for addiction treatment offered (MAT/MOUD).",
+                     example=["buprenorphine"], label="Medications for addiction treatment"),
+        _choice_list("services", SERVICES, "Services offered alongside therapy.", example=["group_therapy"]),
+        _choice_list("payment", PAYMENT, "Ways to pay that the program accepts.", required=True,
+                     example=["medicaid", "private_insurance"], label="Payment accepted"),
+        _list("insurers", Field("insurer", "str", "Name of an insurance plan."),
+              "Insurance plans accepted, by name.", example=["Anthem"], label="Insurance plans"),
+        _list("accreditations", ACCREDITATION, "Accreditations held, with the accrediting body's id if known.",
+              example=[{"body": "carf"}]),
+        _list("licenses", LICENSE, "State licences held.",
+              example=[{"issuer": "State health department", "number": "IOP-1"}]),
+        MEDICAL_DIRECTOR,
+        Field("last_verified", "date", "Date a person last confirmed these facts (YYYY-MM-DD, not in the future).",
+              required=True, example="2026-10-02", label="Last verified"),
+        Field("source", "str", "How the facts were confirmed: a phone call, the program's site, a state list.",
+              required=True, example="Phone call with intake staff"),
+    ),
+)
+
+CONDITION = Field(
+    "condition", "object", "A condition programs treat; each gets a page at /conditions/<id>/.",
+    fields=(
+        Field("id", "slug", "Stable lowercase slug used by programs and in the page URL.", required=True,
+              example="depression"),
+        Field("name", "str", "Name shown to visitors.", required=True, example="Depression"),
+        _list("aliases", Field("alias", "str", "Another name."), "Other names people search for.",
+              example=["major depression"]),
+        Field("group", "enum", "Which kind of care the condition belongs to.", required=True,
+              choices=CONDITION_GROUPS, example="mental_health"),
+        Field("summary", "str", "One plain sentence for lists and link previews.", required=True,
+              example="A low mood that lasts and gets in the way of life."),
+        Field("description", "markdown", "What it is, in plain words (Markdown).", required=True),
+        Field("how_iop_helps", "markdown", "How an IOP helps with it (Markdown).", required=True),
+        _list("therapies", Field("therapy", "vocab", "Therapy id.", vocab="therapies"),
+              "Therapies commonly used for it.", required=True, example=["cbt"]),
+        _list("sources", Field("source", "vocab", "Source id.", vocab="sources"),
+              "Ids from data/sources.yaml that back these facts.", required=True, example=["nimh-depression"]),
+    ),
+)
+
+THERAPY = Field(
+    "therapy", "object", "A therapy or service programs offer; each gets a page at /therapies/<id>/.",
+    fields=(
+        Field("id", "slug", "Stable lowercase slug used by programs and in the page URL.", required=True,
+              example="cbt"),
+        Field("name", "str", "Name shown to visitors.", required=True, example="Cognitive behavioral therapy (CBT)"),
+        _list("aliases", Field("alias", "str", "Another name."), "Other names people search for.",
+              example=["CBT"]),
+        Field("summary", "str", "One plain sentence for lists and link previews.", required=True,
+              example="Learning to notice and change unhelpful thoughts."),
+        Field("description", "markdown", "What it is (Markdown).", required=True),
+        Field("session", "markdown", "What a session is like (Markdown).", required=True),
+        Field("helps", "markdown", "Who it helps (Markdown).", required=True),
+        _list("sources", Field("source", "vocab", "Source id.", vocab="sources"),
+              "Ids from data/sources.yaml that back these facts.", required=True, example=["nida-principles"]),
+    ),
+)
+
+SOURCE = Field(
+    "source", "object", "A published source that patient-education facts come from.",
+    fields=(
+        Field("id", "slug", "Stable lowercase slug that pages cite.", required=True, example="nimh-depression"),
+        Field("title", "str", "Title of the article or document.", required=True, example="Depression"),
+        Field("publisher", "str", "Who published it, or the kind of source.", required=True,
+              example="National Institute of Mental Health"),
+        Field("url", "url", "Where to read it, if public.", example="https://www.nimh.nih.gov/"),
+        Field("note", "str", "What the site used it for.", example="Signs and treatments"),
+    ),
+)
+
+# Each data file: its top-level key and the record it holds.
+COLLECTIONS = {
+    "programs": PROGRAM,
+    "conditions": CONDITION,
+    "therapies": THERAPY,
+    "sources": SOURCE,
+}
+
+
+def walk_fields(spec: Field, prefix: str = ""):
+    """Yield (dotted path, field) for a field and everything inside it."""
+    path = f"{prefix}.{spec.name}" if prefix else spec.name
+    yield path, spec
+    if spec.kind == "object":
+        for child in spec.fields:
+            yield from walk_fields(child, path)
+    elif spec.kind == "list" and spec.item is not None:
+        yield from walk_fields(spec.item, path + "[]")

@@ -1,0 +1,223 @@
+"""Programs and vocabularies -> generated MkDocs files.
+
+Two paths, chosen by count:
+- Program and state pages (thousands) are `RenderedFile`s: HTML poured into a theme "shell" rendered once, so each
+  page costs one small Jinja render and a write. They are in neither the nav nor Material's search index.
+- Condition, therapy and index pages (dozens) are generated Markdown, so abbreviations, admonitions and link
+  checking work as on hand-written pages. Condition and therapy pages are kept out of the search index too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext  # noqa: F401  (type of the context we build)
+from mkdocs.commands.build import get_context
+
+from . import geo, model, views
+from .dataset import Dataset
+
+log = logging.getLogger("mkdocs.plugins.iop_finder")
+
+TEMPLATES = Path(__file__).parent / "templates"
+SHELL_ID = "iopshellpage"
+MARK_TITLE = "IOPSHELLTITLE"
+MARK_DESC = "IOPSHELLDESCRIPTION"
+MARK_BODY = "<h1>IOPSHELLHEADING</h1>IOPSHELLBODY"
+MARK_HEAD = "<!--IOPSHELLHEAD-->"
+BASE = "../../"  # every lean page lives two folders down: programs/<id>/, states/<st>/
+
+
+class RenderedFile(File):
+    """A generated page whose HTML is made when MkDocs writes it, so thousands never sit in memory together."""
+
+    render: Callable[[], str]
+
+    def copy_file(self, dirty: bool = False) -> None:
+        path = Path(self.abs_dest_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.render(), encoding="utf-8")
+
+    def is_modified(self) -> bool:
+        return True
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self.render().encode("utf-8")
+
+    @property
+    def content_string(self) -> str:
+        return self.render()
+
+
+def _env(autoescape: bool) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=autoescape,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+class Site:
+    def __init__(self, ds: Dataset, config, *, today: dt.date, nearby_count: int = 5, nearby_radius: float = 50.0):
+        self.ds = ds
+        self.config = config
+        self.today = today
+        self.html = _env(autoescape=True)
+        self.md = _env(autoescape=False)
+        self.md.filters["h"] = lambda s: html.escape(str(s), quote=True)
+        self.shells: dict[str, str] = {}
+        self.by_id = {p["id"]: p for p in ds.programs}
+        points = {p["id"]: p["_point"] for p in ds.programs}
+        self.nearby = geo.nearest_programs(points, k=nearby_count, radius_miles=nearby_radius)
+        self.by_state: dict[str, list[dict]] = defaultdict(list)
+        for p in ds.programs:
+            self.by_state[p["address"]["state"]].append(p)
+        self.by_condition: dict[str, list[dict]] = defaultdict(list)
+        self.by_therapy: dict[str, list[dict]] = defaultdict(list)
+        for p in sorted(ds.programs, key=_program_order):
+            for c in p["conditions"]:
+                self.by_condition[c].append(p)
+            for t in p["therapies"]:
+                self.by_therapy[t].append(p)
+
+    # --- MkDocs files ---------------------------------------------------------------------------------------
+
+    def add_files(self, files: Files) -> Files:
+        cfg = self.config
+        for p in self.ds.programs:
+            self._lean(files, f"programs/{p['id']}/index.html", "program", lambda p=p: self.program_page(p))
+            for old in p.get("former_ids", []):
+                files.append(File.generated(cfg, f"programs/{old}/index.html", content=self.redirect_page(p)))
+        for state in self.by_state:
+            self._lean(files, f"states/{state.lower()}/index.html", "state", lambda s=state: self.state_page(s))
+        files.append(File.generated(cfg, "states/index.md", content=self.states_index()))
+        files.append(File.generated(cfg, "conditions/index.md", content=self.vocab_index("conditions")))
+        files.append(File.generated(cfg, "therapies/index.md", content=self.vocab_index("therapies")))
+        for cid, cond in self.ds.conditions.items():
+            files.append(File.generated(cfg, f"conditions/{cid}.md", content=self.condition_markdown(cond)))
+        for tid, therapy in self.ds.therapies.items():
+            files.append(File.generated(cfg, f"therapies/{tid}.md", content=self.therapy_markdown(therapy)))
+        return files
+
+    def _lean(self, files: Files, uri: str, kind: str, render: Callable[[], str]) -> None:
+        f = RenderedFile.generated(self.config, uri, content=b"")
+        f.render = render
+        f.shell_kind = kind
+        files.append(f)
+
+    # --- Shells -------------------------------------------------------------------------------------------------
+
+    def render_shells(self, env: jinja2.Environment, files: Files, nav) -> None:
+        """Render the theme once for each lean page kind, with markers where each page's own parts go."""
+        for kind in ("program", "state"):
+            f = File.generated(self.config, f"{kind}s/{SHELL_ID}.md", content="")
+            page = Page(MARK_TITLE, f, self.config)
+            page.content = MARK_BODY
+            page.meta = {"description": MARK_DESC, "iop_lean": True}
+            context = get_context(nav, files, self.config, page)
+            self.shells[kind] = env.get_template("generated.html").render(context)
+            for marker in (MARK_BODY, MARK_HEAD):
+                if self.shells[kind].count(marker) != 1:
+                    raise RuntimeError(f"theme shell for {kind} pages lost its marker {marker}")
+
+    def _pour(self, kind: str, *, url: str, title: str, description: str, body: str, head: str = "") -> str:
+        shell = self.shells[kind]
+        shell = shell.replace(MARK_BODY, body).replace(MARK_HEAD, head)
+        shell = shell.replace(MARK_TITLE, html.escape(title, quote=True))
+        shell = shell.replace(MARK_DESC, html.escape(description, quote=True))
+        return shell.replace(f"{kind}s/{SHELL_ID}/", url)
+
+    # --- Lean pages -----------------------------------------------------------------------------------------
+
+    def program_page(self, p: dict) -> str:
+        view = views.program_view(p, conditions=self.ds.conditions, therapies=self.ds.therapies,
+                                  today=self.today, base=BASE)
+        nearby = [dict(views.program_line(self.by_id[other], BASE), miles=views.miles_text(miles))
+                  for other, miles in self.nearby.get(p["id"], [])]
+        body = self.html.get_template("program.html").render(p=view, nearby=nearby, base=BASE)
+        return self._pour("program", url=f"programs/{p['id']}/", title=p["name"],
+                          description=_clip(p["summary"]), body=body)
+
+    def state_page(self, state: str) -> str:
+        by_city: dict[str, list[dict]] = defaultdict(list)
+        for p in sorted(self.by_state[state], key=_program_order):
+            by_city[p["address"]["city"]].append(views.program_line(p, BASE))
+        cities = [{"name": city, "anchor": _anchor(city), "programs": by_city[city]} for city in sorted(by_city)]
+        name = model.US_STATES[state]
+        body = self.html.get_template("state.html").render(
+            state=name, code=state, cities=cities, count=len(self.by_state[state]), base=BASE)
+        return self._pour("state", url=f"states/{state.lower()}/", title=f"Intensive outpatient programs in {name}",
+                          description=f"{len(self.by_state[state])} intensive outpatient programs in {name}, "
+                                      "listed by city.", body=body)
+
+    def redirect_page(self, p: dict) -> str:
+        target = f"{BASE}programs/{p['id']}/"
+        canonical = (self.config.site_url or "/") .rstrip("/") + f"/programs/{p['id']}/"
+        return self.html.get_template("redirect.html").render(target=target, canonical=canonical, name=p["name"])
+
+    # --- Markdown pages -------------------------------------------------------------------------------------
+
+    def states_index(self) -> str:
+        states = [{"code": s, "name": model.US_STATES[s], "count": len(ps)}
+                  for s, ps in sorted(self.by_state.items(), key=lambda kv: model.US_STATES[kv[0]])]
+        return self.md.get_template("states_index.md").render(states=states, total=len(self.ds.programs))
+
+    def vocab_index(self, collection: str) -> str:
+        entries = getattr(self.ds, collection)
+        counts = self.by_condition if collection == "conditions" else self.by_therapy
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for e in sorted(entries.values(), key=lambda e: e["name"].lower()):
+            group = model.CONDITION_GROUPS[e["group"]] if collection == "conditions" else ""
+            groups[group].append({**e, "count": len(counts.get(e["id"], []))})
+        return self.md.get_template(f"{collection}_index.md").render(groups=groups)
+
+    def condition_markdown(self, cond: dict) -> str:
+        therapies = [self.ds.therapies[t] for t in cond["therapies"]]
+        return self.md.get_template("condition.md").render(
+            c=cond, therapies=therapies, programs=self._listing(self.by_condition.get(cond["id"], [])),
+            finder=f"../find/index.md?condition={cond['id']}")
+
+    def therapy_markdown(self, therapy: dict) -> str:
+        conditions = [c for c in self.ds.conditions.values() if therapy["id"] in c["therapies"]]
+        return self.md.get_template("therapy.md").render(
+            t=therapy, conditions=conditions, programs=self._listing(self.by_therapy.get(therapy["id"], [])),
+            finder=f"../find/index.md?therapy={therapy['id']}")
+
+    def _listing(self, programs: list[dict]) -> str:
+        """Programs grouped by state as an HTML block (escaped by Jinja, untouched by Markdown)."""
+        by_state: dict[str, list[dict]] = defaultdict(list)
+        for p in programs:
+            by_state[p["address"]["state"]].append(views.program_line(p, BASE))
+        states = [{"name": model.US_STATES[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
+                  for s, ps in sorted(by_state.items(), key=lambda kv: model.US_STATES[kv[0]])]
+        return self.html.get_template("listing.html").render(states=states, count=len(programs), limit=60)
+
+    # --- Theme support ----------------------------------------------------------------------------------------
+
+    def template_globals(self) -> dict:
+        return {"sources": self.ds.sources, "program_count": len(self.ds.programs)}
+
+    def check_page_meta(self, page) -> None:
+        for sid in page.meta.get("sources", []) or []:
+            if sid not in self.ds.sources:
+                log.warning(f"{page.file.src_uri}: sources: unknown source id \"{sid}\" "
+                            "(add it to data/sources.yaml or fix the id)")
+
+
+def _program_order(p: dict) -> tuple:
+    return (p["address"]["state"], p["address"]["city"].lower(), p["name"].lower(), p["id"])
+
+
+def _anchor(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

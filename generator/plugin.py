@@ -1,0 +1,78 @@
+"""The MkDocs plugin: wires MkDocs events to the generator's stages and does nothing else.
+
+    on_pre_build:  load -> validate -> geocode        (stop here, before the site folder is touched, on any error)
+    on_files:      derive pages (program, state, condition, therapy) and static indexes
+    on_env:        render the theme once per page kind ("shell"); generated pages are poured into it as MkDocs
+                   copies them, so 20,000 program pages never go through Markdown, the nav or the search index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from . import pages
+from .dataset import Dataset, load_dataset
+from .problems import summary
+
+log = logging.getLogger("mkdocs.plugins.iop_finder")
+
+
+class IOPFinderConfig(Config):
+    data_dir = c.Type(str, default="data")
+    today = c.Optional(c.Type(str))  # fixed "today" (YYYY-MM-DD) for reproducible builds and tests
+    nearby_count = c.Type(int, default=5)
+    nearby_radius_miles = c.Type(float, default=50.0)
+
+
+class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.dataset: Dataset | None = None
+        self.site: pages.Site | None = None
+        self.nav = None
+
+    def _root(self, config) -> Path:
+        return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+
+    def on_pre_build(self, *, config) -> None:
+        root = self._root(config)
+        today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
+        data_dir = (root / self.config.data_dir)
+        ds = load_dataset(data_dir, root=root, today=today)
+        for warning in ds.warnings:
+            log.warning(str(warning))
+        if ds.errors:
+            lines = [str(p) for p in ds.errors] + [summary(ds.problems, stopped_build=True)]
+            raise PluginError("IOP Finder data has problems:\n" + "\n".join(lines))
+        self.dataset = ds
+        self.site = pages.Site(ds, config, today=today, nearby_count=self.config.nearby_count,
+                               nearby_radius=self.config.nearby_radius_miles)
+
+    def on_files(self, files, *, config):
+        return self.site.add_files(files)
+
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, *, config, files):
+        env.globals["iop"] = self.site.template_globals()
+        self.site.render_shells(env, files, self.nav)
+        return env
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        self.site.check_page_meta(page)
+        return markdown
+
+    def on_serve(self, server, *, config, builder):
+        # Rebuild when program data or vocabularies change, not only Markdown.
+        server.watch(str(self._root(config) / self.config.data_dir))
+        return server

@@ -1,0 +1,463 @@
+"""Node trees + the model -> clean records and a list of Problems. Never raises on bad data.
+
+Every message names the place (file:line:column), the field path, what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import model
+from .model import Field
+from .problems import Problem
+
+INVALID = object()  # a value that failed its check; the problem is already recorded
+
+_SLUG = re.compile(model.SLUG_PATTERN)
+_PHONE = re.compile(
+    r"^\s*(?:\+?1[\s.-]?)?\(?([2-9]\d{2})\)?[\s.-]?(\d{3})[\s.-]?(\d{4})"
+    r"(?:\s*(?:x|ext\.?|extension)\s*(\d{1,6}))?\s*$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TYPE_NAMES = {
+    "tag:yaml.org,2002:str": "text", "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number", "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "nothing (empty)", "tag:yaml.org,2002:timestamp": "a date",
+}
+_MAX_LENGTH = {"str": 300, "markdown": 20000}
+_LONG_FIELDS = {"summary": 600, "source": 600, "details": 300}
+_VOCAB_NOUN = {"conditions": "condition", "therapies": "therapy", "sources": "source"}
+
+
+@dataclass
+class Vocabulary:
+    """The ids of one controlled vocabulary, and other names that map to them (for suggestions)."""
+
+    name: str
+    ids: dict[str, str] = field(default_factory=dict)  # id -> display name
+    aliases: dict[str, str] = field(default_factory=dict)  # lowercased alias -> id
+
+    def suggest(self, value: str) -> str | None:
+        low = value.lower().strip()
+        if low in self.aliases:
+            return self.aliases[low]
+        match = difflib.get_close_matches(low, list(self.ids), n=1, cutoff=0.6)
+        if match:
+            return match[0]
+        match = difflib.get_close_matches(low, list(self.aliases), n=1, cutoff=0.75)
+        return self.aliases[match[0]] if match else None
+
+
+@dataclass
+class Context:
+    file: str
+    vocabularies: dict[str, Vocabulary]
+    today: dt.date
+    problems: list[Problem] = field(default_factory=list)
+    positions: dict[str, tuple[int, int]] | None = None  # field path (within a record) -> (line, column)
+
+    def add(self, node: Node, path: str, message: str, severity: str = "error") -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, path, message, severity))
+
+
+def quote(value: object) -> str:
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a group of fields"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    kind = _TYPE_NAMES.get(node.tag, "a value")
+    if node.tag == "tag:yaml.org,2002:null":
+        return kind
+    return f"{kind} {quote(node.value)}"
+
+
+def _example(spec: Field) -> str:
+    value = spec.example
+    if value is None:
+        return "..."
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return "[...]"
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, str) and spec.kind == "zip":
+        return f'"{value}"'
+    return str(value)
+
+
+# --- Scalars ----------------------------------------------------------------------------------------------------
+
+def _scalar_text(node: Node, spec: Field, path: str, ctx: Context) -> str | object:
+    if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+        hint = " (put it in quotes)" if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null" else ""
+        ctx.add(node, path, f"expected text, got {_describe(node)}{hint}")
+        return INVALID
+    text = node.value.strip()
+    if not text:
+        ctx.add(node, path, "must not be empty (write a value or remove the line)")
+        return INVALID
+    limit = _LONG_FIELDS.get(spec.name, _MAX_LENGTH.get(spec.kind, 300))
+    if len(text) > limit:
+        ctx.add(node, path, f"is {len(text)} characters long; the limit is {limit} (shorten it)")
+        return INVALID
+    bad = _CONTROL.search(text)
+    if bad:
+        ctx.add(node, path, f"contains an invisible control character U+{ord(bad.group()):04X} (delete it)")
+        return INVALID
+    return text
+
+
+def _check_scalar(node: Node, spec: Field, path: str, ctx: Context) -> Any:
+    kind = spec.kind
+    if kind in ("str", "markdown"):
+        return _scalar_text(node, spec, path, ctx)
+    if kind == "bool":
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return node.value.lower() in ("true", "yes", "on", "y")
+        ctx.add(node, path, f"expected true or false, got {_describe(node)}")
+        return INVALID
+    if kind in ("int", "number"):
+        return _check_number(node, spec, path, ctx)
+    if kind == "date":
+        return _check_date(node, spec, path, ctx)
+    if kind == "zip":
+        if isinstance(node, ScalarNode) and re.fullmatch(r"\d{5}", node.value.strip()):
+            return node.value.strip()
+        got = _describe(node) if not isinstance(node, ScalarNode) else quote(node.value)
+        ctx.add(node, path, f'expected a 5-digit ZIP code like "23220", got {got}')
+        return INVALID
+
+    text = _scalar_text(node, spec, path, ctx)
+    if text is INVALID:
+        return INVALID
+    if kind == "enum":
+        if text in spec.choices:
+            return text
+        return _unknown_choice(node, path, text, list(spec.choices), spec.name, ctx)
+    if kind == "lang":
+        if text in spec.choices:
+            return text
+        by_name = {name.lower(): code for code, name in spec.choices.items()}
+        code = by_name.get(text.lower()) or (text.lower() if text.lower() in spec.choices else None)
+        hint = f'did you mean "{code}"?' if code else "use an ISO 639-1 code such as en, es or zh"
+        ctx.add(node, path, f"unknown language code {quote(text)} ({hint})")
+        return INVALID
+    if kind == "vocab":
+        vocab = ctx.vocabularies.get(spec.vocab)
+        if vocab is None or text in vocab.ids:
+            return text
+        noun = _VOCAB_NOUN.get(spec.vocab, spec.vocab)
+        guess = vocab.suggest(text)
+        hint = f'did you mean "{guess}"?' if guess else f"see data/{spec.vocab}.yaml for the ids"
+        ctx.add(node, path, f"unknown {noun} {quote(text)} ({hint})")
+        return INVALID
+    if kind == "slug":
+        if _SLUG.match(text) and 2 <= len(text) <= 80:
+            return text
+        ctx.add(node, path, f"expected a lowercase id of letters, digits and hyphens like "
+                            f"\"{spec.example or 'harbor-light-richmond'}\", got {quote(text)}")
+        return INVALID
+    if kind == "phone":
+        m = _PHONE.match(text)
+        if m:
+            number = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+            return number + (f" x{m.group(4)}" if m.group(4) else "")
+        ctx.add(node, path, f"expected a US phone number like 555-555-0123, got {quote(text)}")
+        return INVALID
+    if kind == "url":
+        return _check_url(node, path, text, ctx)
+    if kind == "email":
+        if _EMAIL.match(text):
+            return text
+        ctx.add(node, path, f"expected an email address like intake@example.org, got {quote(text)}")
+        return INVALID
+    if kind == "state":
+        if text in model.US_STATES:
+            return text
+        code = {n.lower(): c for c, n in model.US_STATES.items()}.get(text.lower())
+        code = code or (text.upper() if text.upper() in model.US_STATES else None)
+        hint = f'did you mean "{code}"?' if code else 'use the two-letter code, like "VA"'
+        ctx.add(node, path, f"unknown state {quote(text)} ({hint})")
+        return INVALID
+    raise AssertionError(f"unhandled field kind {kind}")
+
+
+def _unknown_choice(node: Node, path: str, text: str, choices: list[str], name: str, ctx: Context) -> object:
+    guess = difflib.get_close_matches(text.lower().replace(" ", "_").replace("-", "_"), choices, n=1, cutoff=0.6)
+    hint = f'did you mean "{guess[0]}"?' if guess else "allowed: " + ", ".join(choices)
+    ctx.add(node, path, f"unknown value {quote(text)} ({hint})")
+    return INVALID
+
+
+def _check_number(node: Node, spec: Field, path: str, ctx: Context) -> Any:
+    ok_tags = {"tag:yaml.org,2002:int"} | ({"tag:yaml.org,2002:float"} if spec.kind == "number" else set())
+    if not isinstance(node, ScalarNode) or node.tag not in ok_tags:
+        expected = "a whole number" if spec.kind == "int" else "a number"
+        ctx.add(node, path, f"expected {expected} like {spec.example}, got {_describe(node)}")
+        return INVALID
+    raw = node.value.replace("_", "")
+    try:
+        value = int(raw, 0) if node.tag.endswith("int") else float(raw)
+    except ValueError:
+        ctx.add(node, path, f"expected a number like {spec.example}, got {quote(node.value)}")
+        return INVALID
+    if isinstance(value, float) and not math.isfinite(value):
+        ctx.add(node, path, f"expected a finite number, got {quote(node.value)}")
+        return INVALID
+    if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
+        lo, hi = _fmt(spec.minimum), _fmt(spec.maximum)
+        ctx.add(node, path, f"must be between {lo} and {hi}, got {node.value}")
+        return INVALID
+    return value
+
+
+def _fmt(number: float | None) -> str:
+    return str(int(number)) if number is not None and float(number).is_integer() else str(number)
+
+
+def _check_date(node: Node, spec: Field, path: str, ctx: Context) -> Any:
+    text = node.value.strip() if isinstance(node, ScalarNode) else ""
+    if not isinstance(node, ScalarNode) or node.tag not in ("tag:yaml.org,2002:timestamp",
+                                                            "tag:yaml.org,2002:str") or not _DATE.match(text):
+        ctx.add(node, path, f"expected a date written YYYY-MM-DD like {spec.example}, got {_describe(node)}")
+        return INVALID
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        ctx.add(node, path, f"{quote(text)} is not a real date (check the month and day)")
+        return INVALID
+    if value > ctx.today:
+        ctx.add(node, path, f"date {value.isoformat()} is in the future (use the date the facts were last checked)")
+        return INVALID
+    return value
+
+
+def _check_url(node: Node, path: str, text: str, ctx: Context) -> Any:
+    parts = urlsplit(text) if not re.search(r"[\s<>\"'`\\]", text) else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        ctx.add(node, path, f"must start with https:// or http://, got {quote(text)} "
+                            "(other kinds of links are not allowed)")
+        return INVALID
+    return text
+
+
+# --- Structure --------------------------------------------------------------------------------------------------
+
+def check(node: Node, spec: Field, path: str, ctx: Context, rel: str = "") -> Any:
+    """Check one node against its field spec; record positions; return the clean value or INVALID."""
+    if spec.kind == "object":
+        return _check_object(node, spec, path, ctx, rel)
+    if spec.kind == "list":
+        return _check_list(node, spec, path, ctx, rel)
+    if isinstance(node, (MappingNode, SequenceNode)):
+        ctx.add(node, path, f"expected {_kind_word(spec)}, got {_describe(node)}")
+        return INVALID
+    return _check_scalar(node, spec, path, ctx)
+
+
+def _kind_word(spec: Field) -> str:
+    return {"bool": "true or false", "int": "a whole number", "number": "a number", "date": "a date",
+            "zip": "a ZIP code", "phone": "a phone number", "url": "a web address"}.get(spec.kind, "text")
+
+
+def _check_object(node: Node, spec: Field, path: str, ctx: Context, rel: str, partial: bool = False) -> Any:
+    """A mapping's clean values; INVALID if any is wrong, unless `partial` asks for the good ones anyway."""
+    if not isinstance(node, MappingNode):
+        ctx.add(node, path, f"expected a group of fields ({', '.join(f.name for f in spec.fields[:4])}...), "
+                            f"got {_describe(node)}")
+        return INVALID
+    out: dict[str, Any] = {}
+    seen: dict[str, Node] = {}
+    ok = True
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            ctx.add(key_node, path, "a field name must be plain text")
+            ok = False
+            continue
+        key = key_node.value
+        child_path = f"{path}.{key}" if path else key
+        if key in seen:
+            first = seen[key].start_mark.line + 1
+            ctx.add(key_node, child_path, f'duplicate key "{key}" (first set on line {first}; keep only one)')
+            ok = False
+            continue
+        seen[key] = key_node
+        child = spec.child(key)
+        if child is None:
+            names = [f.name for f in spec.fields]
+            guess = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            hint = f'did you mean "{guess[0]}"?' if guess else "allowed fields: " + ", ".join(names)
+            ctx.add(key_node, child_path, f"unknown field ({hint})")
+            ok = False
+            continue
+        if isinstance(value_node, ScalarNode) and value_node.tag == "tag:yaml.org,2002:null" and not child.required:
+            continue  # an optional field left empty is the same as leaving it out
+        child_rel = f"{rel}.{key}" if rel else key
+        if ctx.positions is not None:
+            ctx.positions[child_rel] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        before = len(ctx.problems)
+        value = check(value_node, child, child_path, ctx, child_rel)
+        if child.kind not in ("object", "list"):
+            # A bad scalar is reported where its field name is written, as editors and reviewers look there.
+            for j in range(before, len(ctx.problems)):
+                ctx.problems[j] = replace(ctx.problems[j], line=key_node.start_mark.line + 1,
+                                          column=key_node.start_mark.column + 1)
+        if value is INVALID:
+            ok = False
+        else:
+            out[key] = value
+    for child in spec.fields:
+        if child.required and child.name not in seen:
+            child_path = f"{path}.{child.name}" if path else child.name
+            ctx.add(node, child_path, f'required field is missing (add a line like "{child.name}: {_example(child)}")')
+            ok = False
+    return out if ok or partial else INVALID
+
+
+def _check_list(node: Node, spec: Field, path: str, ctx: Context, rel: str) -> Any:
+    if not isinstance(node, SequenceNode):
+        hint = f" (write it as [{node.value}])" if isinstance(node, ScalarNode) and node.value else ""
+        ctx.add(node, path, f"expected a list like {_example(spec)}, got {_describe(node)}{hint}")
+        return INVALID
+    if spec.required and not node.value:
+        ctx.add(node, path, f"must list at least one value, like {_example(spec)}")
+        return INVALID
+    out = []
+    seen: dict[Any, int] = {}
+    ok = True
+    for i, item in enumerate(node.value):
+        item_path = f"{path}[{i}]"
+        if ctx.positions is not None:
+            ctx.positions[f"{rel}[{i}]"] = (item.start_mark.line + 1, item.start_mark.column + 1)
+        value = check(item, spec.item, item_path, ctx, f"{rel}[{i}]")
+        if value is INVALID:
+            ok = False
+            continue
+        if spec.unique_items and isinstance(value, str):
+            if value in seen:
+                ctx.add(item, item_path, f"{quote(value)} is listed twice (remove one)")
+                ok = False
+                continue
+            seen[value] = i
+        out.append(value)
+    return out if ok else INVALID
+
+
+# --- Collections ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Loaded:
+    records: list[dict]
+    problems: list[Problem]
+
+
+def check_collection(root: Node | None, collection: str, display: str, vocabularies: dict[str, Vocabulary],
+                     today: dt.date, record_check: Callable[[dict, Node, str, Context], None] | None = None
+                     ) -> Loaded:
+    """Check one file of a collection (programs, conditions, therapies, sources)."""
+    spec = model.COLLECTIONS[collection]
+    ctx = Context(display, vocabularies, today)
+    records: list[dict] = []
+    if root is None:
+        ctx.problems.append(Problem(display, 1, 1, "", f'the file is empty (start it with "{collection}:" '
+                                                       f"followed by a list of {collection})"))
+        return Loaded(records, ctx.problems)
+    if not isinstance(root, MappingNode):
+        ctx.add(root, "", f'expected "{collection}:" at the top of the file, got {_describe(root)}')
+        return Loaded(records, ctx.problems)
+    items = None
+    seen_top = set()
+    for key_node, value_node in root.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        if key == collection and key not in seen_top:
+            items = value_node
+        elif key in seen_top:
+            ctx.add(key_node, str(key), f'duplicate key "{key}" (keep only one list)')
+        else:
+            ctx.add(key_node, str(key), f'unknown top-level key (this file holds only "{collection}:")')
+        seen_top.add(key)
+    if items is None:
+        ctx.add(root, "", f'missing "{collection}:" list at the top of the file')
+        return Loaded(records, ctx.problems)
+    if not isinstance(items, SequenceNode):
+        ctx.add(items, collection, f"expected a list of {collection} (each starting with '- id:'), "
+                                   f"got {_describe(items)}")
+        return Loaded(records, ctx.problems)
+    for i, item in enumerate(items.value):
+        path = f"{collection}[{i}]"
+        ctx.positions = {}
+        before = len(ctx.problems)
+        value = _check_object(item, spec, path, ctx, "", partial=True)
+        positions, ctx.positions = ctx.positions, None
+        if value is INVALID:  # not a mapping at all
+            continue
+        value["_file"] = display
+        value["_line"] = item.start_mark.line + 1
+        value["_column"] = item.start_mark.column + 1
+        value["_index"] = i
+        value["_positions"] = positions
+        value["_valid"] = len(ctx.problems) == before
+        if record_check is not None:
+            record_check(value, item, path, ctx)
+        # Broken records still take part in the id uniqueness check, so one run reports every problem.
+        if value["_valid"] or "id" in value:
+            records.append(value)
+    return Loaded(records, ctx.problems)
+
+
+def check_program(program: dict, node: Node, path: str, ctx: Context) -> None:
+    """Rules that involve more than one field of a program."""
+    def at(rel: str) -> tuple[int, int]:
+        return program["_positions"].get(rel, (program["_line"], program["_column"]))
+
+    def add(rel: str, message: str, severity: str = "error") -> None:
+        line, col = at(rel)
+        ctx.problems.append(Problem(ctx.file, line, col, f"{path}.{rel}", message, severity))
+
+    if "levels_of_care" in program and "iop" not in program["levels_of_care"]:
+        add("levels_of_care", 'must include "iop" (this directory lists intensive outpatient programs only)')
+    length = program.get("schedule", {}).get("length_weeks")
+    if length and length["min"] > length["max"]:
+        add("schedule.length_weeks", f"min ({length['min']}) is more than max ({length['max']}) (swap them)")
+
+
+def check_unique(records: list[dict], collection: str, *, with_former: bool = False) -> list[Problem]:
+    """Ids (and former ids) must be unique across every file of a collection."""
+    problems = []
+    first: dict[str, tuple[dict, str]] = {}
+    noun = _VOCAB_NOUN.get(collection, collection.rstrip("s"))
+    for record in records:
+        names = [("id", record["id"])]
+        if with_former:
+            names += [(f"former_ids[{i}]", v) for i, v in enumerate(record.get("former_ids", []))]
+        for rel, value in names:
+            line, col = record["_positions"].get(rel, (record["_line"], record["_column"]))
+            path = f"{collection}[{record['_index']}].{rel}"
+            if value in first:
+                other, other_rel = first[value]
+                where = f"{other['_file']}:{other['_positions'].get(other_rel, (other['_line'], 0))[0]}"
+                what = "id" if rel == "id" else "former id"
+                problems.append(Problem(record["_file"], line, col, path,
+                                        f"{what} {quote(value)} is already used by {noun} {quote(other['id'])} "
+                                        f"at {where} (ids and former ids must be unique)"))
+            else:
+                first[value] = (record, rel)
+    return problems

@@ -1,0 +1,125 @@
+"""Records -> ready-to-print values for templates (labels, links, sentences). Templates only format these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Mapping
+
+from . import model
+
+STALE_AFTER_DAYS = 365
+
+
+def label(choices: Mapping[str, str], values) -> list[str]:
+    return [choices[v] for v in values or ()]
+
+
+def join_words(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def tel_href(phone: str) -> str:
+    number, _, ext = phone.partition(" x")
+    digits = number.replace("-", "")
+    return f"tel:+1{digits}" + (f";ext={ext}" if ext else "")
+
+
+def phone_text(phone: str) -> str:
+    number, _, ext = phone.partition(" x")
+    return number + (f", extension {ext}" if ext else "")
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def miles_text(miles: float) -> str:
+    if miles < 0.1:
+        return "less than 0.1 miles"
+    return f"{miles:.1f} miles"
+
+
+def hours_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def schedule_view(schedule: dict) -> dict:
+    length = schedule.get("length_weeks")
+    if length:
+        weeks = (f"about {length['min']} weeks" if length["min"] == length["max"]
+                 else f"about {length['min']} to {length['max']} weeks")
+    else:
+        weeks = None
+    return {
+        "hours": f"{hours_text(schedule['hours_per_week'])} hours a week",
+        "days": f"{schedule['days_per_week']} day{'s' if schedule['days_per_week'] != 1 else ''} a week",
+        "sessions": label(model.SESSIONS, schedule["sessions"]),
+        "length": weeks,
+        "details": schedule.get("details"),
+    }
+
+
+def program_view(p: dict, *, conditions: Mapping[str, dict], therapies: Mapping[str, dict], today: dt.date,
+                 base: str) -> dict:
+    """Everything a program page shows, in display order and plain words. `base` leads back to the site root."""
+    address = p["address"]
+    md = p.get("medical_director")
+    verified = p["last_verified"]
+    return {
+        "id": p["id"],
+        "name": p["name"],
+        "organization": p.get("organization"),
+        "summary": p["summary"],
+        "example": p.get("example", False),
+        "needs_review": p.get("needs_review", False),
+        "focus": model.FOCUS[p["focus"]],
+        "levels": label(model.LEVELS_OF_CARE, p["levels_of_care"]),
+        "street": address["street"],
+        "city": address["city"],
+        "state": address["state"],
+        "state_name": model.US_STATES[address["state"]],
+        "zip": address["zip"],
+        "state_url": f"{base}states/{address['state'].lower()}/",
+        "phone": phone_text(p["phone"]),
+        "tel": tel_href(p["phone"]),
+        "website": p.get("website"),
+        "email": p.get("email"),
+        "telehealth": p["telehealth"],
+        "populations": label(model.POPULATIONS, p["populations"]),
+        "languages": [model.LANGUAGES[code] for code in p["languages"]],
+        "schedule": schedule_view(p["schedule"]),
+        "conditions": [{"name": conditions[c]["name"], "url": f"{base}conditions/{c}/"} for c in p["conditions"]],
+        "therapies": [{"name": therapies[t]["name"], "url": f"{base}therapies/{t}/"} for t in p["therapies"]],
+        "medications": label(model.MEDICATIONS, p.get("medications")),
+        "services": label(model.SERVICES, p.get("services")),
+        "payment": label(model.PAYMENT, p["payment"]),
+        "insurers": p.get("insurers", []),
+        "accreditations": [{"body": model.ACCREDITATION_BODIES[a["body"]], "id": a.get("id")}
+                           for a in p.get("accreditations", [])],
+        "licenses": p.get("licenses", []),
+        "medical_director": None if not md else {
+            "name": md["name"], "credentials": md["credentials"],
+            "certifications": label(model.BOARD_CERTIFICATIONS, md.get("board_certifications")),
+        },
+        "last_verified": long_date(verified),
+        "last_verified_iso": verified.isoformat(),
+        "stale": (today - verified).days > STALE_AFTER_DAYS,
+        "source": p["source"],
+    }
+
+
+def program_line(p: dict, base: str) -> dict:
+    """The short form used in lists (state, condition and therapy pages)."""
+    return {
+        "name": p["name"],
+        "url": f"{base}programs/{p['id']}/",
+        "city": p["address"]["city"],
+        "state": p["address"]["state"],
+        "phone": phone_text(p["phone"]),
+        "tel": tel_href(p["phone"]),
+        "focus": model.FOCUS[p["focus"]],
+        "example": p.get("example", False),
+        "telehealth": p["telehealth"],
+    }
