@@ -17,7 +17,8 @@ def field_schema(spec: Field) -> dict:
     kind = spec.kind
     if kind == "object":
         out.update(type="object", additionalProperties=False,
-                   properties={f.name: field_schema(f) for f in spec.fields})
+                   properties={f.name: field_schema(f) if f.required else _nullable(field_schema(f))
+                               for f in spec.fields})
         required = [f.name for f in spec.fields if f.required]
         if required:
             out["required"] = required
@@ -62,6 +63,11 @@ def field_schema(spec: Field) -> dict:
     if spec.example is not None and kind not in ("object",):
         out["examples"] = [spec.example]
     return out
+
+
+def _nullable(schema: dict) -> dict:
+    """Optional fields may be left empty (`website:`), which validation treats as absent."""
+    return {"description": schema["description"], "anyOf": [schema, {"type": "null"}]}
 
 
 def collection_schema(collection: str) -> dict:

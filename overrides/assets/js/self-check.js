@@ -111,6 +111,9 @@
     var result = document.getElementById("self-check-result");
     if (!form || !result || form.getAttribute("data-self-check-ready") === "true") return;
     form.setAttribute("data-self-check-ready", "true");
+    // The button is hidden in the page, because without this script it could not show a summary.
+    var submitRow = form.querySelector(".self-check-submit");
+    if (submitRow) submitRow.hidden = false;
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();

@@ -1,0 +1,57 @@
+"""Shared fixtures: the sample site built once per test session, and the sample dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+PROJECT_PARTS = ("mkdocs.yml", "content", "overrides", "includes", "data", "schema")
+
+
+def run_mkdocs(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra],
+                          cwd=project, capture_output=True, text=True, env=env)
+
+
+def copy_project(dest: Path) -> Path:
+    """A throwaway copy of the project's site sources, for builds that change data."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        elif src.is_file():
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The sample site, built strictly from the committed data, content and theme."""
+    out = tmp_path_factory.mktemp("site")
+    result = run_mkdocs(ROOT, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    from generator.dataset import load_dataset
+
+    ds = load_dataset(ROOT / "data", root=ROOT, today=dt.date.today())
+    assert not ds.errors, "\n".join(map(str, ds.errors))
+    return ds
+
+
+def read(site: Path, url: str) -> str:
+    path = site / url.strip("/") / "index.html" if not url.endswith(".html") else site / url
+    return path.read_text(encoding="utf-8")

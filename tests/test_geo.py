@@ -1,0 +1,45 @@
+"""Geography: ZIP centroids from the offline table, geodesic distances, nearest neighbours equal brute force."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import geo
+
+
+def test_zip_table_is_offline_and_complete():
+    table = geo.zip_table()
+    assert len(table) > 40000
+    z = table["22901"]
+    assert (z.state, z.city) == ("VA", "Charlottesville")
+    assert z.lat == pytest.approx(38.0936, abs=1e-4) and z.lon == pytest.approx(-78.5611, abs=1e-4)
+
+
+@pytest.mark.parametrize("a, b, miles", [
+    ("22901", "23220", 71.02),   # Charlottesville -> Richmond, VA
+    ("60614", "60201", 9.39),    # Chicago (Lincoln Park) -> Evanston, IL
+    ("10001", "90012", 2450.7),  # New York -> Los Angeles (published great-circle figures: about 2,450 miles)
+])
+def test_known_distances_between_zip_centroids(a, b, miles):
+    t = geo.zip_table()
+    got = geo.geodesic_miles((t[a].lat, t[a].lon), (t[b].lat, t[b].lon))
+    assert got == pytest.approx(miles, rel=0.001)
+    assert geo.haversine_miles(t[a].lat, t[a].lon, t[b].lat, t[b].lon) == pytest.approx(got, rel=0.005)
+
+
+def test_nearest_programs_equal_brute_force_on_sample_data(dataset):
+    points = {p["id"]: p["_point"] for p in dataset.programs}
+    fast = geo.nearest_programs(points, k=5, radius_miles=50)
+    for pid, origin in points.items():
+        brute = sorted((geo.geodesic_miles(origin, other), oid) for oid, other in points.items() if oid != pid)
+        expected = [(oid, miles) for miles, oid in brute if miles <= 50][:5]
+        assert [o for o, _ in fast[pid]] == [o for o, _ in expected], pid
+        for (_, got), (_, want) in zip(fast[pid], expected):
+            assert got == pytest.approx(want, abs=1e-6)
+
+
+def test_grid_finds_points_across_cell_edges():
+    pts = [("a", 40.0, -75.0), ("b", 40.3, -75.0), ("c", 41.5, -75.0)]
+    grid = geo.Grid(pts, cell_miles=10)
+    found = [key for _, key, _, _ in grid.within(40.0, -75.0, 25)]
+    assert found == ["a", "b"]

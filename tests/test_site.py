@@ -1,0 +1,116 @@
+"""The built sample site: what a visitor sees on generated pages, and what stays out of nav and search."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import defaultdict
+
+from generator import model
+from generator.views import tel_href
+
+from conftest import read
+
+CRISIS = re.compile(r'Call or text <a href="tel:988">988</a>.*?call <a href="tel:911">911</a>', re.S)
+
+
+def test_every_program_has_a_page_and_nothing_else_is_in_programs(site, dataset):
+    built = {p.name for p in (site / "programs").iterdir()}
+    expected = {p["id"] for p in dataset.programs} | {old for p in dataset.programs for old in p.get("former_ids", [])}
+    assert built == expected
+    assert len(built) >= 30
+
+
+def test_program_page_shows_phone_as_tel_link_and_links_conditions(site, dataset):
+    p = next(p for p in dataset.programs if p["id"] == "harbor-light-richmond")
+    page = read(site, "programs/harbor-light-richmond/")
+    assert f'<a class="md-button md-button--primary iop-call" href="{tel_href(p["phone"])}">Call {p["phone"]}</a>' in page
+    assert tel_href("804-555-0101") == "tel:+18045550101"
+    assert tel_href("540-217-6366 x110") == "tel:+15402176366;ext=110"
+    for cid in p["conditions"]:
+        name = html.escape(dataset.conditions[cid]["name"])
+        assert f'<a href="../../conditions/{cid}/">{name}</a>' in page
+        assert (site / "conditions" / cid / "index.html").is_file()
+    for tid in p["therapies"]:
+        assert f'<a href="../../therapies/{tid}/">' in page
+    assert "Example program — not a real provider" in page
+    assert f'<a href="{p["website"]}" rel="noopener noreferrer nofollow">' in page
+    assert f"<title>{html.escape(p['name'])} - IOP Finder</title>" in page
+    assert f'<link rel="canonical" href="https://iop-finder.example.org/programs/{p["id"]}/">' in page
+    assert "IOPSHELL" not in page and "iopshellpage" not in page
+
+
+def test_program_page_shows_every_kind_of_fact(site, dataset):
+    for p in dataset.programs:
+        page = html.unescape(read(site, f"programs/{p['id']}/"))
+        assert p["address"]["street"] in page and p["address"]["zip"] in page
+        for value in p["payment"]:
+            assert model.PAYMENT[value] in page
+        for value in p.get("medications", []):
+            assert model.MEDICATIONS[value] in page
+        for a in p.get("accreditations", []):
+            assert model.ACCREDITATION_BODIES[a["body"]] in page
+        for lic in p.get("licenses", []):
+            assert lic["number"] in page
+        if p.get("medical_director"):
+            assert p["medical_director"]["name"] in page
+        else:
+            assert "None listed. Ask who the medical director is." in page
+        assert f'datetime="{p["last_verified"].isoformat()}"' in page
+        assert p["source"] in page
+
+
+def test_stale_programs_say_call_to_confirm(site, dataset):
+    import datetime as dt
+    stale = {p["id"] for p in dataset.programs if (dt.date.today() - p["last_verified"]).days > 365}
+    assert stale, "the sample data keeps one stale program for this test"
+    for p in dataset.programs:
+        page = read(site, f"programs/{p['id']}/")
+        assert ("Last verified over a year ago — call to confirm" in page) == (p["id"] in stale)
+
+
+def test_crisis_notice_is_on_every_built_page(site):
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 90
+    missing = [str(p.relative_to(site)) for p in pages if not CRISIS.search(p.read_text(encoding="utf-8"))]
+    assert missing == []
+
+
+def test_generated_pages_stay_out_of_search_index_and_nav(site, dataset):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    for prefix in ("programs/", "states/", "conditions/", "therapies/"):
+        leaked = [loc for loc in locations if loc.startswith(prefix) and loc != prefix]
+        assert leaked == [], prefix
+    assert "learn/what-is-iop/" in locations
+    home = read(site, "")
+    nav = home[home.index('class="md-nav md-nav--primary"'):home.index("</nav>", home.index('md-nav--primary'))]
+    assert "programs/" not in nav
+    assert "harbor-light-richmond" not in home
+
+
+def test_state_pages_group_programs_by_city(site, dataset):
+    by_state = defaultdict(list)
+    for p in dataset.programs:
+        by_state[p["address"]["state"]].append(p)
+    index = read(site, "states/")
+    for state, programs in by_state.items():
+        page = html.unescape(read(site, f"states/{state.lower()}/"))
+        assert f"Intensive outpatient programs in {model.US_STATES[state]}" in page
+        for city in {p["address"]["city"] for p in programs}:
+            assert f">{city}</h2>" in page
+        for p in programs:
+            assert f'href="../../programs/{p["id"]}/"' in page
+        assert f'<a href="{state.lower()}/">{html.escape(model.US_STATES[state])}</a> ({len(programs)})' in index
+
+
+def test_condition_and_therapy_pages_list_exactly_their_programs(site, dataset):
+    for kind, vocab in (("conditions", dataset.conditions), ("therapies", dataset.therapies)):
+        for vid in vocab:
+            page = read(site, f"{kind}/{vid}/")
+            linked = set(re.findall(r'href="../../programs/([a-z0-9-]+)/"', page))
+            expected = {p["id"] for p in dataset.programs if vid in p[kind]}
+            assert linked == expected, (kind, vid)
+            param = "condition" if kind == "conditions" else "therapy"
+            assert f'../../find/?{param}={vid}' in page

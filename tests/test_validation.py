@@ -1,0 +1,125 @@
+"""Maintainers get every problem, with file:line:column, a hint, and no traceback — from the CLI and from builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.dataset import load_dataset
+from generator.load import parse_bytes
+
+from conftest import FIXTURES, ROOT, copy_project, run_mkdocs
+
+TEN = [
+    'tests/fixtures/broken/ten-mistakes.yaml:8:50: programs[0].address.state: unknown state "Virginia" (did you mean "VA"?)',
+    'tests/fixtures/broken/ten-mistakes.yaml:8:67: programs[0].address.zip: expected a 5-digit ZIP code like "23220", got "2322"',
+    'tests/fixtures/broken/ten-mistakes.yaml:9:5: programs[0].phone: expected a US phone number like 555-555-0123, got "12"',
+    'tests/fixtures/broken/ten-mistakes.yaml:10:5: programs[0].website: must start with https:// or http://, got "javascript:alert(1)" (other kinds of links are not allowed)',
+    'tests/fixtures/broken/ten-mistakes.yaml:14:16: programs[0].schedule.hours_per_week: expected a number like 9, got text "nine"',
+    'tests/fixtures/broken/ten-mistakes.yaml:15:18: programs[0].conditions[0]: unknown condition "ptds" (did you mean "ptsd"?)',
+    'tests/fixtures/broken/ten-mistakes.yaml:20:5: programs[0].adress: unknown field (did you mean "address"?)',
+    'tests/fixtures/broken/ten-mistakes.yaml:21:5: programs[1].last_verified: required field is missing (add a line like "last_verified: 2026-10-02")',
+    'tests/fixtures/broken/ten-mistakes.yaml:27:16: programs[1].location.lat: must be between -90 and 90, got 123.4',
+    'tests/fixtures/broken/ten-mistakes.yaml:37:5: programs[2].id: id "riverbend-richmond" is already used by program "riverbend-richmond" at tests/fixtures/broken/ten-mistakes.yaml:21 (ids and former ids must be unique)',
+]
+
+MORE = [
+    'programs[0].id: expected a lowercase id of letters, digits and hyphens like "harbor-light-richmond", got "Bad_ID"',
+    'programs[0].levels_of_care: must include "iop" (this directory lists intensive outpatient programs only)',
+    'programs[0].address.zip: ZIP code "20001" is in DC, not VA (check the state or the ZIP)',
+    'programs[0].phone: duplicate key "phone" (first set on line 8; keep only one)',
+    'programs[0].populations[1]: "adults" is listed twice (remove one)',
+    'programs[0].languages[0]: unknown language code "Spanish" (did you mean "es"?)',
+    'programs[0].schedule.length_weeks: min (12) is more than max (8) (swap them)',
+    'programs[0].conditions: expected a list like [alcohol-use, depression], got text "depression" (write it as [depression])',
+    'programs[0].last_verified: date 2099-01-01 is in the future (use the date the facts were last checked)',
+]
+
+
+def validate_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", "validate", *args], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def test_ten_mistakes_give_ten_located_messages_and_exit_1():
+    result = validate_cli("--data", "tests/fixtures/data", "tests/fixtures/broken/ten-mistakes.yaml")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == TEN + ["10 problems in 1 file."]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_other_mistakes_are_each_named_with_a_hint():
+    ds = load_dataset(FIXTURES / "data", root=ROOT, program_files=[FIXTURES / "broken" / "more-mistakes.yaml"],
+                      today=dt.date(2026, 11, 23))
+    assert [f"{p.path}: {p.message}" for p in ds.errors] == MORE
+    assert all(p.file == "tests/fixtures/broken/more-mistakes.yaml" and p.line > 1 for p in ds.errors)
+
+
+def test_yaml_syntax_error_names_the_parser_line():
+    result = validate_cli("--data", "tests/fixtures/data", "tests/fixtures/broken/syntax-error.yaml")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "tests/fixtures/broken/syntax-error.yaml:5:1: YAML syntax error: found unexpected end of stream while "
+        "scanning a quoted scalar that starts on line 3 (check indentation, colons and quotes)",
+        "1 problem in 1 file.",
+    ]
+
+
+def test_unknown_condition_suggests_nearest_id_or_alias():
+    data = b"""programs:
+  - id: x-1
+    conditions: [ptds, post-traumatic stress disorder, zzzzzz]
+"""
+    from generator.validate import check_collection
+    node, problems = parse_bytes(data, "p.yaml")
+    ds = load_dataset(FIXTURES / "data", program_files=[])
+    from generator.dataset import _vocabulary
+    vocabs = {"conditions": _vocabulary("conditions", list(ds.conditions.values())),
+              "therapies": _vocabulary("therapies", list(ds.therapies.values()))}
+    loaded = check_collection(node, "programs", "p.yaml", vocabs, dt.date(2026, 1, 1))
+    messages = [p.message for p in loaded.problems if "conditions[" in p.path]
+    assert messages == [
+        'unknown condition "ptds" (did you mean "ptsd"?)',
+        'unknown condition "post-traumatic stress disorder" (did you mean "ptsd"?)',
+        'unknown condition "zzzzzz" (see data/conditions.yaml for the ids)',
+    ]
+
+
+def test_sample_data_is_valid():
+    result = validate_cli()
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("OK: ")
+
+
+def test_missing_file_is_reported_not_raised():
+    result = validate_cli("tests/fixtures/broken/no-such-file.yaml")
+    assert result.returncode == 1
+    assert result.stdout == "tests/fixtures/broken/no-such-file.yaml:1:1: file not found (check the path)\n"
+
+
+def test_build_stops_with_the_same_messages_and_leaves_the_old_site(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "data" / "programs.yaml").write_text(
+        (FIXTURES / "broken" / "ten-mistakes.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "keep.txt").write_text("the previous build")
+    result = run_mkdocs(project, site)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in output
+    for line in TEN:
+        assert line.replace("tests/fixtures/broken/ten-mistakes.yaml", "data/programs.yaml") in output
+    assert "10 problems in 1 file; nothing was built." in output
+    assert sorted(p.name for p in site.iterdir()) == ["keep.txt"]
+
+
+def test_binary_junk_and_deep_nesting_are_problems_not_crashes():
+    node, problems = parse_bytes(b"\xff\xfe\x00junk", "junk.yaml")
+    assert node is None and str(problems[0]).startswith("junk.yaml:1:1: the file is not valid UTF-8")
+    node, problems = parse_bytes(b"[" * 200000 + b"]" * 200000, "deep.yaml")
+    assert node is None
+    assert str(problems[0]) == ("deep.yaml:1:41: values are nested more than 40 levels deep (check the indentation; "
+                                "programs never need this much nesting)")
