@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext  # noqa: F401  (type of the context we build)
 from mkdocs.commands.build import get_context
 
-from . import geo, model, views
+from . import geo, indexes, model, views
 from .dataset import Dataset
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
@@ -104,6 +104,8 @@ class Site:
             files.append(File.generated(cfg, f"conditions/{cid}.md", content=self.condition_markdown(cond)))
         for tid, therapy in self.ds.therapies.items():
             files.append(File.generated(cfg, f"therapies/{tid}.md", content=self.therapy_markdown(therapy)))
+        for uri, text in indexes.search_files(self.ds).items():
+            files.append(File.generated(cfg, uri, content=text))
         return files
 
     def _lean(self, files: Files, uri: str, kind: str, render: Callable[[], str]) -> None:
@@ -203,6 +205,22 @@ class Site:
 
     def template_globals(self) -> dict:
         return {"sources": self.ds.sources, "program_count": len(self.ds.programs)}
+
+    def finder_form(self) -> str:
+        """The finder's form, with one checkbox per vocabulary value; filled in on content/find/index.md."""
+        ds = self.ds
+        groups = [
+            ("focus", "Treats", "any", [(k, v) for k, v in model.FOCUS.items()]),
+            ("condition", "Conditions", "all", [(cid, c["name"]) for cid, c in ds.conditions.items()]),
+            ("therapy", "Therapies", "all", [(tid, t["name"]) for tid, t in ds.therapies.items()]),
+            ("med", "Medications for addiction", "all", list(model.MEDICATIONS.items())),
+            ("pay", "Payment", "any", list(model.PAYMENT.items())),
+            ("pop", "Who it serves", "all", list(model.POPULATIONS.items())),
+            ("lang", "Language", "any", [(c, model.LANGUAGES[c]) for c in indexes.vocab_lists(ds)["lg"]]),
+            ("time", "When sessions happen", "any", list(model.SESSIONS.items())),
+            ("level", "Levels of care", "all", [(k, v) for k, v in model.LEVELS_OF_CARE.items() if k != "iop"]),
+        ]
+        return self.html.get_template("finder_form.html").render(groups=groups, radii=(5, 10, 25, 50, 100))
 
     def check_page_meta(self, page) -> None:
         for sid in page.meta.get("sources", []) or []:

@@ -22,6 +22,7 @@ from .dataset import Dataset, load_dataset
 from .problems import summary
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
+FINDER_MARK = "<!-- iop-finder-form -->"
 
 
 class IOPFinderConfig(Config):
@@ -70,6 +71,8 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 
     def on_page_markdown(self, markdown, *, page, config, files):
         self.site.check_page_meta(page)
+        if FINDER_MARK in markdown:
+            markdown = markdown.replace(FINDER_MARK, self.site.finder_form())
         return markdown
 
     def on_serve(self, server, *, config, builder):

@@ -1,0 +1,161 @@
+"""Static search data for the finder, sharded so one search downloads only what lies near the searched point.
+
+    search/manifest.json      quadtree leaves with program counts, vocabulary order, labels
+    search/zip/<ddd>.json     ZIP -> [lat, lon, state] for one 3-digit ZIP prefix
+    search/p/<leaf>.json      compact program records of one quadtree leaf (at most LEAF_SIZE programs)
+    search/x/<leaf>.json      the leaf's prebuilt lunr index, fetched only when a person types words
+    search/t/<ST>.json        programs in a state that offer telehealth (and t/<ST>.idx.json, their lunr index)
+
+Leaves split the world into quadrants until each holds at most LEAF_SIZE programs, so a dense city is cut fine
+and an empty state costs nothing. The browser reads the manifest, works out which leaves touch its search circle,
+and fetches the nearest first. Nothing in a request names the searched ZIP or point beyond its 3-digit prefix
+or leaf.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Iterable, Mapping
+
+from lunr import lunr
+
+from . import geo, model
+from .dataset import Dataset
+from .views import phone_text
+
+LEAF_SIZE = 48
+MAX_DEPTH = 18
+FORMAT_VERSION = 1
+
+# Program fields the finder filters on, each turned into indices into the manifest's `vocab` lists.
+FILTER_FIELDS = {
+    "cd": ("conditions", None),
+    "th": ("therapies", None),
+    "md": ("medications", model.MEDICATIONS),
+    "py": ("payment", model.PAYMENT),
+    "po": ("populations", model.POPULATIONS),
+    "lg": ("languages", None),
+    "lv": ("levels_of_care", model.LEVELS_OF_CARE),
+    "ss": ("sessions", model.SESSIONS),
+}
+
+
+def dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def vocab_lists(ds: Dataset) -> dict[str, list[str]]:
+    """The order of every filter vocabulary; program records refer to values by position in these lists."""
+    langs = sorted({code for p in ds.programs for code in p["languages"]},
+                   key=lambda c: (c != "en", model.LANGUAGES[c]))
+    return {
+        "cd": list(ds.conditions), "th": list(ds.therapies), "md": list(model.MEDICATIONS),
+        "py": list(model.PAYMENT), "po": list(model.POPULATIONS), "lg": langs,
+        "lv": list(model.LEVELS_OF_CARE), "ss": list(model.SESSIONS), "fo": list(model.FOCUS),
+    }
+
+
+def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
+    """What the finder needs of one program: enough to filter, sort and show a result card."""
+    lat, lon = p["_point"]
+    rec = {
+        "id": p["id"], "n": p["name"], "c": p["address"]["city"], "s": p["address"]["state"],
+        "ph": phone_text(p["phone"]), "la": round(lat, 5), "lo": round(lon, 5),
+        "fo": positions["fo"][p["focus"]], "tv": 1 if p["telehealth"] else 0,
+        "h": p["schedule"]["hours_per_week"], "d": p["schedule"]["days_per_week"],
+    }
+    for key, (field, _) in FILTER_FIELDS.items():
+        values = p["schedule"]["sessions"] if field == "sessions" else p.get(field, [])
+        rec[key] = sorted(positions[key][v] for v in values)
+    if p.get("example"):
+        rec["ex"] = 1
+    return rec
+
+
+def quadtree(points: Iterable[tuple[str, float, float]], leaf_size: int = LEAF_SIZE) -> dict[str, list[str]]:
+    """Split the world into quadrants (keys of digits 0-3) until each holds at most leaf_size points."""
+    leaves: dict[str, list[str]] = {}
+    stack = [("", -90.0, -180.0, 90.0, 180.0, list(points))]
+    while stack:
+        key, s, w, n, e, pts = stack.pop()
+        if len(pts) <= leaf_size or len(key) >= MAX_DEPTH:
+            if pts:
+                leaves[key or "r"] = [pid for pid, _, _ in pts]
+            continue
+        mid_lat, mid_lon = (s + n) / 2, (w + e) / 2
+        quads = defaultdict(list)
+        for pt in pts:
+            _, lat, lon = pt
+            quads[(lat >= mid_lat) * 2 + (lon >= mid_lon)].append(pt)
+        for q, sub in quads.items():
+            qs, qn = (mid_lat, n) if q >= 2 else (s, mid_lat)
+            qw, qe = (mid_lon, e) if q % 2 else (w, mid_lon)
+            stack.append((key + str(q), qs, qw, qn, qe, sub))
+    return leaves
+
+
+def text_document(p: dict, ds: Dataset) -> dict:
+    return {
+        "id": p["id"],
+        "name": p["name"] + (" " + p["organization"] if p.get("organization") else ""),
+        "city": f"{p['address']['city']} {model.US_STATES[p['address']['state']]}",
+        "topics": " ".join(
+            [ds.conditions[c]["name"] + " " + " ".join(ds.conditions[c].get("aliases", [])) for c in p["conditions"]]
+            + [ds.therapies[t]["name"] + " " + " ".join(ds.therapies[t].get("aliases", [])) for t in p["therapies"]]),
+        "summary": p["summary"],
+    }
+
+
+def text_index(docs: list[dict]) -> dict:
+    fields = [{"field_name": "name", "boost": 3}, {"field_name": "city", "boost": 2}, "topics", "summary"]
+    return lunr(ref="id", fields=fields, documents=docs).serialize()
+
+
+def search_files(ds: Dataset, zips: Mapping[str, geo.ZipInfo] | None = None) -> dict[str, str]:
+    """Every file of the finder's search data: {site path: JSON text}."""
+    zips = geo.zip_table() if zips is None else zips
+    vocab = vocab_lists(ds)
+    positions = {k: {v: i for i, v in enumerate(values)} for k, values in vocab.items()}
+    by_id = {p["id"]: p for p in ds.programs}
+    records = {p["id"]: program_record(p, positions) for p in ds.programs}
+    out: dict[str, str] = {}
+
+    leaves = quadtree((pid, *p["_point"]) for pid, p in by_id.items())
+    for key, ids in leaves.items():
+        ids = sorted(ids)
+        out[f"search/p/{key}.json"] = dumps({"v": FORMAT_VERSION, "programs": [records[i] for i in ids]})
+        out[f"search/x/{key}.json"] = dumps(text_index([text_document(by_id[i], ds) for i in ids]))
+
+    tele: dict[str, list[str]] = defaultdict(list)
+    for p in ds.programs:
+        if p["telehealth"]:
+            tele[p["address"]["state"]].append(p["id"])
+    for state, ids in tele.items():
+        ids = sorted(ids)
+        out[f"search/t/{state}.json"] = dumps({"v": FORMAT_VERSION, "programs": [records[i] for i in ids]})
+        out[f"search/t/{state}.idx.json"] = dumps(text_index([text_document(by_id[i], ds) for i in ids]))
+
+    prefixes: dict[str, dict[str, list]] = defaultdict(dict)
+    for z, info in zips.items():
+        prefixes[z[:3]][z] = [info.lat, info.lon, info.state]
+    for prefix, table in prefixes.items():
+        out[f"search/zip/{prefix}.json"] = dumps(dict(sorted(table.items())))
+
+    labels = {
+        "fo": model.FOCUS, "md": model.MEDICATIONS, "py": model.PAYMENT, "po": model.POPULATIONS,
+        "lv": model.LEVELS_OF_CARE, "ss": model.SESSIONS,
+        "cd": {cid: c["name"] for cid, c in ds.conditions.items()},
+        "th": {tid: t["name"] for tid, t in ds.therapies.items()},
+        "lg": {code: model.LANGUAGES[code] for code in vocab["lg"]},
+    }
+    out["search/manifest.json"] = dumps({
+        "v": FORMAT_VERSION,
+        "leaves": {key: len(ids) for key, ids in sorted(leaves.items())},
+        "telehealth": {state: len(ids) for state, ids in sorted(tele.items())},
+        "zip_prefixes": sorted(prefixes),
+        "vocab": vocab,
+        "labels": {k: [labels[k][v] for v in vocab[k]] for k in labels},
+        "states": model.US_STATES,
+    })
+    return out

@@ -1,0 +1,122 @@
+"""The data reference page, written from the model's field declarations so it can never drift from validation.
+
+The site adds it as the generated page `reference/data.md`; nobody edits it by hand.
+"""
+
+from __future__ import annotations
+
+from . import model
+from .model import Field
+
+TITLE = "Data reference"
+DESCRIPTION = "Every field of IOP Finder's program, condition, therapy and source records: type, rules and examples."
+
+_KIND_NAMES = {
+    "str": "text", "markdown": "Markdown text", "bool": "true/false", "int": "whole number", "number": "number",
+    "date": "date (YYYY-MM-DD)", "enum": "one value from a list", "lang": "language code", "vocab": "id",
+    "slug": "id (lowercase slug)", "phone": "US phone number", "url": "web address", "email": "email address",
+    "state": "state code", "zip": "ZIP code (quoted)", "object": "group of fields",
+}
+_LIST_NAMES = {"object": "groups of fields", "enum": "values from a list", "lang": "language codes", "vocab": "ids",
+               "slug": "ids", "str": "text"}
+_VOCAB_FILES = {"conditions": "data/conditions.yaml", "therapies": "data/therapies.yaml",
+                "sources": "data/sources.yaml"}
+_INTROS = {
+    "programs": "One record per intensive outpatient program at one address, in `data/programs.yaml` or "
+                "`data/programs/*.yaml`.",
+    "conditions": "The conditions vocabulary in `data/conditions.yaml`; each condition gets a page.",
+    "therapies": "The therapies vocabulary in `data/therapies.yaml`; each therapy gets a page.",
+    "sources": "Published sources that patient-education facts cite, in `data/sources.yaml`.",
+}
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: no pipes, no line breaks, no stray HTML such as <id>."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _type(spec: Field) -> str:
+    if spec.kind == "list" and spec.item is not None:
+        return "list of " + _LIST_NAMES.get(spec.item.kind, _KIND_NAMES[spec.item.kind])
+    return _KIND_NAMES[spec.kind]
+
+
+def _allowed(spec: Field) -> str:
+    item = spec.item if spec.kind == "list" and spec.item is not None else spec
+    if item.kind == "lang":
+        return "ISO 639-1 codes; see [Language codes](#language-codes)"
+    if item.choices:
+        return "<br>".join(f"`{value}`: {_cell(label)}" for value, label in item.choices.items())
+    if item.vocab:
+        return f"ids from `{_VOCAB_FILES[item.vocab]}`"
+    if item.kind == "state":
+        return "two-letter codes, such as `VA`; see [State codes](#state-codes)"
+    limits = []
+    if item.minimum is not None:
+        limits.append(f"at least {item.minimum:g}")
+    if item.maximum is not None:
+        limits.append(f"at most {item.maximum:g}")
+    if item.kind == "object":
+        return f"see [`{spec.name}`](#{_anchor(spec)})"
+    return ", ".join(limits)
+
+
+def _anchor(spec: Field) -> str:
+    return f"field-{spec.name.replace('_', '-')}"
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    return str(value)
+
+
+def _example(spec: Field) -> str:
+    if spec.example is None:
+        return ""
+    text = _scalar(spec.example)
+    if spec.kind == "zip":
+        text = f'"{text}"'
+    return "`" + text.replace("\n", " ") + "`"
+
+
+def _table(spec: Field) -> list[str]:
+    lines = ["| Field | Type | Required | Allowed values | Description | Example |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for f in spec.fields:
+        lines.append("| " + " | ".join([
+            f"`{f.name}`", _type(f), "yes" if f.required else "no", _allowed(f), _cell(f.description),
+            _example(f)]) + " |")
+    return lines
+
+
+def _nested(spec: Field, path: str):
+    """(dotted path, object field) for every object inside `spec`, outermost first."""
+    for f in spec.fields:
+        target = f.item if f.kind == "list" and f.item is not None else f
+        if target.kind == "object":
+            child_path = f"{path}.{f.name}" + ("[]" if f.kind == "list" else "")
+            yield child_path, f, target
+            yield from _nested(target, child_path)
+
+
+def reference_markdown() -> str:
+    """The whole page: front matter, then one table per record type and per group of fields inside it."""
+    out = ["---", f"title: {TITLE}", f"description: {DESCRIPTION}", "---", "", f"# {TITLE}", "",
+           "This page is generated from `generator/model.py`, the one place where every field is described. "
+           "To change a description, edit the model; validation, the editor schemas in `schema/` and this page "
+           "all follow.", ""]
+    for collection, spec in model.COLLECTIONS.items():
+        out += [f"## {collection.capitalize()}", "", _INTROS[collection], "", *_table(spec), ""]
+        for path, holder, target in _nested(spec, collection):
+            out += [f"### `{path}` {{ #{_anchor(holder)} }}", "", _cell(holder.description), "", *_table(target), ""]
+    out += ["## Language codes", "", "| Code | Language |", "| --- | --- |"]
+    out += [f"| `{code}` | {name} |" for code, name in model.LANGUAGES.items()]
+    out += ["", "## State codes", "", "| Code | State or territory |", "| --- | --- |"]
+    out += [f"| `{code}` | {name} |" for code, name in model.US_STATES.items()]
+    return "\n".join(out) + "\n"
