@@ -55,3 +55,79 @@ def dataset():
 def read(site: Path, url: str) -> str:
     path = site / url.strip("/") / "index.html" if not url.endswith(".html") else site / url
     return path.read_text(encoding="utf-8")
+
+
+# --- Browser tests -----------------------------------------------------------------------------------------------
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), shutil.which("chromium-browser"),
+                      "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """The built site over local HTTP, as a static host would serve it."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        message = "Chromium not found (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message + ": browser tests must run in CI")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()
+
+
+class PageRecorder:
+    """A fresh browser context and page that records every request it makes."""
+
+    def __init__(self, browser, **context_args):
+        self.context = browser.new_context(**context_args)
+        self.page = self.context.new_page()
+        self.requests = []
+        self.errors = []
+        self.page.on("request", lambda r: self.requests.append((r.method, r.url, r.post_data)))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def recorder(browser):
+    made = []
+
+    def make(**context_args) -> PageRecorder:
+        r = PageRecorder(browser, **context_args)
+        made.append(r)
+        return r
+
+    yield make
+    for r in made:
+        r.close()

@@ -2,7 +2,9 @@
  *
  * Privacy: the ZIP code and location stay in this page. Requests name only a 3-digit ZIP prefix shard, the
  * quadtree leaves around the point and a state's telehealth list, never the ZIP itself or the coordinates.
- * State lives in the URL query (a GET form), so links reproduce searches and back/forward work.
+ * Search state lives in the URL after "#" (the fragment), so shared links reproduce a search and back/forward
+ * work, yet browsers never send the fragment to any server: the ZIP code stays out of every request and log.
+ * Query-string links (e.g. ?condition=ptsd from condition pages) are read once and moved into the fragment.
  */
 (function () {
   "use strict";
@@ -203,7 +205,15 @@
   }
 
   /* --- Search --- */
-  var current = readState(new URLSearchParams(location.search));
+  function urlParams() {
+    var params = new URLSearchParams(location.search);
+    new URLSearchParams(location.hash.replace(/^#/, "")).forEach(function (v, k) {
+      if (params.has(k) && FILTERS.indexOf(k) < 0) params.delete(k);
+      params.append(k, v);
+    });
+    return params;
+  }
+  var current = readState(urlParams());
   var run = 0;
   var shown = PAGE;
 
@@ -403,8 +413,8 @@
     current = st;
     shown = PAGE;
     var query = stateToQuery(st);
-    var url = location.pathname + (query ? "?" + query : "");
-    if (push !== false && url !== location.pathname + location.search) history.pushState(null, "", url);
+    var url = location.pathname + "#" + query;
+    if (push !== false && url !== location.pathname + location.search + location.hash) history.pushState(null, "", url);
     shareWrap.hidden = !st.near;
     return search(st);
   }
@@ -457,7 +467,7 @@
         shareWrap.hidden = false;
         shown = PAGE;
         var query = stateToQuery(st);
-        history.pushState(null, "", location.pathname + "?" + query);
+        history.pushState(null, "", location.pathname + "#" + query);
         search(st);
       }, function () {
         say("We could not get your location. Type a ZIP code instead.");
@@ -465,7 +475,7 @@
     });
   }
   window.addEventListener("popstate", function () {
-    current = readState(new URLSearchParams(location.search));
+    current = readState(urlParams());
     stateToForm(current);
     shareWrap.hidden = !current.near;
     shown = PAGE;

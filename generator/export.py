@@ -1,0 +1,337 @@
+"""Open data: the directory as JSON, CSV and Open Referral HSDS 3.1 service records.
+
+HSDS splits what IOP Finder keeps in one record: a service (the program), the organization that runs it, and the
+location where it meets. Every HSDS id is a UUID derived from the program id (uuid5), so the same data always
+exports the same ids and other systems can update their copies instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import uuid
+from typing import Any, Iterable
+
+from . import model
+from .model import Field
+
+# Fixed forever: changing it would give every exported record a new id.
+HSDS_NAMESPACE = uuid.UUID("0e7ba659-5f42-5f95-853d-21431af4a306")
+TAXONOMY_URI = "https://github.com/iop-finder/iop-finder/blob/main/generator/model.py"
+LIST_SEPARATOR = "; "
+
+_DAY_CODES = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
+_DAY_ORDER = list(_DAY_CODES.values())
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_TIME = r"\d{1,2}(?::\d{2})?"
+_SLOT = re.compile(
+    rf"(?P<days>{_DAY}(?:\s*(?:,|and|[–-])\s*{_DAY})*)\s+"
+    rf"(?P<start>{_TIME})(?:\s*(?P<start_m>am|pm))?\s*[–-]\s*(?P<end>{_TIME})\s*(?P<end_m>am|pm)")
+
+
+def _id(*parts: str) -> str:
+    return str(uuid.uuid5(HSDS_NAMESPACE, "/".join(parts)))
+
+
+def _public(value: Any) -> Any:
+    """A record without the loader's bookkeeping (keys starting with "_"), with dates as ISO text."""
+    if isinstance(value, dict):
+        return {k: _public(v) for k, v in value.items() if not k.startswith("_")}
+    if isinstance(value, list):
+        return [_public(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _in_model_order(record: dict, spec: Field) -> dict:
+    names = [f.name for f in spec.fields]
+    out = {}
+    for key in sorted(record, key=lambda k: names.index(k) if k in names else len(names)):
+        child, value = spec.child(key), record[key]
+        if child is not None and child.kind == "object" and isinstance(value, dict):
+            value = _in_model_order(value, child)
+        elif child is not None and child.kind == "list" and child.item.kind == "object":
+            value = [_in_model_order(v, child.item) for v in value]
+        out[key] = value
+    return out
+
+
+def _sorted_programs(ds) -> list[dict]:
+    return sorted(ds.programs, key=lambda p: p["id"])
+
+
+# --- JSON and CSV -----------------------------------------------------------------------------------------------
+
+def programs_json(ds) -> str:
+    """Every program as IOP Finder stores it (field names as in the data reference), sorted by id."""
+    programs = [_in_model_order(_public(p), model.PROGRAM) for p in _sorted_programs(ds)]
+    return json.dumps({"programs": programs}, ensure_ascii=False, indent=2) + "\n"
+
+
+def csv_columns(spec: Field = model.PROGRAM, prefix: str = "") -> list[tuple[str, Field]]:
+    """(column name, field) for every scalar or list field; objects become dotted columns such as address.zip."""
+    columns = []
+    for f in spec.fields:
+        name = f"{prefix}{f.name}"
+        if f.kind == "object":
+            columns += csv_columns(f, name + ".")
+        else:
+            columns.append((name, f))
+    return columns
+
+
+def _cell(value: Any, spec: Field) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if spec.kind == "list":
+        return LIST_SEPARATOR.join(_item_text(v) for v in value)
+    return str(value)
+
+
+def _item_text(value: Any) -> str:
+    if isinstance(value, dict):  # accreditations and licences: their values, in field order
+        return " ".join(str(v) for v in value.values())
+    return str(value)
+
+
+def _dig(record: dict, dotted: str) -> Any:
+    value: Any = record
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def programs_csv(ds) -> str:
+    """One row per program, one column per field (address.city, schedule.hours_per_week...), lists joined by "; "."""
+    columns = csv_columns()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([name for name, _ in columns])
+    for p in _sorted_programs(ds):
+        writer.writerow([_cell(_dig(p, name), spec) for name, spec in columns])
+    return out.getvalue()
+
+
+# --- HSDS 3.1 ---------------------------------------------------------------------------------------------------
+
+def _clock(text: str, meridiem: str) -> tuple[int, int]:
+    hour, _, minute = text.partition(":")
+    h = int(hour) % 12 + (12 if meridiem == "pm" else 0)
+    return h, int(minute or 0)
+
+
+def parse_slots(details: str) -> list[dict]:
+    """Weekly slots written like "Mon, Wed, Thu 6–9 pm" or "Mon–Thu 9 am–12 pm" -> byday, opens_at, closes_at.
+
+    Text it cannot read (another language, "daily") yields nothing; the words still go out as the description.
+    """
+    slots = []
+    for m in _SLOT.finditer(details or ""):
+        days: list[str] = []
+        for part in re.split(r"\s*(?:,|and)\s*", m.group("days")):
+            ends = [d for d in re.split(r"\s*[–-]\s*", part) if d]
+            codes = [_DAY_CODES[d[:3].lower()] for d in ends]
+            if len(codes) == 2:
+                i, j = _DAY_ORDER.index(codes[0]), _DAY_ORDER.index(codes[1])
+                codes = _DAY_ORDER[i:j + 1]
+            days += [c for c in codes if c not in days]
+        end = _clock(m.group("end"), m.group("end_m"))
+        start = _clock(m.group("start"), m.group("start_m") or m.group("end_m"))
+        if start > end and not m.group("start_m"):  # "11–1 pm" starts in the morning
+            start = _clock(m.group("start"), "am")
+        slot = {"byday": ",".join(days), "opens_at": "%02d:%02d:00" % start, "closes_at": "%02d:%02d:00" % end}
+        if slot not in slots:
+            slots.append(slot)
+    return slots
+
+
+def _schedule_words(schedule: dict) -> str:
+    hours, days = schedule["hours_per_week"], schedule["days_per_week"]
+    words = f"{hours:g} hours a week over {days} day{'s' if days != 1 else ''}"
+    length = schedule.get("length_weeks")
+    if length:
+        words += (f", for about {length['min']} weeks" if length["min"] == length["max"]
+                  else f", for about {length['min']} to {length['max']} weeks")
+    sessions = ", ".join(model.SESSIONS[s].lower() for s in schedule["sessions"])
+    words += f"; {sessions}."
+    if schedule.get("details"):
+        words += f" {schedule['details']}"
+    return words
+
+
+def _schedules(p: dict, service_id: str) -> list[dict]:
+    schedule = p["schedule"]
+    base = {
+        "service_id": service_id,
+        "description": _schedule_words(schedule),
+        "attending_type": "In person or by video" if p["telehealth"] else "In person",
+    }
+    slots = parse_slots(schedule.get("details", ""))
+    if not slots:
+        return [{"id": _id("schedule", p["id"], "0"), **base}]
+    return [{"id": _id("schedule", p["id"], str(i)), **base, "freq": "WEEKLY", "wkst": "MO", "interval": 1, **slot}
+            for i, slot in enumerate(slots)]
+
+
+def _phone(p: dict, service_id: str) -> dict:
+    number, _, extension = p["phone"].partition(" x")
+    phone = {"id": _id("phone", p["id"]), "service_id": service_id, "number": number, "type": "voice",
+             "description": "Intake"}
+    if extension:
+        phone["extension"] = int(extension)
+    return phone
+
+
+def _term(taxonomy: str, code: str, name: str, description: str, term_uri: str | None = None) -> dict:
+    term = {
+        "id": _id("taxonomy_term", taxonomy, code),
+        "code": code,
+        "name": name,
+        "description": description,
+        "taxonomy": f"iop-finder-{taxonomy}",
+        "taxonomy_detail": {
+            "id": _id("taxonomy", taxonomy),
+            "name": f"IOP Finder {taxonomy.replace('_', ' ')}",
+            "description": f"IOP Finder's controlled values for {taxonomy.replace('_', ' ')}.",
+            "uri": TAXONOMY_URI,
+        },
+        "language": "en",
+    }
+    if term_uri:
+        term["term_uri"] = term_uri
+    return term
+
+
+def _attributes(p: dict, ds, service_id: str, site: str) -> list[dict]:
+    """Focus, levels of care, populations, conditions, therapies, medications, services and payment as terms."""
+    pairs: list[tuple[str, str, str, str, str | None]] = []  # taxonomy, code, name, description, uri
+    choice_fields = (("focus", model.FOCUS), ("levels_of_care", model.LEVELS_OF_CARE),
+                     ("populations", model.POPULATIONS), ("medications", model.MEDICATIONS),
+                     ("services", model.SERVICES), ("payment", model.PAYMENT))
+    for name, choices in choice_fields:
+        values = p.get(name) or []
+        for value in [values] if isinstance(values, str) else values:
+            pairs.append((name, value, choices[value], choices[value], None))
+    for name, vocab, path in (("conditions", ds.conditions, "conditions"), ("therapies", ds.therapies, "therapies")):
+        for value in p.get(name, []):
+            entry = vocab.get(value, {})
+            pairs.append((name, value, entry.get("name", value), entry.get("summary", entry.get("name", value)),
+                          f"{site}/{path}/{value}/"))
+    if p["telehealth"]:
+        pairs.append(("telehealth", "telehealth", "Telehealth", "IOP sessions can be attended by video.", None))
+    attributes = []
+    for taxonomy, code, name, description, uri in pairs:
+        term = _term(taxonomy, code, name, description, uri)
+        attributes.append({
+            "id": _id("attribute", p["id"], taxonomy, code),
+            "link_id": service_id,
+            "link_type": taxonomy,
+            "link_entity": "service",
+            "taxonomy_term_id": term["id"],
+            "taxonomy_term": term,
+            "label": name,
+        })
+    return attributes
+
+
+def _location(p: dict, service_id: str) -> dict:
+    address = p["address"]
+    location_id = _id("location", p["id"])
+    location = {
+        "id": location_id,
+        "location_type": "physical",
+        "name": p["name"],
+        "addresses": [{
+            "id": _id("address", p["id"]),
+            "location_id": location_id,
+            "address_1": address["street"],
+            "city": address["city"],
+            "state_province": address["state"],
+            "postal_code": address["zip"],
+            "country": "US",
+            "address_type": "physical",
+        }],
+    }
+    point = p.get("_point") or ((p["location"]["lat"], p["location"]["lon"]) if p.get("location") else None)
+    if point:
+        location["latitude"], location["longitude"] = point
+        if p.get("_point_basis") == "zip":
+            location["description"] = "The map point is the centre of the ZIP code, not the building."
+    return {"id": _id("service_at_location", p["id"]), "service_id": service_id, "location_id": location_id,
+            "location": location}
+
+
+def _organization(p: dict) -> dict:
+    name = p.get("organization") or p["name"]
+    org = {"id": _id("organization", name.casefold()), "name": name,
+           "description": f"Runs {p['name']}." if p.get("organization") else f"Runs the program {p['name']}."}
+    if p.get("website"):
+        org["website"] = p["website"]
+    return org
+
+
+def _alert(p: dict) -> str | None:
+    if p.get("example"):
+        return "Fictional sample record: this program does not exist."
+    if p.get("needs_review"):
+        return "Imported record not yet checked by IOP Finder; call to confirm before you go."
+    return None
+
+
+def hsds_service(p: dict, ds, site_url: str) -> dict:
+    site = site_url.rstrip("/")
+    service_id = _id("service", p["id"])
+    organization = _organization(p)
+    service: dict[str, Any] = {
+        "id": service_id,
+        "organization_id": organization["id"],
+        "name": p["name"],
+        "description": p["summary"],
+        "url": f"{site}/programs/{p['id']}/",
+        "status": "active",
+        "eligibility_description": "Serves: " + ", ".join(model.POPULATIONS[v] for v in p["populations"]) + ".",
+        "fees_description": "Accepts: " + ", ".join(model.PAYMENT[v] for v in p["payment"])
+                            + (". Plans: " + ", ".join(p["insurers"]) if p.get("insurers") else "") + ".",
+        "assured_date": p["last_verified"].isoformat(),
+        "organization": organization,
+        "phones": [_phone(p, service_id)],
+        "schedules": _schedules(p, service_id),
+        "service_at_locations": [_location(p, service_id)],
+        "languages": [{"id": _id("language", p["id"], code), "service_id": service_id,
+                       "name": model.LANGUAGES[code], "code": code} for code in p["languages"]],
+        "attributes": _attributes(p, ds, service_id, site),
+    }
+    if p.get("website"):
+        service["additional_urls"] = [{"id": _id("url", p["id"]), "label": "Program website", "url": p["website"],
+                                       "service_id": service_id}]
+    if p.get("email"):
+        service["email"] = p["email"]
+    if p.get("accreditations"):
+        service["accreditations"] = LIST_SEPARATOR.join(
+            model.ACCREDITATION_BODIES[a["body"]] + (f" ({a['id']})" if a.get("id") else "")
+            for a in p["accreditations"])
+    if p.get("licenses"):
+        service["licenses"] = LIST_SEPARATOR.join(f"{lic['issuer']}: {lic['number']}" for lic in p["licenses"])
+    alert = _alert(p)
+    if alert:
+        service["alert"] = alert
+    return service
+
+
+def hsds_services(ds, site_url: str) -> list[dict]:
+    """Every program as one HSDS 3.1 service record (with its organization and location nested), sorted by id."""
+    return [hsds_service(p, ds, site_url) for p in _sorted_programs(ds)]
+
+
+def hsds_json(services: Iterable[dict]) -> str:
+    return json.dumps(list(services), ensure_ascii=False, indent=2) + "\n"
