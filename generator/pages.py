@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext  # noqa: F401  (type of the context we build)
 from mkdocs.commands.build import get_context
 
-from . import geo, indexes, model, views
+from . import csp, geo, indexes, links, model, referral, views
 from .dataset import Dataset
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
@@ -73,6 +73,8 @@ class Site:
         self.md = _env(autoescape=False)
         self.md.filters["h"] = lambda s: html.escape(str(s), quote=True)
         self.shells: dict[str, str] = {}
+        self.site_url = (config.site_url or "/").rstrip("/") + "/"
+        self.repo_url = config.repo_url
         self.by_id = {p["id"]: p for p in ds.programs}
         points = {p["id"]: p["_point"] for p in ds.programs}
         self.nearby = geo.nearest_programs(points, k=nearby_count, radius_miles=nearby_radius)
@@ -93,6 +95,10 @@ class Site:
         cfg = self.config
         for p in self.ds.programs:
             self._lean(files, f"programs/{p['id']}/index.html", "program", lambda p=p: self.program_page(p))
+            url = self.page_url(p)
+            files.append(File.generated(cfg, f"programs/{p['id']}/{p['id']}.vcf", content=referral.vcard(p, url)))
+            files.append(File.generated(cfg, f"programs/{p['id']}/card.json",
+                                        content=indexes.dumps(referral.card_data(p, url))))
             for old in p.get("former_ids", []):
                 files.append(File.generated(cfg, f"programs/{old}/index.html", content=self.redirect_page(p)))
         for state in self.by_state:
@@ -124,7 +130,8 @@ class Site:
             page.content = MARK_BODY
             page.meta = {"description": MARK_DESC, "iop_lean": True}
             context = get_context(nav, files, self.config, page)
-            self.shells[kind] = env.get_template("generated.html").render(context)
+            # The policy is fixed per shell: per-page parts add only JSON-LD data blocks, which never execute.
+            self.shells[kind] = csp.with_csp(env.get_template("generated.html").render(context))
             for marker in (MARK_BODY, MARK_HEAD):
                 if self.shells[kind].count(marker) != 1:
                     raise RuntimeError(f"theme shell for {kind} pages lost its marker {marker}")
@@ -138,14 +145,28 @@ class Site:
 
     # --- Lean pages -----------------------------------------------------------------------------------------
 
+    def page_url(self, p: dict) -> str:
+        return self.site_url + f"programs/{p['id']}/"
+
     def program_page(self, p: dict) -> str:
         view = views.program_view(p, conditions=self.ds.conditions, therapies=self.ds.therapies,
                                   today=self.today, base=BASE)
         nearby = [dict(views.program_line(self.by_id[other], BASE), miles=views.miles_text(miles))
                   for other, miles in self.nearby.get(p["id"], [])]
-        body = self.html.get_template("program.html").render(p=view, nearby=nearby, base=BASE)
+        url = self.page_url(p)
+        extra = {
+            "page_url": url,
+            "qr": referral.qr_svg(url),
+            "copy_text": referral.copy_text(p),
+            "vcf": f"{p['id']}.vcf",
+            "edit_url": links.edit_url(p, self.repo_url) if self.repo_url else None,
+            "report_url": links.report_url(p, self.repo_url, url) if self.repo_url else None,
+        }
+        body = self.html.get_template("program.html").render(p=view, nearby=nearby, base=BASE, **extra)
+        head = ('<script type="application/ld+json">'
+                + referral.json_ld(p, url, self.ds.conditions, self.ds.therapies) + "</script>")
         return self._pour("program", url=f"programs/{p['id']}/", title=p["name"],
-                          description=_clip(p["summary"]), body=body)
+                          description=_clip(p["summary"]), body=body, head=head)
 
     def state_page(self, state: str) -> str:
         by_city: dict[str, list[dict]] = defaultdict(list)

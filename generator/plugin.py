@@ -17,7 +17,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import pages
+from . import csp, pages
 from .dataset import Dataset, load_dataset
 from .problems import summary
 
@@ -74,6 +74,12 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         if FINDER_MARK in markdown:
             markdown = markdown.replace(FINDER_MARK, self.site.finder_form())
         return markdown
+
+    def on_post_page(self, output, *, page, config):
+        return csp.with_csp(output)
+
+    def on_post_template(self, output_content, *, template_name, config):
+        return csp.with_csp(output_content) if template_name.endswith(".html") else output_content
 
     def on_serve(self, server, *, config, builder):
         # Rebuild when program data or vocabularies change, not only Markdown.

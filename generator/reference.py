@@ -5,11 +5,14 @@ The site adds it as the generated page `reference/data.md`; nobody edits it by h
 
 from __future__ import annotations
 
+import yaml
+
 from . import model
 from .model import Field
 
 TITLE = "Data reference"
-DESCRIPTION = "Every field of IOP Finder's program, condition, therapy and source records: type, rules and examples."
+DESCRIPTION = ("Every field of IOP Finder's program, condition, therapy and source records, with types, rules and "
+               "examples.")
 
 _KIND_NAMES = {
     "str": "text", "markdown": "Markdown text", "bool": "true/false", "int": "whole number", "number": "number",
@@ -107,7 +110,9 @@ def _nested(spec: Field, path: str):
 
 def reference_markdown() -> str:
     """The whole page: front matter, then one table per record type and per group of fields inside it."""
-    out = ["---", f"title: {TITLE}", f"description: {DESCRIPTION}", "---", "", f"# {TITLE}", "",
+    front = yaml.safe_dump({"title": TITLE, "description": DESCRIPTION}, sort_keys=False, allow_unicode=True,
+                           width=1000)
+    out = ["---", front.rstrip("\n"), "---", "", f"# {TITLE}", "",
            "This page is generated from `generator/model.py`, the one place where every field is described. "
            "To change a description, edit the model; validation, the editor schemas in `schema/` and this page "
            "all follow.", ""]

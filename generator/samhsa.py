@@ -497,7 +497,7 @@ def map_row(row: dict) -> _Mapped:
         "medications": _ordered(lists["medications"], model.MEDICATIONS),
         "services": _ordered(lists["services"], model.SERVICES),
         "payment": _ordered(lists["payment"], model.PAYMENT),
-        "source": SOURCE_TEXT.format(frid=row.get("frid")),
+        "source": SOURCE_TEXT.format(frid=_clean(row.get("frid"))),
     }
     fields["_name_key"] = name_key
     return _Mapped(fields, problems, notes)

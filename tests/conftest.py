@@ -108,6 +108,9 @@ class PageRecorder:
     """A fresh browser context and page that records every request it makes."""
 
     def __init__(self, browser, **context_args):
+        # Playwright's wait_for_function evaluates strings, which the site's CSP rightly forbids; tests that
+        # check the policy itself pass bypass_csp=False.
+        context_args.setdefault("bypass_csp", True)
         self.context = browser.new_context(**context_args)
         self.page = self.context.new_page()
         self.requests = []

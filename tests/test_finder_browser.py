@@ -42,7 +42,8 @@ def expected(dataset, origin, radius, filters=(), query=None, tele_state=None):
 
 
 def shown(page):
-    page.wait_for_function("document.getElementById('finder-status').textContent.match(/found|No programs|could not/)")
+    page.wait_for_function("(document.getElementById('finder-status') || {textContent: ''})"
+                           ".textContent.match(/found|No programs|could not/)")
     ids = page.eval_on_selector_all(".iop-result", "els => els.map(e => e.dataset.id)")
     miles = page.eval_on_selector_all(".iop-result__miles", "els => els.map(e => e.textContent)")
     return ids, [0.0 if m.startswith("less than") else float(m.split()[0]) for m in miles]

@@ -40,40 +40,8 @@
     return cache[path];
   }
 
-  /* --- Distances: Vincenty's inverse formula on WGS-84 (matches the build's geodesic to centimetres) --- */
-  var A = 6378137, F = 1 / 298.257223563, B = A * (1 - F), METERS_PER_MILE = 1609.344;
-  function haversineMiles(lat1, lon1, lat2, lon2) {
-    var r = Math.PI / 180, dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r;
-    var h = Math.pow(Math.sin(dLat / 2), 2) + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.pow(Math.sin(dLon / 2), 2);
-    return 2 * 3958.7613 * Math.asin(Math.min(1, Math.sqrt(h)));
-  }
-  function geodesicMiles(lat1, lon1, lat2, lon2) {
-    var r = Math.PI / 180;
-    var L = (lon2 - lon1) * r;
-    var U1 = Math.atan((1 - F) * Math.tan(lat1 * r)), U2 = Math.atan((1 - F) * Math.tan(lat2 * r));
-    var sinU1 = Math.sin(U1), cosU1 = Math.cos(U1), sinU2 = Math.sin(U2), cosU2 = Math.cos(U2);
-    var lambda = L, prev, sinS, cosS, sigma, cosSqA, cos2Sm, i = 0;
-    do {
-      var sinL = Math.sin(lambda), cosL = Math.cos(lambda);
-      sinS = Math.sqrt(Math.pow(cosU2 * sinL, 2) + Math.pow(cosU1 * sinU2 - sinU1 * cosU2 * cosL, 2));
-      if (sinS === 0) return 0;
-      cosS = sinU1 * sinU2 + cosU1 * cosU2 * cosL;
-      sigma = Math.atan2(sinS, cosS);
-      var sinA = cosU1 * cosU2 * sinL / sinS;
-      cosSqA = 1 - sinA * sinA;
-      cos2Sm = cosSqA ? cosS - 2 * sinU1 * sinU2 / cosSqA : 0;
-      var C = F / 16 * cosSqA * (4 + F * (4 - 3 * cosSqA));
-      prev = lambda;
-      lambda = L + (1 - C) * F * sinA * (sigma + C * sinS * (cos2Sm + C * cosS * (-1 + 2 * cos2Sm * cos2Sm)));
-    } while (Math.abs(lambda - prev) > 1e-12 && ++i < 200);
-    if (i >= 200) return haversineMiles(lat1, lon1, lat2, lon2);
-    var uSq = cosSqA * (A * A - B * B) / (B * B);
-    var bigA = 1 + uSq / 16384 * (4096 + uSq * (-768 + uSq * (320 - 175 * uSq)));
-    var bigB = uSq / 1024 * (256 + uSq * (-128 + uSq * (74 - 47 * uSq)));
-    var dS = bigB * sinS * (cos2Sm + bigB / 4 * (cosS * (-1 + 2 * cos2Sm * cos2Sm) -
-      bigB / 6 * cos2Sm * (-3 + 4 * sinS * sinS) * (-3 + 4 * cos2Sm * cos2Sm)));
-    return B * bigA * (sigma - dS) / METERS_PER_MILE;
-  }
+  /* --- Distances: geodesic on WGS-84, shared with the referral list (assets/js/list.js) --- */
+  var haversineMiles = window.IOPGeo.haversineMiles, geodesicMiles = window.IOPGeo.geodesicMiles;
 
   /* --- Quadtree leaves (same split as generator/indexes.py) --- */
   function leafBounds(key) {
@@ -354,6 +322,11 @@
     var pay = p.py.map(function (i) { return label("py", i); });
     if (pay.length) facts.appendChild(el("li", null, "Pays with: " + pay.join(", ")));
     li.appendChild(facts);
+    var add = el("button", "md-button iop-add", "Add to my list");
+    add.type = "button";
+    add.setAttribute("data-add-id", p.id);
+    if (current.zip) add.setAttribute("data-from", current.zip);
+    li.appendChild(add);
     return li;
   }
 
@@ -391,6 +364,7 @@
     var ol = el("ol", "iop-results");
     list.slice(0, shown).forEach(function (item) { ol.appendChild(card(item)); });
     resultsEl.appendChild(ol);
+    if (window.IOPList) window.IOPList.refresh();
     var count = list.length;
     var noun = count === 1 ? "program" : "programs";
     var text;

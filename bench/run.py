@@ -1,0 +1,622 @@
+"""IOP Finder benchmark: build the site from N synthetic programs and measure build cost, page weight and search.
+
+    python bench/run.py --sizes 1000,5000,20000 [--searches 100] [--out bench/out]
+                        [--no-browser] [--serve-sizes 20000] [--profile 20000] [--lighthouse 1000]
+
+For each N: generate the data (bench/synth.py) in a project copy under OUT/work/N, build it with
+`mkdocs build --strict` in a subprocess (wall and CPU time, peak memory), count what was written, then serve the
+site on 127.0.0.1 and drive Chromium (Playwright) through cold-cache visits: a program page's first-visit
+transfer, the search data fetched by `/find/#zip=<ZIP>&r=25` for random ZIP codes where programs are, and the
+finder's time to first results. Prints one table (rows = metrics, columns = N) and writes it to OUT/results.json.
+
+Sizes "gzip" are each response body compressed with gzip level 6, as a static host would send it.
+This is a script, not a test: tests/test_bench.py runs a small smoke version that checks the output, not timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import functools
+import gzip
+import http.server
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for p in (str(ROOT), str(HERE)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+import synth  # noqa: E402
+from generator import geo  # noqa: E402
+
+# (key, label, unit). Every key appears as one row of the table, in this order.
+METRICS = [
+    ("synth_s", "Generate synthetic data", "s"),
+    ("build_s", "Build wall time", "s"),
+    ("build_cpu_s", "Build CPU time (user+sys)", "s"),
+    ("build_peak_mb", "Build peak memory (max RSS)", "MB"),
+    ("html_pages", "HTML pages written", "count"),
+    ("program_pages", "Program pages", "count"),
+    ("files", "Files written", "count"),
+    ("site_mb", "Site size on disk", "MB"),
+    ("program_html_gz_kb", "Program page HTML, gzip (median)", "KB"),
+    ("program_html_gz_max_kb", "Program page HTML, gzip (max)", "KB"),
+    ("first_visit_kb", "Program page first visit, all responses gzip (max of 5)", "KB"),
+    ("first_visit_requests", "Program page first visit, requests", "count"),
+    ("manifest_gz_kb", "search/manifest.json, gzip", "KB"),
+    ("search_kb_median", "Search payload per ZIP search, gzip (median)", "KB"),
+    ("search_kb_p95", "Search payload per ZIP search, gzip (p95)", "KB"),
+    ("search_kb_max", "Search payload per ZIP search, gzip (max)", "KB"),
+    ("search_dense_kb", "Search payload, densest-area ZIP, gzip", "KB"),
+    ("search_dense_p95_kb", "Search payload, 10 ZIPs of the densest area, gzip (p95)", "KB"),
+    ("search_dense_requests", "Search requests, densest-area ZIP", "count"),
+    ("lunr_total_mb", "Lunr indexes search/x/*.json, total", "MB"),
+    ("lunr_largest_kb", "Lunr index, largest leaf file", "KB"),
+    ("lunr_largest_gz_kb", "Lunr index, largest leaf file, gzip", "KB"),
+    ("after_data_ms_median", "First results after data arrives (median)", "ms"),
+    ("after_data_ms_p95", "First results after data arrives (p95)", "ms"),
+    ("after_key_ms_median", "First results from 5th keypress (median)", "ms"),
+    ("after_key_ms_p95", "First results from 5th keypress (p95)", "ms"),
+    ("serve_initial_s", "mkdocs serve: first build", "s"),
+    ("serve_rebuild_s", "mkdocs serve: rebuild after a YAML edit", "s"),
+]
+BROWSER_KEYS = {"first_visit_kb", "first_visit_requests", "search_kb_median", "search_kb_p95", "search_kb_max",
+                "search_dense_kb", "search_dense_p95_kb", "search_dense_requests", "after_data_ms_median",
+                "after_data_ms_p95", "after_key_ms_median", "after_key_ms_p95"}
+SERVE_KEYS = {"serve_initial_s", "serve_rebuild_s"}
+DENSE_ZIP = "10001"  # Midtown Manhattan: the densest area of the synthetic data
+SETTLED = r"found within|Showing the|No programs|could not|went wrong|Please type"
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile (nearest rank), so p95 of 100 samples is the 95th smallest."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+# --- Build --------------------------------------------------------------------------------------------------------
+
+def build(project: Path, site: Path) -> dict:
+    """`mkdocs build --strict` in a subprocess: wall time, CPU time and peak memory."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)]
+    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    if timer:
+        cmd = [timer, "-v", *cmd]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"build failed in {project}:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
+    out = {"build_s": wall, "log": proc.stderr}
+    if timer:
+        rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+        user = re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr)
+        system = re.search(r"System time \(seconds\): ([\d.]+)", proc.stderr)
+        out["build_peak_mb"] = int(rss.group(1)) / 1024 if rss else None
+        out["build_cpu_s"] = float(user.group(1)) + float(system.group(1)) if user and system else None
+    else:  # no GNU time: the children's peak is the largest so far, which is this build when sizes grow
+        import resource
+
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out["build_peak_mb"] = ru.ru_maxrss / 1024
+        out["build_cpu_s"] = None
+    return out
+
+
+def site_stats(site: Path, rng: random.Random) -> dict:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    program_pages = sorted(site.glob("programs/*/index.html"))
+    sample = rng.sample(program_pages, min(200, len(program_pages)))
+    gz_sizes = [gz(p.read_bytes()) / 1024 for p in sample]
+    lunr = sorted(site.glob("search/x/*.json"), key=lambda p: p.stat().st_size)
+    manifest = site / "search" / "manifest.json"
+    return {
+        "html_pages": sum(1 for p in files if p.suffix == ".html"),
+        "program_pages": len(program_pages),
+        "files": len(files),
+        "site_mb": sum(p.stat().st_size for p in files) / 1e6,
+        "program_html_gz_kb": statistics.median(gz_sizes) if gz_sizes else None,
+        "program_html_gz_max_kb": max(gz_sizes) if gz_sizes else None,
+        "manifest_gz_kb": gz(manifest.read_bytes()) / 1024 if manifest.exists() else None,
+        "lunr_total_mb": sum(p.stat().st_size for p in lunr) / 1e6,
+        "lunr_largest_kb": lunr[-1].stat().st_size / 1024 if lunr else None,
+        "lunr_largest_gz_kb": gz(lunr[-1].read_bytes()) / 1024 if lunr else None,
+    }
+
+
+# --- Where to search ---------------------------------------------------------------------------------------------
+
+def search_zips(records: list[dict], count: int, seed: int) -> list[str]:
+    """ZIP codes weighted to where programs are: the ZIP of a random program, count times (repeats allowed)."""
+    rng = random.Random(seed)
+    return [rng.choice(records)["address"]["zip"] for _ in range(count)]
+
+
+def dense_area_zips(records: list[dict], k: int = 10) -> list[str]:
+    """The densest-area ZIP (DENSE_ZIP when it exists) and the k-1 nearest ZIP codes that have programs."""
+    table = geo.zip_table()
+    center = table[DENSE_ZIP]
+    with_programs = sorted({r["address"]["zip"] for r in records} - {DENSE_ZIP})
+    near = sorted(with_programs, key=lambda z: geo.haversine_miles(center.lat, center.lon, table[z].lat,
+                                                                   table[z].lon))
+    return [DENSE_ZIP] + near[: k - 1]
+
+
+def programs_near(records: list[dict], zip_code: str, miles: float) -> int:
+    table = geo.zip_table()
+    c = table[zip_code]
+    count = 0
+    for r in records:
+        loc = r.get("location") or {"lat": table[r["address"]["zip"]].lat, "lon": table[r["address"]["zip"]].lon}
+        if geo.haversine_miles(c.lat, c.lon, loc["lat"], loc["lon"]) <= miles:
+            count += 1
+    return count
+
+
+# --- Local server and browser -------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def serve(site: Path):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), shutil.which("chromium-browser"),
+                      "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@contextlib.contextmanager
+def launch_browser():
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if path is None:
+        raise RuntimeError("Chromium not found (apt-get install chromium), or run with --no-browser")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+# Installed before any page script: marks the 5th-digit keydown and the moment results reach the DOM.
+TIMING_SCRIPT = """
+window.__iopBench = { key: null, rendered: null, frame: null };
+document.addEventListener("keydown", function (e) {
+  if (e.target && e.target.id === "f-zip") window.__iopBench.key = performance.now();
+}, true);
+document.addEventListener("DOMContentLoaded", function () {
+  var results = document.getElementById("finder-results");
+  if (!results) return;
+  new MutationObserver(function (records) {
+    var b = window.__iopBench;
+    if (b.rendered !== null) return;
+    var added = records.some(function (r) {
+      return Array.prototype.some.call(r.addedNodes, function (n) {
+        return n.nodeType === 1 && (n.matches("ol.iop-results") || n.matches(".iop-empty"));
+      });
+    });
+    if (!added) return;
+    b.rendered = performance.now();
+    requestAnimationFrame(function () { b.frame = performance.now(); });
+  }).observe(results, { childList: true });
+});
+"""
+READ_TIMES = """() => ({
+  bench: window.__iopBench,
+  resources: performance.getEntriesByType("resource").map(function (e) {
+    return { name: e.name, start: e.startTime, end: e.responseEnd };
+  }),
+  status: (document.getElementById("finder-status") || {}).textContent || "",
+  results: document.querySelectorAll("#finder-results .iop-result").length
+})"""
+
+
+class Visit:
+    """One cold-cache visit: a fresh browser context with the HTTP cache disabled, recording every response."""
+
+    def __init__(self, browser, timing: bool = False):
+        self.context = browser.new_context()
+        if timing:
+            self.context.add_init_script(TIMING_SCRIPT)
+        self.page = self.context.new_page()
+        cdp = self.context.new_cdp_session(self.page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        self.responses = []
+        self.errors = []
+        self.page.on("response", lambda r: self.responses.append(r))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def sizes(self, predicate=lambda url: True) -> list[tuple[str, int]]:
+        out = []
+        for r in self.responses:
+            if not predicate(r.url):
+                continue
+            try:
+                out.append((r.url, gz(r.body())))
+            except Exception:  # a redirect or aborted request has no body
+                out.append((r.url, 0))
+        return out
+
+    def wait_settled(self, timeout_ms: int = 30000) -> str:
+        self.page.wait_for_function(
+            "(re) => new RegExp(re).test((document.getElementById('finder-status') || {}).textContent || '')",
+            arg=SETTLED, timeout=timeout_ms)
+        return self.page.text_content("#finder-status") or ""
+
+    def close(self):
+        self.context.close()
+
+
+def first_visit(browser, base: str, program_ids: list[str]) -> dict:
+    totals, requests, breakdown = [], [], []
+    for pid in program_ids:
+        v = Visit(browser)
+        try:
+            v.page.goto(f"{base}/programs/{pid}/", wait_until="load")
+            v.page.wait_for_load_state("networkidle")
+            sizes = v.sizes()
+            totals.append(sum(s for _, s in sizes) / 1024)
+            requests.append(len(sizes))
+            if not breakdown:
+                breakdown = [(url.replace(base, ""), round(size / 1024, 2)) for url, size in sizes]
+        finally:
+            v.close()
+    return {"first_visit_kb": max(totals), "first_visit_requests": max(requests),
+            "first_visit_all_kb": totals, "first_visit_breakdown_kb": breakdown}
+
+
+def is_search(url: str) -> bool:
+    return "/search/" in url
+
+
+def search_by_url(browser, base: str, zip_code: str) -> dict:
+    """Open /find/#zip=<zip>&r=25 cold; search payload and time from the last search response to results."""
+    v = Visit(browser, timing=True)
+    try:
+        v.page.goto(f"{base}/find/#zip={zip_code}&r=25", wait_until="load")
+        status = v.wait_settled()
+        v.page.wait_for_function("() => window.__iopBench.frame !== null || "
+                                 "!document.querySelector('#finder-results ol, #finder-results .iop-empty')",
+                                 timeout=5000)
+        t = v.page.evaluate(READ_TIMES)
+        sizes = v.sizes(is_search)
+        return {"zip": zip_code, "status": status, "results": t["results"],
+                "kb": sum(s for _, s in sizes) / 1024, "requests": len(sizes),
+                "files_kb": [(url.split("/search/", 1)[1], round(size / 1024, 2)) for url, size in sizes],
+                "after_data_ms": _after_data(t, since=0.0), "errors": v.errors}
+    finally:
+        v.close()
+
+
+def search_by_keys(browser, base: str, zip_code: str) -> dict:
+    """Open /find/ cold, wait for the manifest, type the ZIP; time from the 5th keydown to results."""
+    v = Visit(browser, timing=True)
+    try:
+        v.page.goto(f"{base}/find/", wait_until="load")
+        v.page.wait_for_function("() => performance.getEntriesByType('resource')"
+                                 ".some(e => e.name.endsWith('/search/manifest.json') && e.responseEnd > 0)")
+        v.page.wait_for_timeout(100)  # the finder reads the manifest in a promise callback
+        v.page.focus("#f-zip")
+        v.page.keyboard.type(zip_code[:4])
+        v.page.keyboard.press(zip_code[4])
+        status = v.wait_settled()
+        t = v.page.evaluate(READ_TIMES)
+        b = t["bench"]
+        return {"zip": zip_code, "status": status, "results": t["results"],
+                "after_key_ms": b["rendered"] - b["key"] if b["rendered"] and b["key"] else None,
+                "after_data_ms": _after_data(t, since=b["key"] or 0.0), "errors": v.errors}
+    finally:
+        v.close()
+
+
+def _after_data(t: dict, since: float) -> float | None:
+    """Milliseconds from the end of the last search response (before the results appeared) to the results."""
+    rendered = t["bench"]["rendered"]
+    if rendered is None:
+        return None
+    ends = [r["end"] for r in t["resources"] if "/search/" in r["name"] and r["start"] >= since and r["end"] <= rendered]
+    return rendered - max(ends) if ends else None
+
+
+def measure_browser(browser, site: Path, records: list[dict], searches: int, seed: int) -> dict:
+    rng = random.Random(seed)
+    pids = [r["id"] for r in rng.sample(records, min(5, len(records)))]
+    zips = search_zips(records, searches, seed)
+    dense = dense_area_zips(records)
+    with serve(site) as base:
+        out = first_visit(browser, base, pids)
+        url_runs = [search_by_url(browser, base, z) for z in zips]
+        dense_runs = [search_by_url(browser, base, z) for z in dense]
+        key_runs = [search_by_keys(browser, base, z) for z in zips]
+    kbs = [r["kb"] for r in url_runs]
+    after_data = [r["after_data_ms"] for r in url_runs if r["after_data_ms"] is not None]
+    after_key = [r["after_key_ms"] for r in key_runs if r["after_key_ms"] is not None]
+    out.update({
+        "search_kb_median": statistics.median(kbs), "search_kb_p95": pct(kbs, 95), "search_kb_max": max(kbs),
+        "search_dense_kb": dense_runs[0]["kb"], "search_dense_requests": dense_runs[0]["requests"],
+        "search_dense_p95_kb": pct([r["kb"] for r in dense_runs], 95),
+        "after_data_ms_median": statistics.median(after_data) if after_data else None,
+        "after_data_ms_p95": pct(after_data, 95) if after_data else None,
+        "after_key_ms_median": statistics.median(after_key) if after_key else None,
+        "after_key_ms_p95": pct(after_key, 95) if after_key else None,
+        "dense_status": dense_runs[0]["status"], "dense_results": dense_runs[0]["results"],
+        "runs": {"url": url_runs, "dense": dense_runs, "keys": key_runs},
+    })
+    return out
+
+
+# --- mkdocs serve -------------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) -> dict:
+    """Start `mkdocs serve`, wait for the first build, edit data/programs.yaml, time until the rebuild is done."""
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"]
+    if dirty:
+        cmd.append("--dirty")
+    lines: list[tuple[float, str]] = []
+    proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def pump():
+        for line in proc.stdout:
+            lines.append((time.perf_counter(), line.rstrip()))
+
+    reader = threading.Thread(target=pump, daemon=True)
+    start = time.perf_counter()
+    reader.start()
+    data = project / "data" / "programs.yaml"
+    original = data.read_text(encoding="utf-8")
+    try:
+        def wait_for(pattern: str, after: float) -> float | None:
+            while time.perf_counter() - start < timeout and proc.poll() is None:
+                for t, line in list(lines):
+                    if t >= after and re.search(pattern, line):
+                        return t
+                time.sleep(0.05)
+            return None
+
+        serving = wait_for(r"Serving on", start)
+        if serving is None:
+            raise RuntimeError("mkdocs serve did not start:\n" + "\n".join(l for _, l in lines[-40:]))
+        time.sleep(2.0)  # let the file watcher settle
+        edited = original.replace("  name: ", "  name: Edited ", 1)
+        t0 = time.perf_counter()
+        data.write_text(edited, encoding="utf-8")
+        done = wait_for(r"Documentation built|Reloading browsers|Error|Aborted", t0)
+        return {"serve_initial_s": serving - start, "serve_rebuild_s": (done - t0) if done else None,
+                "serve_log": [l for _, l in lines[-30:]]}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        data.write_text(original, encoding="utf-8")
+
+
+# --- Profile and Lighthouse ---------------------------------------------------------------------------------------
+
+def profile_build(project: Path, out: Path, n: int) -> Path:
+    """Run the build in-process under cProfile; write the top 15 by cumulative and by own time."""
+    import pstats
+
+    prof = out / f"build-{n}.prof"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    site = project / "site-profile"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build", "--strict",
+                    "-d", str(site)], cwd=project, env=env, check=True, capture_output=True)
+    shutil.rmtree(site, ignore_errors=True)
+    report = out / f"profile-{n}.txt"
+    with report.open("w", encoding="utf-8") as fh:
+        for key in ("cumulative", "tottime"):
+            fh.write(f"=== top 15 by {key} ===\n")
+            pstats.Stats(str(prof), stream=fh).strip_dirs().sort_stats(key).print_stats(15)
+    return report
+
+
+def lighthouse(site: Path, records: list[dict], out: Path) -> dict:
+    """Lighthouse 12 mobile scores for home, finder and a program page, against the local server."""
+    npx = shutil.which("npx")
+    if not npx:
+        return {"error": "npx not found"}
+    env = dict(os.environ, CHROME_PATH=chromium_path() or "")
+    results = {}
+    with serve(site) as base:
+        for name, url in (("home", f"{base}/"), ("finder", f"{base}/find/"),
+                          ("program", f"{base}/programs/{records[0]['id']}/")):
+            dest = out / f"lighthouse-{name}.json"
+            proc = subprocess.run(
+                [npx, "--yes", "lighthouse@12", url, "--chrome-flags=--headless --no-sandbox",
+                 "--only-categories=performance,accessibility,best-practices,seo", "--output=json",
+                 f"--output-path={dest}", "--quiet"],
+                env=env, capture_output=True, text=True, timeout=300)
+            if proc.returncode != 0 or not dest.exists():
+                results[name] = {"error": (proc.stderr or proc.stdout)[-1500:]}
+                continue
+            report = json.loads(dest.read_text(encoding="utf-8"))
+            results[name] = {k: round(v["score"] * 100) if v.get("score") is not None else None
+                             for k, v in report["categories"].items()}
+    return results
+
+
+# --- Table --------------------------------------------------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError):
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    chrome = ""
+    path = chromium_path()
+    if path:
+        with contextlib.suppress(Exception):
+            chrome = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    load = ""
+    with contextlib.suppress(OSError):
+        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    import mkdocs
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": mem, "python": platform.python_version(),
+            "chromium": chrome, "mkdocs": mkdocs.__version__, "platform": platform.platform(), "loadavg": load}
+
+
+def format_value(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
+
+
+def table(results: dict) -> str:
+    sizes = [str(n) for n in results["sizes"]]
+    head = ["Metric", "Unit"] + [f"N={int(n):,}" for n in sizes]
+    rows = [head, ["---"] * len(head)]
+    for key, label, unit in METRICS:
+        rows.append([label, unit] + [format_value(results["metrics"][key].get(n)) for n in sizes])
+    return "\n".join("| " + " | ".join(r) + " |" for r in rows)
+
+
+# --- Main ---------------------------------------------------------------------------------------------------------
+
+def run_size(n: int, args, browser) -> tuple[dict, list[dict]]:
+    work = args.out / "work" / str(n)
+    t = time.perf_counter()
+    records = synth.programs(n, args.seed)
+    synth.copy_project(work)
+    synth.write_programs(work / "data" / "programs.yaml", records)
+    values: dict = {"synth_s": time.perf_counter() - t}
+    site = work / "site"
+    print(f"[N={n}] building…", flush=True)
+    b = build(work, site)
+    values.update({k: v for k, v in b.items() if k != "log"})
+    values.update(site_stats(site, random.Random(args.seed)))
+    print(f"[N={n}] built in {b['build_s']:.1f} s, {values['program_pages']} program pages", flush=True)
+    if browser is not None:
+        print(f"[N={n}] browser: {args.searches} searches…", flush=True)
+        extra = measure_browser(browser, site, records, args.searches, args.seed)
+        runs = extra.pop("runs")
+        (args.out / f"runs-{n}.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
+        values.update(extra)
+    if n in args.serve_sizes:
+        print(f"[N={n}] mkdocs serve rebuild…", flush=True)
+        s = serve_rebuild(work, timeout=args.serve_timeout)
+        (args.out / f"serve-{n}.log").write_text("\n".join(s.pop("serve_log")), encoding="utf-8")
+        values.update(s)
+    if n in args.profile:
+        print(f"[N={n}] cProfile…", flush=True)
+        values["profile"] = str(profile_build(work, args.out, n).relative_to(args.out))
+    if n in args.lighthouse:
+        print(f"[N={n}] Lighthouse…", flush=True)
+        values["lighthouse"] = lighthouse(site, records, args.out)
+    values["dense_programs_within_25mi"] = programs_near(records, DENSE_ZIP, 25.0)
+    if not args.keep:
+        shutil.rmtree(site, ignore_errors=True)
+    return values, records
+
+
+def sizes_arg(text: str) -> list[int]:
+    return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=sizes_arg, default=[1000, 5000, 20000])
+    ap.add_argument("--searches", type=int, default=100, help="random ZIP searches per size (default 100)")
+    ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument("--seed", type=int, default=20261123)
+    ap.add_argument("--no-browser", action="store_true", help="skip every Chromium measurement")
+    ap.add_argument("--serve-sizes", type=sizes_arg, default=None,
+                    help="sizes at which to time a `mkdocs serve` rebuild (default: the largest size; '' for none)")
+    ap.add_argument("--serve-timeout", type=float, default=600.0)
+    ap.add_argument("--profile", type=sizes_arg, default=[], help="sizes to build once more under cProfile")
+    ap.add_argument("--lighthouse", type=sizes_arg, default=[], help="sizes to run Lighthouse at (needs npx)")
+    ap.add_argument("--keep", action="store_true", help="keep the built sites under OUT/work")
+    args = ap.parse_args(argv)
+    if args.serve_sizes is None:
+        args.serve_sizes = [max(args.sizes)]
+    return args
+
+
+def main(argv: list[str] | None = None, browser=None) -> dict:
+    """Run the benchmark; `browser` is an already launched Playwright Chromium to use instead of launching one."""
+    args = parse_args(argv)
+    args.out = args.out.resolve()
+    args.out.mkdir(parents=True, exist_ok=True)
+    results: dict = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+                     "sizes": args.sizes, "searches": args.searches, "seed": args.seed,
+                     "metrics": {key: {} for key, _, _ in METRICS}, "units": {k: u for k, _, u in METRICS},
+                     "labels": {k: label for k, label, _ in METRICS}, "extra": {}}
+    if args.no_browser or browser is not None:
+        launcher = contextlib.nullcontext(None if args.no_browser else browser)
+    else:
+        launcher = launch_browser()
+    with launcher as browser:
+        for n in args.sizes:
+            values, _ = run_size(n, args, browser)
+            for key, v in values.items():
+                if key in results["metrics"]:
+                    results["metrics"][key][str(n)] = round(v, 3) if isinstance(v, float) else v
+                else:
+                    results["extra"].setdefault(key, {})[str(n)] = v
+            (args.out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    text = table(results)
+    (args.out / "table.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""What referral coordinators hand on: contact cards, QR codes to a program's page, and schema.org data."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import segno
+
+from . import model
+from .views import phone_text
+
+
+SPECIALTIES = {
+    "mental_health": ["Psychiatric"],
+    "substance_use": ["Addiction medicine"],
+    "co_occurring": ["Psychiatric", "Addiction medicine"],
+}
+
+
+def _vcard_text(value: str) -> str:
+    """Escape a value for a vCard 3.0 text field (RFC 2426 section 5)."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """Fold long lines at 75 octets as vCard requires, without splitting a UTF-8 character."""
+    out, current = [], b""
+    for ch in line:
+        b = ch.encode("utf-8")
+        if len(current) + len(b) > 75:
+            out.append(current.decode("utf-8"))
+            current = b" " + b
+        else:
+            current += b
+    out.append(current.decode("utf-8"))
+    return "\r\n".join(out)
+
+
+def vcard(p: dict, page_url: str) -> str:
+    """A vCard 3.0 contact card for the program."""
+    number, _, ext = p["phone"].partition(" x")
+    tel = "+1-" + number + (f";ext={ext}" if ext else "")
+    a = p["address"]
+    note = p["summary"]
+    if p.get("example"):
+        note = "EXAMPLE LISTING: not a real provider. " + note
+    lines = [
+        "BEGIN:VCARD", "VERSION:3.0",
+        f"FN:{_vcard_text(p['name'])}",
+        f"ORG:{_vcard_text(p.get('organization') or p['name'])}",
+        f"TEL;TYPE=WORK,VOICE:{tel}",
+        f"ADR;TYPE=WORK:;;{_vcard_text(a['street'])};{_vcard_text(a['city'])};{a['state']};{a['zip']};USA",
+    ]
+    if p.get("email"):
+        lines.append(f"EMAIL;TYPE=INTERNET:{p['email']}")
+    if p.get("website"):
+        lines.append(f"URL:{p['website']}")
+    lines += [f"NOTE:{_vcard_text(note + ' Details: ' + page_url)}", "END:VCARD"]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def qr_svg(url: str) -> str:
+    """The page URL as an inline SVG QR code.
+
+    The mask is fixed: choosing the "best" of eight masks costs four times as long and any mask scans.
+    """
+    code = segno.make_qr(url, error="m", mask=2, boost_error=False)
+    buf = io.BytesIO()
+    code.save(buf, kind="svg", xmldecl=False, svgns=True, nl=False, omitsize=True, border=2,
+              svgclass="iop-qr", lineclass=None, title=None)
+    return buf.getvalue().decode("ascii")
+
+
+def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:
+    """schema.org MedicalClinic data, safe to place inside a <script> element."""
+    a = p["address"]
+    lat, lon = p["_point"]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalClinic",
+        "@id": page_url,
+        "name": p["name"],
+        "description": p["summary"],
+        "url": page_url,
+        "telephone": "+1-" + p["phone"].partition(" x")[0],
+        "address": {"@type": "PostalAddress", "streetAddress": a["street"], "addressLocality": a["city"],
+                    "addressRegion": a["state"], "postalCode": a["zip"], "addressCountry": "US"},
+        "geo": {"@type": "GeoCoordinates", "latitude": round(lat, 6), "longitude": round(lon, 6)},
+        "medicalSpecialty": SPECIALTIES[p["focus"]],
+        "availableService": [{"@type": "MedicalTherapy", "name": therapies[t]["name"]} for t in p["therapies"]],
+        "knowsAbout": [conditions[c]["name"] for c in p["conditions"]],
+        "isAcceptingNewPatients": True,
+        "paymentAccepted": ", ".join(model.PAYMENT[v] for v in p["payment"]),
+        "availableLanguage": [model.LANGUAGES[c] for c in p["languages"]],
+    }
+    if p.get("website"):
+        data["sameAs"] = p["website"]
+    if p.get("organization"):
+        data["parentOrganization"] = {"@type": "Organization", "name": p["organization"]}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # "</script>" or "<!--" inside a string would end or confuse the script element; escape the characters.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def copy_text(p: dict) -> str:
+    """The plain-text details that "Copy details" puts on the clipboard."""
+    a = p["address"]
+    lines = [p["name"], f"Phone: {phone_text(p['phone'])}", f"Address: {a['street']}, {a['city']}, {a['state']} {a['zip']}"]
+    if p.get("website"):
+        lines.append(f"Website: {p['website']}")
+    if p.get("example"):
+        lines.append("(Example listing: not a real provider.)")
+    return "\n".join(lines)
+
+
+def card_data(p: dict, page_url: str) -> dict:
+    """What the referral list page shows of a program, published as programs/<id>/card.json."""
+    a = p["address"]
+    lat, lon = p["_point"]
+    return {
+        "id": p["id"], "name": p["name"], "street": a["street"], "city": a["city"], "state": a["state"],
+        "zip": a["zip"], "phone": phone_text(p["phone"]), "website": p.get("website"), "url": page_url,
+        "lat": round(lat, 5), "lon": round(lon, 5), "focus": model.FOCUS[p["focus"]],
+        "schedule": f"{p['schedule']['hours_per_week']:g} hours a week, {p['schedule']['days_per_week']} days",
+        "sessions": [model.SESSIONS[s] for s in p["schedule"]["sessions"]],
+        "details": p["schedule"].get("details"),
+        "payment": [model.PAYMENT[v] for v in p["payment"]],
+        "telehealth": p["telehealth"], "example": bool(p.get("example")),
+    }

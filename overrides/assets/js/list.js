@@ -1,0 +1,247 @@
+/* IOP Finder: the referral list ("my list"), copy and print buttons on program pages.
+ *
+ * The list lives in this browser only (localStorage key "iop-finder-list"). The list page works from its URL
+ * alone: /list/#ids=a,b,c&from=23220. Ids and ZIP sit after "#", so they never reach a server log; links of the
+ * form /list/?ids=a,b,c work too.
+ */
+(function () {
+  "use strict";
+
+  /* --- Distances: Vincenty's inverse formula on WGS-84 (matches the build's geodesic to centimetres).
+   Shared with the finder as window.IOPGeo. --- */
+  var A = 6378137, F = 1 / 298.257223563, B = A * (1 - F), METERS_PER_MILE = 1609.344;
+  function haversineMiles(lat1, lon1, lat2, lon2) {
+    var r = Math.PI / 180, dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r;
+    var h = Math.pow(Math.sin(dLat / 2), 2) + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.pow(Math.sin(dLon / 2), 2);
+    return 2 * 3958.7613 * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+  function geodesicMiles(lat1, lon1, lat2, lon2) {
+    var r = Math.PI / 180;
+    var L = (lon2 - lon1) * r;
+    var U1 = Math.atan((1 - F) * Math.tan(lat1 * r)), U2 = Math.atan((1 - F) * Math.tan(lat2 * r));
+    var sinU1 = Math.sin(U1), cosU1 = Math.cos(U1), sinU2 = Math.sin(U2), cosU2 = Math.cos(U2);
+    var lambda = L, prev, sinS, cosS, sigma, cosSqA, cos2Sm, i = 0;
+    do {
+      var sinL = Math.sin(lambda), cosL = Math.cos(lambda);
+      sinS = Math.sqrt(Math.pow(cosU2 * sinL, 2) + Math.pow(cosU1 * sinU2 - sinU1 * cosU2 * cosL, 2));
+      if (sinS === 0) return 0;
+      cosS = sinU1 * sinU2 + cosU1 * cosU2 * cosL;
+      sigma = Math.atan2(sinS, cosS);
+      var sinA = cosU1 * cosU2 * sinL / sinS;
+      cosSqA = 1 - sinA * sinA;
+      cos2Sm = cosSqA ? cosS - 2 * sinU1 * sinU2 / cosSqA : 0;
+      var C = F / 16 * cosSqA * (4 + F * (4 - 3 * cosSqA));
+      prev = lambda;
+      lambda = L + (1 - C) * F * sinA * (sigma + C * sinS * (cos2Sm + C * cosS * (-1 + 2 * cos2Sm * cos2Sm)));
+    } while (Math.abs(lambda - prev) > 1e-12 && ++i < 200);
+    if (i >= 200) return haversineMiles(lat1, lon1, lat2, lon2);
+    var uSq = cosSqA * (A * A - B * B) / (B * B);
+    var bigA = 1 + uSq / 16384 * (4096 + uSq * (-768 + uSq * (320 - 175 * uSq)));
+    var bigB = uSq / 1024 * (256 + uSq * (-128 + uSq * (74 - 47 * uSq)));
+    var dS = bigB * sinS * (cos2Sm + bigB / 4 * (cosS * (-1 + 2 * cos2Sm * cos2Sm) -
+      bigB / 6 * cos2Sm * (-3 + 4 * sinS * sinS) * (-3 + 4 * cos2Sm * cos2Sm)));
+    return B * bigA * (sigma - dS) / METERS_PER_MILE;
+  }
+
+  window.IOPGeo = { haversineMiles: haversineMiles, geodesicMiles: geodesicMiles };
+
+  var KEY = "iop-finder-list";
+  var scriptEl = document.querySelector('script[src$="assets/js/list.js"]');
+  var base = new URL("../../", scriptEl ? scriptEl.src : location.href).href;
+
+  function load() {
+    try {
+      var data = JSON.parse(localStorage.getItem(KEY) || "{}");
+      return { ids: Array.isArray(data.ids) ? data.ids.filter(isId) : [], from: isZip(data.from) ? data.from : null };
+    } catch (e) {
+      return { ids: [], from: null };
+    }
+  }
+  function save(list) {
+    try { localStorage.setItem(KEY, JSON.stringify(list)); } catch (e) { /* private mode: the list lasts this page */ }
+  }
+  function isId(v) { return typeof v === "string" && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v); }
+  function isZip(v) { return typeof v === "string" && /^\d{5}$/.test(v); }
+
+  function has(id) { return load().ids.indexOf(id) >= 0; }
+  function toggle(id, fromZip) {
+    var list = load();
+    var at = list.ids.indexOf(id);
+    if (at >= 0) list.ids.splice(at, 1);
+    else {
+      list.ids.push(id);
+      if (fromZip) list.from = fromZip;
+    }
+    if (!list.ids.length) list.from = null;
+    save(list);
+    refreshButtons();
+    return at < 0;
+  }
+  function listLink(list) {
+    var p = "ids=" + list.ids.join(",");
+    if (list.from) p += "&from=" + list.from;
+    return base + "list/#" + p;
+  }
+
+  function refreshButtons() {
+    var list = load();
+    document.querySelectorAll("[data-add-id]").forEach(function (b) {
+      var inList = list.ids.indexOf(b.getAttribute("data-add-id")) >= 0;
+      b.textContent = inList ? "Remove from my list" : "Add to my list";
+      b.setAttribute("aria-pressed", inList ? "true" : "false");
+      b.hidden = false;
+    });
+    document.querySelectorAll("[data-list-count]").forEach(function (el) {
+      el.textContent = list.ids.length ? "My list (" + list.ids.length + ")" : "My list";
+      el.href = listLink(list);
+      el.hidden = !list.ids.length;
+    });
+  }
+
+  function announce(text) {
+    var live = document.getElementById("iop-list-live");
+    if (!live) {
+      live = document.createElement("div");
+      live.id = "iop-list-live";
+      live.className = "md-visually-hidden iop-visually-hidden";
+      live.setAttribute("role", "status");
+      live.setAttribute("aria-live", "polite");
+      document.body.appendChild(live);
+    }
+    live.textContent = text;
+  }
+
+  function copy(text, button, done) {
+    var reset = button.textContent;
+    function ok() { button.textContent = done; setTimeout(function () { button.textContent = reset; }, 2500); }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(ok, function () { window.prompt("Copy this:", text); });
+    } else {
+      window.prompt("Copy this:", text);
+    }
+  }
+
+  document.addEventListener("click", function (e) {
+    var add = e.target.closest("[data-add-id]");
+    if (add) {
+      var added = toggle(add.getAttribute("data-add-id"), add.getAttribute("data-from"));
+      announce(added ? "Added to your list." : "Removed from your list.");
+      return;
+    }
+    var copyBtn = e.target.closest("[data-copy-text]");
+    if (copyBtn) { copy(copyBtn.getAttribute("data-copy-text"), copyBtn, "Details copied"); return; }
+    if (e.target.closest("[data-print]")) window.print();
+  });
+  document.querySelectorAll("[data-copy-text], [data-print]").forEach(function (b) { b.hidden = false; });
+
+  window.IOPList = { has: has, refresh: refreshButtons };
+  refreshButtons();
+
+  /* --- The list page --- */
+  var root = document.getElementById("referral-list");
+  if (!root) return;
+
+  function fromUrl() {
+    var params = new URLSearchParams(location.search);
+    new URLSearchParams(location.hash.replace(/^#/, "")).forEach(function (v, k) { params.set(k, v); });
+    var ids = (params.get("ids") || "").split(",").filter(isId);
+    var seen = {};
+    ids = ids.filter(function (id) { return seen[id] ? false : (seen[id] = true); }).slice(0, 50);
+    return { ids: ids, from: isZip(params.get("from")) ? params.get("from") : null };
+  }
+
+  var status = document.getElementById("referral-status");
+  var out = document.getElementById("referral-items");
+  var copyLink = document.getElementById("referral-copy");
+  var printBtn = document.getElementById("referral-print");
+  var clearBtn = document.getElementById("referral-clear");
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(String(r.status));
+      return r.json();
+    });
+  }
+
+  function render() {
+    var wanted = fromUrl();
+    if (!wanted.ids.length) wanted = load();
+    out.textContent = "";
+    if (!wanted.ids.length) {
+      status.textContent = "Your list is empty. Use “Add to my list” on a program page or in the finder's results.";
+      copyLink.hidden = printBtn.hidden = clearBtn.hidden = true;
+      return;
+    }
+    var link = listLink(wanted);
+    if (location.href !== link) history.replaceState(null, "", link);
+    status.textContent = "Loading " + wanted.ids.length + " programs…";
+    var origin = wanted.from
+      ? getJSON(base + "search/zip/" + wanted.from.slice(0, 3) + ".json").then(function (t) { return t[wanted.from] || null; },
+          function () { return null; })
+      : Promise.resolve(null);
+    Promise.all([origin].concat(wanted.ids.map(function (id) {
+      return getJSON(base + "programs/" + id + "/card.json").catch(function () { return { id: id, missing: true }; });
+    }))).then(function (results) {
+      var z = results[0], cards = results.slice(1);
+      var ol = el("ol", "iop-referral");
+      cards.forEach(function (c) {
+        var li = el("li", "iop-referral__item");
+        li.setAttribute("data-id", c.id);
+        if (c.missing) {
+          li.appendChild(el("p", null, "A program in this list (" + c.id + ") is no longer in the directory."));
+          ol.appendChild(li);
+          return;
+        }
+        var h = el("h2", "iop-referral__name");
+        var a = el("a", null, c.name);
+        a.href = base + "programs/" + c.id + "/";
+        h.appendChild(a);
+        if (c.example) { h.appendChild(document.createTextNode(" ")); h.appendChild(el("span", "iop-tag", "Example")); }
+        li.appendChild(h);
+        var lines = el("p", "iop-referral__lines");
+        var tel = el("a", null, c.phone);
+        var ext = /extension (\d+)/.exec(c.phone);
+        tel.href = "tel:+1" + c.phone.split(",")[0].replace(/\D/g, "") + (ext ? ";ext=" + ext[1] : "");
+        lines.appendChild(el("strong", null, "Phone: "));
+        lines.appendChild(tel);
+        lines.appendChild(el("br"));
+        lines.appendChild(document.createTextNode(c.street + ", " + c.city + ", " + c.state + " " + c.zip));
+        if (z) {
+          lines.appendChild(el("br"));
+          lines.appendChild(el("span", "iop-referral__miles",
+            geodesicMiles(z[0], z[1], c.lat, c.lon).toFixed(1) + " miles from ZIP code " + wanted.from));
+        }
+        lines.appendChild(el("br"));
+        lines.appendChild(document.createTextNode(c.focus + " · " + c.schedule +
+          (c.sessions.length ? " · " + c.sessions.join(", ") : "") + (c.details ? " (" + c.details + ")" : "")));
+        lines.appendChild(el("br"));
+        lines.appendChild(document.createTextNode("Pays with: " + c.payment.join(", ")));
+        if (c.website) { lines.appendChild(el("br")); lines.appendChild(document.createTextNode("Website: " + c.website)); }
+        li.appendChild(lines);
+        ol.appendChild(li);
+      });
+      out.appendChild(ol);
+      var n = cards.length;
+      status.textContent = n + (n === 1 ? " program" : " programs") + " in this list" +
+        (wanted.from && z ? ", with distances from ZIP code " + wanted.from : "") + ".";
+      copyLink.hidden = printBtn.hidden = clearBtn.hidden = false;
+    });
+  }
+
+  copyLink.addEventListener("click", function () { copy(location.href, copyLink, "Link copied"); });
+  printBtn.addEventListener("click", function () { window.print(); });
+  clearBtn.addEventListener("click", function () {
+    save({ ids: [], from: null });
+    history.replaceState(null, "", base + "list/");
+    refreshButtons();
+    render();
+  });
+  window.addEventListener("hashchange", render);
+  render();
+})();

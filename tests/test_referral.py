@@ -1,0 +1,140 @@
+"""Referral coordinators: stable links, redirects, JSON-LD, preview metadata, vCards, QR codes, print, my list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import re
+
+import pytest
+import vobject
+
+from generator.dataset import load_dataset
+from generator.views import phone_text
+
+from conftest import FIXTURES, ROOT, read
+
+SITE_URL = "https://iop-finder.example.org/"
+
+
+def jsonld(page: str) -> dict:
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_renamed_program_old_url_redirects_to_new_page(site, dataset):
+    renamed = [p for p in dataset.programs if p.get("former_ids")]
+    assert renamed, "the sample data keeps one renamed program"
+    for p in renamed:
+        for old in p["former_ids"]:
+            page = read(site, f"programs/{old}/")
+            assert f'<meta http-equiv="refresh" content="0; url=../../programs/{p["id"]}/">' in page
+            assert f'<link rel="canonical" href="{SITE_URL}programs/{p["id"]}/">' in page
+            assert f'<a href="../../programs/{p["id"]}/">{html.escape(p["name"])}</a>' in page
+
+
+def test_id_reused_as_former_id_is_rejected(tmp_path):
+    text = (FIXTURES / "data" / "programs.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - id: lakeside-chicago\n", "  - id: lakeside-chicago\n    former_ids: [riverbend-richmond]\n")
+    path = tmp_path / "programs.yaml"
+    path.write_text(text, encoding="utf-8")
+    ds = load_dataset(FIXTURES / "data", program_files=[path], today=dt.date(2026, 11, 23))
+    assert [f"{p.path}: {p.message}" for p in ds.errors] == [
+        f'programs[2].former_ids[0]: former id "riverbend-richmond" is already used by program "riverbend-richmond" '
+        f"at {path.as_posix()}:2 (ids and former ids must be unique)"]
+
+
+def test_every_program_page_has_parseable_json_ld(site, dataset):
+    for p in dataset.programs:
+        data = jsonld(read(site, f"programs/{p['id']}/"))
+        assert data["@type"] == "MedicalClinic"
+        assert data["name"] == p["name"]
+        assert data["telephone"] == "+1-" + p["phone"].partition(" x")[0]
+        assert data["geo"]["latitude"] == pytest.approx(p["_point"][0], abs=1e-6)
+        assert data["geo"]["longitude"] == pytest.approx(p["_point"][1], abs=1e-6)
+        assert data["address"]["postalCode"] == p["address"]["zip"]
+        assert data["url"] == f"{SITE_URL}programs/{p['id']}/"
+        assert {s["name"] for s in data["availableService"]} == {dataset.therapies[t]["name"] for t in p["therapies"]}
+
+
+def test_json_ld_escapes_script_breaking_text():
+    from generator.referral import json_ld
+    p = {"name": "</script><script>alert(1)</script>", "summary": "<!-- & -->", "phone": "804-555-0101",
+         "address": {"street": "1 A St", "city": "X", "state": "VA", "zip": "23220"}, "_point": (37.5, -77.4),
+         "focus": "mental_health", "therapies": [], "conditions": [], "payment": [], "languages": []}
+    text = json_ld(p, SITE_URL, {}, {})
+    assert "<" not in text and ">" not in text
+    assert json.loads(text)["name"] == p["name"]
+
+
+@pytest.mark.parametrize("url", ["programs/harbor-light-richmond/", "conditions/ptsd/", "therapies/cbt/", "find/"])
+def test_pages_carry_canonical_and_preview_metadata(site, url):
+    page = read(site, url)
+    title = re.search(r'<meta property="og:title" content="([^"]+)">', page).group(1)
+    desc = re.search(r'<meta property="og:description" content="([^"]+)">', page).group(1)
+    assert title and desc and "IOPSHELL" not in title + desc
+    assert f'<meta property="og:url" content="{SITE_URL}{url}">' in page
+    assert f'<link rel="canonical" href="{SITE_URL}{url}">' in page
+    assert f'<meta name="twitter:title" content="{title}">' in page
+
+
+def test_every_vcard_parses_with_the_right_phone_and_address(site, dataset):
+    for p in dataset.programs:
+        path = site / "programs" / p["id"] / f"{p['id']}.vcf"
+        card = vobject.readOne(path.read_text(encoding="utf-8"))
+        assert card.fn.value == p["name"]
+        number, _, ext = p["phone"].partition(" x")
+        assert card.tel.value == "+1-" + number + (f";ext={ext}" if ext else "")
+        adr = card.adr.value
+        a = p["address"]
+        assert (adr.street, adr.city, adr.region, adr.code, adr.country) == (a["street"], a["city"], a["state"],
+                                                                             a["zip"], "USA")
+        assert f'href="{p["id"]}.vcf" download' in read(site, f"programs/{p['id']}/")
+
+
+def test_vcard_escapes_separators():
+    from generator.referral import vcard
+    p = {"name": "A; B, C\\D", "summary": "Line one\nline two", "phone": "540-217-6366 x110",
+         "address": {"street": "1 Main St, Suite 2; Rear", "city": "X", "state": "VA", "zip": "22901"}}
+    card = vobject.readOne(vcard(p, SITE_URL))
+    assert card.fn.value == "A; B, C\\D"
+    assert card.adr.value.street == "1 Main St, Suite 2; Rear"
+    assert card.tel.value == "+1-540-217-6366;ext=110"
+
+
+def test_copy_details_text_is_plain_and_complete(site, dataset):
+    p = next(p for p in dataset.programs if p["id"] == "harbor-light-richmond")
+    page = read(site, "programs/harbor-light-richmond/")
+    text = html.unescape(re.search(r'data-copy-text="([^"]*)"', page).group(1))
+    a = p["address"]
+    assert text.splitlines() == [p["name"], f"Phone: {phone_text(p['phone'])}",
+                                 f"Address: {a['street']}, {a['city']}, {a['state']} {a['zip']}",
+                                 f"Website: {p['website']}", "(Example listing: not a real provider.)"]
+
+
+def test_program_pages_offer_correction_and_edit_links(site, dataset):
+    for p in dataset.programs[:5]:
+        page = html.unescape(read(site, f"programs/{p['id']}/"))
+        assert f'href="https://github.com/iop-finder/iop-finder/blob/main/data/programs.yaml#L{p["_line"]}"' in page
+        assert "https://github.com/iop-finder/iop-finder/issues/new?title=" in page
+
+
+def test_qr_code_decodes_to_the_page_url(site, browser, dataset):
+    import zxingcpp
+    from PIL import Image
+
+    page = browser.new_page(viewport={"width": 400, "height": 400})
+    try:
+        for p in dataset.programs[:6]:
+            svg = re.search(r'<div class="iop-qr-box">(<svg.*?</svg>)</div>', read(site, f"programs/{p['id']}/"),
+                            re.S).group(1)
+            sized = svg.replace("<svg ", '<svg width="300" height="300" ', 1)
+            page.set_content(f'<body style="margin:0;background:#fff"><div>{sized}</div>')
+            png = page.screenshot(clip={"x": 0, "y": 0, "width": 300, "height": 300})
+            results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+            assert [r.text for r in results] == [f"{SITE_URL}programs/{p['id']}/"]
+    finally:
+        page.close()
