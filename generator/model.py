@@ -257,6 +257,15 @@ MEDICAL_DIRECTOR = Field(
     ),
 )
 
+EXTERNAL_ID = Field(
+    "external_id", "object", "The program's id in another directory, so re-imports update it.",
+    fields=(
+        Field("system", "enum", "Which directory the id belongs to.", required=True,
+              choices={"samhsa_frid": "SAMHSA treatment locator record"}, example="samhsa_frid"),
+        Field("id", "str", "The id in that directory.", required=True, example="d0ac0e21"),
+    ),
+)
+
 PROGRAM = Field(
     "program", "object", "One intensive outpatient program at one address.",
     fields=(
@@ -314,6 +323,8 @@ PROGRAM = Field(
               required=True, example="2026-10-02", label="Last verified"),
         Field("source", "str", "How the facts were confirmed: a phone call, the program's site, a state list.",
               required=True, example="Phone call with intake staff"),
+        _list("external_ids", EXTERNAL_ID, "Ids of this program in other directories, used by imports.",
+              example=[{"system": "samhsa_frid", "id": "d0ac0e21"}], label="Ids in other directories"),
     ),
 )
 

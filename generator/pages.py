@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext  # noqa: F401  (type of the context we build)
 from mkdocs.commands.build import get_context
 
-from . import csp, geo, indexes, links, model, referral, views
+from . import csp, export, geo, indexes, links, model, reference, referral, views
 from .dataset import Dataset
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
@@ -112,6 +112,11 @@ class Site:
             files.append(File.generated(cfg, f"therapies/{tid}.md", content=self.therapy_markdown(therapy)))
         for uri, text in indexes.search_files(self.ds).items():
             files.append(File.generated(cfg, uri, content=text))
+        files.append(File.generated(cfg, "reference/data.md", content=reference.reference_markdown()))
+        files.append(File.generated(cfg, "data/programs.json", content=export.programs_json(self.ds)))
+        files.append(File.generated(cfg, "data/programs.csv", content=export.programs_csv(self.ds)))
+        files.append(File.generated(cfg, "data/hsds/services.json",
+                                    content=export.hsds_json(export.hsds_services(self.ds, self.site_url))))
         return files
 
     def _lean(self, files: Files, uri: str, kind: str, render: Callable[[], str]) -> None:

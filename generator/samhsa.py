@@ -5,7 +5,7 @@ The locator lists every licensed treatment facility; only rows whose "Service Se
 through the tables below. A label the tables do not know is reported, never guessed, and a row that cannot become a
 valid program is reported with its `frid` and name, never dropped silently.
 
-Re-running an import merges by `frid` (kept in `source` as "record <frid>" until the model has a field for it).
+Re-running an import merges by `frid`, kept in the program's `external_ids` (and named in `source`).
 The import owns the fields in `OWNED_FIELDS` and rewrites them from the data; every other field (`id`, `summary`,
 `schedule`, `email`, `insurers`, `accreditations`, `licenses`, `medical_director`, ...) is written once, when the
 record is created, and after that belongs to maintainers. A record verified by a person after the data's date
@@ -38,6 +38,7 @@ _FRID_IN_SOURCE = re.compile(r"\brecord ([0-9a-f]{16,})\b")
 OWNED_FIELDS = (
     "name", "organization", "focus", "levels_of_care", "address", "location", "phone", "website", "telehealth",
     "populations", "languages", "conditions", "therapies", "medications", "services", "payment", "source",
+    "external_ids",
 )
 
 # The locator has no schedule; IOPs meet at least 9 hours a week (ASAM level 2.1 for adults), so a new record
@@ -498,6 +499,7 @@ def map_row(row: dict) -> _Mapped:
         "services": _ordered(lists["services"], model.SERVICES),
         "payment": _ordered(lists["payment"], model.PAYMENT),
         "source": SOURCE_TEXT.format(frid=_clean(row.get("frid"))),
+        "external_ids": [{"system": "samhsa_frid", "id": _clean(row.get("frid"))}],
     }
     fields["_name_key"] = name_key
     return _Mapped(fields, problems, notes)

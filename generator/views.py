@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Mapping
 
 from . import model
+from .report import months_before
 
-STALE_AFTER_DAYS = 365
+STALE_AFTER_MONTHS = 12
 
 
 def label(choices: Mapping[str, str], values) -> list[str]:
@@ -105,7 +106,7 @@ def program_view(p: dict, *, conditions: Mapping[str, dict], therapies: Mapping[
         },
         "last_verified": long_date(verified),
         "last_verified_iso": verified.isoformat(),
-        "stale": (today - verified).days > STALE_AFTER_DAYS,
+        "stale": verified < months_before(today, STALE_AFTER_MONTHS),
         "source": p["source"],
     }
 

@@ -216,7 +216,7 @@ def test_programs_csv_has_one_row_per_program_with_lists_joined(small):
         "populations,languages,schedule.hours_per_week,schedule.days_per_week,schedule.sessions,"
         "schedule.length_weeks.min,schedule.length_weeks.max,schedule.details,conditions,therapies,medications,"
         "services,payment,insurers,accreditations,licenses,medical_director.name,medical_director.credentials,"
-        "medical_director.board_certifications,last_verified,source")
+        "medical_director.board_certifications,last_verified,source,external_ids")
     assert len(rows) == 3
     riverbend = rows[2]
     assert {k: riverbend[k] for k in ("id", "levels_of_care", "address.zip", "location.lat", "languages",

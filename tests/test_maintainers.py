@@ -216,9 +216,10 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "Programs", "`programs.address` { #field-address }", "`programs.location` { #field-location }",
         "`programs.schedule` { #field-schedule }", "`programs.schedule.length_weeks` { #field-length-weeks }",
         "`programs.accreditations[]` { #field-accreditations }", "`programs.licenses[]` { #field-licenses }",
-        "`programs.medical_director` { #field-medical-director }", "Conditions", "Therapies", "Sources",
+        "`programs.medical_director` { #field-medical-director }",
+            "`programs.external_ids[]` { #field-external-ids }", "Conditions", "Therapies", "Sources",
         "Language codes", "State codes"]
-    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 11
+    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 12
 
 
 def test_reference_page_lists_every_field_of_the_model_with_its_description():

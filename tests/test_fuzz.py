@@ -1,0 +1,230 @@
+"""Fuzzed program files: over a thousand generated malformed YAML documents go through validation without a single
+exception, every problem names file:line:column, and a build from a broken file writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, copy_project
+from generator import geo
+from generator.dataset import load_dataset
+
+PROBLEM_LINE = re.compile(r"^[^:]+:\d+:\d+: ")
+TODAY = dt.date.today()
+
+# One valid program from the sample data: the seed that mutations start from.
+SAMPLE = (ROOT / "data" / "programs.yaml").read_text(encoding="utf-8")
+_start = SAMPLE.index("programs:")
+_second = SAMPLE.index("\n  - id:", SAMPLE.index("  - id:", _start) + 1)
+VALID = SAMPLE[_start:_second].rstrip() + "\n"
+
+FIELDS = ["id", "name", "summary", "focus", "levels_of_care", "address", "phone", "website", "telehealth",
+          "populations", "languages", "schedule", "conditions", "therapies", "payment", "last_verified", "source",
+          "location", "medications", "insurers", "accreditations", "licenses", "medical_director"]
+YAML_CHARS = ":-[]{}\"'|>&*!%@`#,?\n\t \\~=<"
+
+
+# --- Generators of broken documents -------------------------------------------------------------------------------
+
+def _mutate(text: str, ops: list[tuple[int, int, int, bytes]]) -> bytes:
+    data = bytearray(text.encode("utf-8"))
+    for kind, at, span, junk in ops:
+        at = at % (len(data) + 1)
+        if kind == 0:  # delete a span
+            del data[at:at + span]
+        elif kind == 1:  # insert junk
+            data[at:at] = junk
+        elif kind == 2:  # duplicate a line
+            start = data.rfind(b"\n", 0, at) + 1
+            end = data.find(b"\n", at)
+            end = len(data) if end < 0 else end + 1
+            data[end:end] = data[start:end]
+        elif kind == 3:  # shift indentation of a line
+            start = data.rfind(b"\n", 0, at) + 1
+            data[start:start] = b" " * (span % 5 + 1) if span % 2 else b""
+            if not span % 2:
+                del data[start:start + 1]
+        else:  # overwrite a span with junk
+            data[at:at + len(junk)] = junk
+    return bytes(data)
+
+
+mutations = st.builds(
+    _mutate, st.just(VALID),
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 5000), st.integers(1, 40),
+                       st.one_of(st.binary(max_size=12), st.text(YAML_CHARS, max_size=12).map(str.encode))),
+             min_size=1, max_size=6))
+
+syntax_soup = st.text(alphabet=st.sampled_from(list(YAML_CHARS) + list("abcid0123456789é🌱\u202e")),
+                      max_size=300).map(lambda s: ("programs:\n  - " + s).encode("utf-8"))
+
+binary_junk = st.one_of(st.binary(max_size=400),
+                        st.binary(max_size=200).map(lambda b: VALID.encode() + b),
+                        st.binary(min_size=1, max_size=50).map(lambda b: b"\xef\xbb\xbf" + b + VALID.encode()))
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+                    st.text(max_size=20), st.just("2026-13-45"), st.just("~"), st.just("!!binary aGk="),
+                    st.just("&a x"), st.just("*nope"), st.just("!!python/object:os.system ls"))
+
+
+def _yaml_value(v) -> str:
+    if isinstance(v, str) and (v.startswith(("!!", "&", "*")) or v in ("~", "2026-13-45")):
+        return v
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v != v:
+        return ".nan"
+    if isinstance(v, float) and v in (float("inf"), float("-inf")):
+        return ".inf" if v > 0 else "-.inf"
+    return repr(v)
+
+
+wrong_types = st.builds(
+    lambda field, shape, value: VALID.replace(
+        f"\n    {field}:", f"\n    {field}: {shape.replace('{}', _yaml_value(value))}\n    x_{field}_was:", 1).encode(),
+    st.sampled_from(FIELDS),
+    st.sampled_from(["{}", "[{}]", "[{}, [{}]]", "{a: {}}", "[[[{}]]]", "|\n      {}"]),
+    scalars)
+
+deep_nesting = st.builds(
+    lambda depth, style: {
+        0: b"programs:\n  - name: " + b"[" * depth + b"]" * depth,
+        1: b"programs:\n  - name: " + b"{a: " * depth + b"1" + b"}" * depth,
+        2: b"programs:\n" + b"".join(b"  " * i + b"- \n" for i in range(min(depth, 3000))),
+        3: b"programs:\n  - name: " + b"[" * depth,  # never closed
+    }[style],
+    st.sampled_from([39, 40, 41, 100, 1000, 100000]), st.integers(0, 3))
+
+huge_strings = st.builds(
+    lambda size, field, char: VALID.replace(f"\n    {field}: ", f"\n    {field}: {char * size}  # ", 1).encode(),
+    st.sampled_from([301, 601, 20001, 1_000_000]), st.sampled_from(["name", "summary", "source", "id", "phone"]),
+    st.sampled_from(["a", "é", "🌱", "\u202e"]))
+
+duplicate_keys = st.builds(
+    lambda field, top: (VALID + "programs: []\n" if top else
+                        VALID.replace(f"\n    {field}:", f"\n    {field}: dup\n    {field}:", 1)).encode(),
+    st.sampled_from(FIELDS), st.booleans())
+
+documents = st.one_of(mutations, syntax_soup, binary_junk, wrong_types, deep_nesting, huge_strings, duplicate_keys,
+                      st.sampled_from([b"", b"---\n", b"programs:", b"programs: 5", b"- a\n- b", b"--- 1\n--- 2",
+                                       b"programs: &a [*a]", b"\x00", b"\xff\xfe", b"programs:\n\t- id: x"]))
+
+
+# --- Validation never raises, and always says where -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def zips():
+    return geo.zip_table()
+
+
+def check_document(data: bytes, path: Path, zips) -> list[str]:
+    path.write_bytes(data)
+    ds = load_dataset(ROOT / "data", root=ROOT, today=TODAY, program_files=[path], zips=zips)
+    shown = [str(p) for p in ds.problems]
+    for problem, text in zip(ds.problems, shown):
+        assert problem.line >= 1 and problem.column >= 1, text
+        assert PROBLEM_LINE.match(text), text
+        assert problem.file.endswith(path.name), text
+    # A document is either rejected with a reason or yields programs: never silently nothing.
+    assert ds.errors or ds.programs, "no problem reported and no program loaded"
+    return shown
+
+
+def test_fuzzed_documents_never_crash_validation(tmp_path, zips):
+    target = tmp_path / "programs.yaml"
+    seen = {"count": 0, "rejected": 0}
+
+    @settings(max_examples=1000, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
+                                     HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
+    @given(documents)
+    def run(data):
+        seen["count"] += 1
+        if check_document(data, target, zips):
+            seen["rejected"] += 1
+
+    run()
+    print(f"fuzz: {seen['count']} documents validated, {seen['rejected']} rejected with file:line problems")
+    assert seen["count"] >= 1000
+    assert seen["rejected"] >= 0.9 * seen["count"]
+
+
+def test_the_valid_seed_is_valid(tmp_path, zips):
+    """The seed really is a good program, so mutations of it test the edges of validation."""
+    assert check_document(VALID.encode(), tmp_path / "programs.yaml", zips) == []
+
+
+# --- A build from a broken file writes nothing ----------------------------------------------------------------------
+
+BROKEN_FOR_BUILD = [
+    b"programs:\n  - id: x\n    name: [1\n",
+    b"\xff\xfe\x00junk",
+    b"programs:\n  - name: " + b"[" * 100000,
+    b"programs:\n  - name: " + b"{a: " * 60 + b"1" + b"}" * 60,
+    VALID.replace("\n    name:", "\n    name: dup\n    name:", 1).encode(),
+    VALID.replace("\n    phone: 804-555-0101", "\n    phone: [804]", 1).encode(),
+    VALID.replace("\n    website: https://example.org/harbor-light-richmond", "\n    website: javascript:alert(1)",
+                  1).encode(),
+    VALID.replace("\n    summary:", "\n    summary: " + "a" * 1_000_000 + "\n    x_summary:", 1).encode(),
+    b"",
+    b"programs: 5\n",
+    b"--- 1\n--- 2\n",
+    b"programs: &a [*a]\n",
+    b"programs:\n\t- id: x\n",
+    VALID.replace("last_verified: 2026-10-02", "last_verified: 2026-13-45").encode(),
+    VALID.replace("zip: \"23220\"", "zip: \"2322\"").encode(),
+    VALID.replace("\n    conditions:", "\n    conditions: {a: b}\n    x_conditions:", 1).encode(),
+    VALID.encode() + b"\x00",
+    VALID.replace("  - id: harbor-light-richmond", "  - id: Harbor Light!").encode(),
+    VALID.replace("focus: substance_use", "focus: !!python/object:os.system ls").encode(),
+    b"programs:\n  - \"\\u202e<script>alert(1)</script>\": 1\n",
+]
+
+
+def _build(project: Path, data: bytes, out: Path) -> subprocess.CompletedProcess:
+    (project / "data" / "programs.yaml").write_bytes(data)
+    out.mkdir()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)], cwd=project,
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_broken_files_stop_the_build_and_write_nothing(tmp_path):
+    assert len(BROKEN_FOR_BUILD) == 20
+    workers = 4
+    projects = [copy_project(tmp_path / f"project{i}") for i in range(workers)]
+
+    def one(i: int) -> tuple[int, subprocess.CompletedProcess, Path]:
+        out = tmp_path / f"out{i}"
+        return i, _build(projects[i % workers], BROKEN_FOR_BUILD[i], out), out
+
+    failures = []
+    with ThreadPoolExecutor(workers) as pool:
+        # Each worker owns one project copy: documents i, i+4, i+8... run in turn on copy i % 4.
+        chunks = [[j for j in range(len(BROKEN_FOR_BUILD)) if j % workers == w] for w in range(workers)]
+        results = [r for chunk in pool.map(lambda c: [one(i) for i in c], chunks) for r in chunk]
+    for i, proc, out in results:
+        output = proc.stdout + proc.stderr
+        if proc.returncode != 1:
+            failures.append(f"document {i}: exit code {proc.returncode}, expected 1\n{output[-1500:]}")
+        if "Traceback" in output:
+            failures.append(f"document {i}: a traceback was printed\n{output[-3000:]}")
+        if any(out.iterdir()):
+            failures.append(f"document {i}: the build wrote {sorted(p.name for p in out.iterdir())[:10]}")
+        if not re.search(r"data/programs\.yaml:\d+:\d+: ", output):
+            failures.append(f"document {i}: no data/programs.yaml:line:column in the output\n{output[-1500:]}")
+    assert not failures, "\n\n".join(failures)
