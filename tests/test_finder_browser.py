@@ -221,3 +221,14 @@ def test_condition_page_links_open_the_finder_prefiltered(recorder, server, data
     assert ids == [i for i, _ in expected(dataset, zip_point("23220"), 25, [("condition", ["ptsd"])])]
     assert urlsplit(r.page.url).query == ""
     assert parse_qs(urlsplit(r.page.url).fragment)["condition"] == ["ptsd"]
+
+
+def test_home_page_zip_box_opens_the_finder_without_sending_the_zip(recorder, server, dataset):
+    r = recorder()
+    r.page.goto(f"{server}/")
+    r.page.fill("#home-zip", "60614")
+    r.page.keyboard.press("Enter")
+    r.page.wait_for_url(re.compile(r"/find/#zip=60614&r=25$"))
+    ids, _ = shown(r.page)
+    assert ids == [i for i, _ in expected(dataset, zip_point("60614"), 25)]
+    assert not any("60614" in url for _, url, _ in r.requests)

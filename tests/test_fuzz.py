@@ -195,7 +195,7 @@ BROKEN_FOR_BUILD = [
 ]
 
 
-def _build(project: Path, data: bytes, out: Path) -> subprocess.CompletedProcess:
+def _cli_build(project: Path, data: bytes, out: Path) -> subprocess.CompletedProcess:
     (project / "data" / "programs.yaml").write_bytes(data)
     out.mkdir()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -203,28 +203,54 @@ def _build(project: Path, data: bytes, out: Path) -> subprocess.CompletedProcess
                           capture_output=True, text=True, env=env, timeout=300)
 
 
-def test_broken_files_stop_the_build_and_write_nothing(tmp_path):
+def _api_build(project: Path, data: bytes, out: Path) -> str:
+    """What `mkdocs build` does, in this process (the CLI spends seconds importing its search plugin each time):
+    load the config, run the build, and name the exception. The CLI turns an Abort or BuildError into exit code 1
+    and a one-line message; any other exception would be a traceback."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, BuildError
+
+    (project / "data" / "programs.yaml").write_bytes(data)
+    out.mkdir()
+    cfg = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(out), strict=True)
+    cfg.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(cfg)
+    except (Abort, BuildError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        cfg.plugins.on_shutdown()
+    return "built"
+
+
+def test_broken_files_stop_the_build_and_write_nothing(tmp_path, monkeypatch, caplog):
     assert len(BROKEN_FOR_BUILD) == 20
-    workers = 4
-    projects = [copy_project(tmp_path / f"project{i}") for i in range(workers)]
-
-    def one(i: int) -> tuple[int, subprocess.CompletedProcess, Path]:
-        out = tmp_path / f"out{i}"
-        return i, _build(projects[i % workers], BROKEN_FOR_BUILD[i], out), out
-
+    project = copy_project(tmp_path / "project")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     failures = []
-    with ThreadPoolExecutor(workers) as pool:
-        # Each worker owns one project copy: documents i, i+4, i+8... run in turn on copy i % 4.
-        chunks = [[j for j in range(len(BROKEN_FOR_BUILD)) if j % workers == w] for w in range(workers)]
-        results = [r for chunk in pool.map(lambda c: [one(i) for i in c], chunks) for r in chunk]
-    for i, proc, out in results:
-        output = proc.stdout + proc.stderr
-        if proc.returncode != 1:
-            failures.append(f"document {i}: exit code {proc.returncode}, expected 1\n{output[-1500:]}")
-        if "Traceback" in output:
-            failures.append(f"document {i}: a traceback was printed\n{output[-3000:]}")
+    for i, data in enumerate(BROKEN_FOR_BUILD):
+        out = tmp_path / f"out{i}"
+        caplog.clear()
+        with caplog.at_level("ERROR", logger="mkdocs"):
+            outcome = _api_build(project, data, out)
+        outcome += "\n" + "\n".join(r.getMessage() for r in caplog.records)  # any other exception fails the test with its traceback
+        if not outcome.startswith(("BuildError", "PluginError", "Abort")):
+            failures.append(f"document {i}: expected the build to stop, got {outcome[:300]}")
+        elif not re.search(r"data/programs\.yaml:\d+:\d+: ", outcome):
+            failures.append(f"document {i}: the message has no data/programs.yaml:line:column\n{outcome[:1500]}")
         if any(out.iterdir()):
             failures.append(f"document {i}: the build wrote {sorted(p.name for p in out.iterdir())[:10]}")
-        if not re.search(r"data/programs\.yaml:\d+:\d+: ", output):
-            failures.append(f"document {i}: no data/programs.yaml:line:column in the output\n{output[-1500:]}")
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])  # a YAML syntax error, binary junk, nesting 100,000 deep
+def test_mkdocs_cli_exits_1_without_a_traceback(tmp_path, index):
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "out"
+    proc = _cli_build(project, BROKEN_FOR_BUILD[index], out)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "Traceback" not in output, output
+    assert re.search(r"data/programs\.yaml:\d+:\d+: ", output), output
+    assert list(out.iterdir()) == []

@@ -115,3 +115,22 @@ def test_condition_and_therapy_pages_list_exactly_their_programs(site, dataset):
             assert linked == expected, (kind, vid)
             param = "condition" if kind == "conditions" else "therapy"
             assert f'../../find/?{param}={vid}' in page
+
+
+def test_mkdocs_serve_watches_the_data_folder():
+    from mkdocs.config import load_config
+
+    from generator.plugin import IOPFinderPlugin
+
+    config = load_config(str(__import__("conftest").ROOT / "mkdocs.yml"))
+    plugin = config.plugins["iop-finder"]
+    assert isinstance(plugin, IOPFinderPlugin)
+
+    class FakeServer:
+        watched = []
+
+        def watch(self, path):
+            self.watched.append(path)
+
+    server = plugin.on_serve(FakeServer(), config=config, builder=None)
+    assert server.watched == [str(__import__("conftest").ROOT / "data")]

@@ -134,6 +134,16 @@
   });
   document.querySelectorAll("[data-copy-text], [data-print]").forEach(function (b) { b.hidden = false; });
 
+  // A ZIP form elsewhere (the home page) opens the finder with the ZIP after "#", so no server ever sees it.
+  document.querySelectorAll("form[data-zip-jump]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      var zip = (f.elements.zip.value || "").replace(/\D/g, "");
+      if (!/^\d{5}$/.test(zip)) return;
+      e.preventDefault();
+      location.href = new URL(f.getAttribute("action"), location.href).href + "#zip=" + zip + "&r=25";
+    });
+  });
+
   window.IOPList = { has: has, refresh: refreshButtons };
   refreshButtons();
 
