@@ -69,7 +69,7 @@ def _sorted_programs(ds) -> list[dict]:
 def programs_json(ds) -> str:
     """Every program as IOP Finder stores it (field names as in the data reference), sorted by id."""
     programs = [_in_model_order(_public(p), model.PROGRAM) for p in _sorted_programs(ds)]
-    return json.dumps({"programs": programs}, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps({"programs": programs}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def csv_columns(spec: Field = model.PROGRAM, prefix: str = "") -> list[tuple[str, Field]]:
@@ -334,4 +334,4 @@ def hsds_services(ds, site_url: str) -> list[dict]:
 
 
 def hsds_json(services: Iterable[dict]) -> str:
-    return json.dumps(list(services), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(list(services), ensure_ascii=False, separators=(",", ":")) + "\n"

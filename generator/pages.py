@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext  # noqa: F401  (type of the context we build)
 from mkdocs.commands.build import get_context
 
-from . import csp, export, geo, indexes, links, model, reference, referral, views
+from . import csp, export, geo, indexes, links, model, parallel, reference, referral, views
 from .dataset import Dataset
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
@@ -37,14 +37,23 @@ BASE = "../../"  # every lean page lives two folders down: programs/<id>/, state
 
 
 class RenderedFile(File):
-    """A generated page whose HTML is made when MkDocs writes it, so thousands never sit in memory together."""
+    """A generated page whose HTML is made when it is written, so thousands never sit in memory together.
+
+    `Site.write_lean_pages` writes them all, on every core, before MkDocs copies static files; MkDocs' own copy
+    step then has nothing left to do.
+    """
 
     render: Callable[[], str]
+    written: bool = False
 
-    def copy_file(self, dirty: bool = False) -> None:
+    def write(self) -> None:
         path = Path(self.abs_dest_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.render(), encoding="utf-8")
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if not self.written:
+            self.write()
 
     def is_modified(self) -> bool:
         return True
@@ -73,6 +82,7 @@ class Site:
         self.md = _env(autoescape=False)
         self.md.filters["h"] = lambda s: html.escape(str(s), quote=True)
         self.shells: dict[str, str] = {}
+        self.lean: list[RenderedFile] = []
         self.site_url = (config.site_url or "/").rstrip("/") + "/"
         self.repo_url = config.repo_url
         self.by_id = {p["id"]: p for p in ds.programs}
@@ -122,8 +132,15 @@ class Site:
     def _lean(self, files: Files, uri: str, kind: str, render: Callable[[], str]) -> None:
         f = RenderedFile.generated(self.config, uri, content=b"")
         f.render = render
-        f.shell_kind = kind
         files.append(f)
+        self.lean.append(f)
+
+    def write_lean_pages(self) -> int:
+        """Render and write every program and state page (in parallel when there are many)."""
+        parallel.pmap(RenderedFile.write, self.lean)
+        for f in self.lean:
+            f.written = True
+        return len(self.lean)
 
     # --- Shells -------------------------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import csp, pages
+from . import csp, pages, parallel
 from .dataset import Dataset, load_dataset
 from .problems import summary
 
@@ -43,6 +43,10 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
     def _root(self, config) -> Path:
         return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
 
+    def on_startup(self, *, command, dirty) -> None:
+        # `mkdocs serve` runs watcher threads; forking worker processes beside them is not worth the risk.
+        parallel.enabled = command != "serve"
+
     def on_pre_build(self, *, config) -> None:
         root = self._root(config)
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
@@ -67,6 +71,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
     def on_env(self, env, *, config, files):
         env.globals["iop"] = self.site.template_globals()
         self.site.render_shells(env, files, self.nav)
+        self.site.write_lean_pages()
         return env
 
     def on_page_markdown(self, markdown, *, page, config, files):

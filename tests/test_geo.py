@@ -43,3 +43,10 @@ def test_grid_finds_points_across_cell_edges():
     grid = geo.Grid(pts, cell_miles=10)
     found = [key for _, key, _, _ in grid.within(40.0, -75.0, 25)]
     assert found == ["a", "b"]
+
+
+def test_geodesic_is_geopys_geodesic():
+    from geopy.distance import geodesic
+
+    a, b = (37.5494, -77.4591), (41.9229, -87.6483)
+    assert geo.geodesic_miles(a, b) == pytest.approx(geodesic(a, b).miles, abs=1e-9)
