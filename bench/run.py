@@ -49,7 +49,8 @@ METRICS = [
     ("synth_s", "Generate synthetic data", "s"),
     ("build_s", "Build wall time", "s"),
     ("build_cpu_s", "Build CPU time (user+sys)", "s"),
-    ("build_peak_mb", "Build peak memory (max RSS)", "MB"),
+    ("build_peak_mb", "Build peak memory (max RSS of one process)", "MB"),
+    ("build_tree_mb", "Build peak memory, all processes (sampled PSS sum)", "MB"),
     ("html_pages", "HTML pages written", "count"),
     ("program_pages", "Program pages", "count"),
     ("files", "Files written", "count"),
@@ -105,11 +106,15 @@ def build(project: Path, site: Path) -> dict:
     if timer:
         cmd = [timer, "-v", *cmd]
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env)
+    popen = subprocess.Popen(cmd, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    sampler = TreeMemory(popen.pid)
+    stdout, stderr = popen.communicate()
     wall = time.perf_counter() - start
+    sampler.stop()
+    proc = subprocess.CompletedProcess(cmd, popen.returncode, stdout, stderr)
     if proc.returncode != 0:
         raise RuntimeError(f"build failed in {project}:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
-    out = {"build_s": wall, "log": proc.stderr}
+    out = {"build_s": wall, "log": proc.stderr, "build_tree_mb": sampler.peak_mb}
     if timer:
         rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
         user = re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr)
@@ -123,6 +128,46 @@ def build(project: Path, site: Path) -> dict:
         out["build_peak_mb"] = ru.ru_maxrss / 1024
         out["build_cpu_s"] = None
     return out
+
+
+class TreeMemory:
+    """Samples the memory of a process and all its descendants (forked build workers share pages, so their
+    proportional set sizes are summed, not their RSS) every 0.2 s; `peak_mb` is the largest sum seen."""
+
+    def __init__(self, pid: int, interval: float = 0.2):
+        self.pid, self.interval, self.peak_mb = pid, interval, 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        pids, i = [self.pid], 0
+        while i < len(pids):
+            with contextlib.suppress(OSError):
+                for task in Path(f"/proc/{pids[i]}/task").iterdir():
+                    pids += [int(c) for c in (task / "children").read_text().split()]
+            i += 1
+        return pids
+
+    @staticmethod
+    def _pss_kb(pid: int) -> int:
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        return 0
+
+    def _run(self) -> None:
+        while not self._done.is_set():
+            total = sum(self._pss_kb(pid) for pid in self._tree())
+            self.peak_mb = max(self.peak_mb, total / 1024)
+            self._done.wait(self.interval)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
 
 
 def site_stats(site: Path, rng: random.Random) -> dict:
@@ -416,6 +461,12 @@ def summarize(runs: dict) -> dict:
 def resummarize(out_dir: Path) -> dict:
     """Recompute the browser rows of OUT/results.json from OUT/runs-N.json (after changing what is counted)."""
     results = json.loads((out_dir / "results.json").read_text(encoding="utf-8"))
+    for key, _, _ in METRICS:
+        results["metrics"].setdefault(key, {})
+    for n, files in results["extra"].get("first_visit_breakdown_kb", {}).items():
+        for path, kb in files:  # Material's index as the browser received it, when the site is gone
+            if path.endswith("/search/search_index.json"):
+                results["metrics"]["material_index_gz_kb"].setdefault(n, kb)
     for n in results["sizes"]:
         path = out_dir / f"runs-{n}.json"
         if not path.exists():
@@ -441,7 +492,9 @@ def free_port() -> int:
 
 
 def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) -> dict:
-    """Start `mkdocs serve`, wait for the first build, edit data/programs.yaml, time until the rebuild is done."""
+    """Start `mkdocs serve`, wait for the first build, edit data/programs.yaml, time until the rebuild is done.
+
+    Each wait (first build, rebuild) is bounded by `timeout` seconds; the server is always stopped."""
     port = free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"]
@@ -461,7 +514,7 @@ def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) ->
     original = data.read_text(encoding="utf-8")
     try:
         def wait_for(pattern: str, after: float) -> float | None:
-            while time.perf_counter() - start < timeout and proc.poll() is None:
+            while time.perf_counter() - after < timeout and proc.poll() is None:
                 for t, line in list(lines):
                     if t >= after and re.search(pattern, line):
                         return t
@@ -572,7 +625,7 @@ def table(results: dict) -> str:
     head = ["Metric", "Unit"] + [f"N={int(n):,}" for n in sizes]
     rows = [head, ["---"] * len(head)]
     for key, label, unit in METRICS:
-        rows.append([label, unit] + [format_value(results["metrics"][key].get(n)) for n in sizes])
+        rows.append([label, unit] + [format_value(results["metrics"].get(key, {}).get(n)) for n in sizes])
     return "\n".join("| " + " | ".join(r) + " |" for r in rows)
 
 
@@ -599,9 +652,13 @@ def run_size(n: int, args, browser) -> tuple[dict, list[dict]]:
         values.update(extra)
     if n in args.serve_sizes:
         print(f"[N={n}] mkdocs serve rebuild…", flush=True)
-        s = serve_rebuild(work, timeout=args.serve_timeout)
-        (args.out / f"serve-{n}.log").write_text("\n".join(s.pop("serve_log")), encoding="utf-8")
-        values.update(s)
+        try:
+            s = serve_rebuild(work, timeout=args.serve_timeout)
+            (args.out / f"serve-{n}.log").write_text("\n".join(s.pop("serve_log")), encoding="utf-8")
+            values.update(s)
+        except RuntimeError as exc:
+            print(f"[N={n}] mkdocs serve failed: {exc}", flush=True)
+            values["serve_error"] = str(exc)[-2000:]
     if n in args.profile:
         print(f"[N={n}] cProfile…", flush=True)
         values["profile"] = str(profile_build(work, args.out, n).relative_to(args.out))

@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext  # noqa: F401  (type of the context we build)
 from mkdocs.commands.build import get_context
 
-from . import csp, export, geo, indexes, links, model, parallel, reference, referral, views
+from . import export, geo, indexes, links, model, parallel, postprocess, reference, referral, views
 from .dataset import Dataset
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
@@ -153,7 +153,7 @@ class Site:
             page.meta = {"description": MARK_DESC, "iop_lean": True}
             context = get_context(nav, files, self.config, page)
             # The policy is fixed per shell: per-page parts add only JSON-LD data blocks, which never execute.
-            self.shells[kind] = csp.with_csp(env.get_template("generated.html").render(context))
+            self.shells[kind] = postprocess.finish(env.get_template("generated.html").render(context))
             for marker in (MARK_BODY, MARK_HEAD):
                 if self.shells[kind].count(marker) != 1:
                     raise RuntimeError(f"theme shell for {kind} pages lost its marker {marker}")
@@ -243,6 +243,25 @@ class Site:
         states = [{"name": model.US_STATES[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
                   for s, ps in sorted(by_state.items(), key=lambda kv: model.US_STATES[kv[0]])]
         return self.html.get_template("listing.html").render(states=states, count=len(programs), limit=60)
+
+    def extend_sitemap(self, site_dir: str) -> int:
+        """Add program and state pages (not MkDocs pages, so MkDocs leaves them out) to sitemap.xml(.gz)."""
+        path = Path(site_dir) / "sitemap.xml"
+        if not path.is_file():
+            return 0
+        entries = [(self.page_url(p), p["last_verified"].isoformat()) for p in sorted(self.ds.programs,
+                                                                                       key=lambda p: p["id"])]
+        entries += [(f"{self.site_url}states/{s.lower()}/", None) for s in sorted(self.by_state)]
+        lines = []
+        for loc, lastmod in entries:
+            lines.append(f"    <url>\n         <loc>{html.escape(loc)}</loc>\n"
+                         + (f"         <lastmod>{lastmod}</lastmod>\n" if lastmod else "") + "    </url>")
+        text = path.read_text(encoding="utf-8").replace("</urlset>", "\n".join(lines) + "\n</urlset>", 1)
+        path.write_text(text, encoding="utf-8")
+        import gzip
+        with gzip.GzipFile(Path(site_dir) / "sitemap.xml.gz", "wb", mtime=0) as gz:
+            gz.write(text.encode("utf-8"))
+        return len(entries)
 
     # --- Theme support ----------------------------------------------------------------------------------------
 

@@ -12,12 +12,13 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+import markupsafe
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import csp, pages, parallel
+from . import pages, parallel, postprocess
 from .dataset import Dataset, load_dataset
 from .problems import summary
 
@@ -80,11 +81,20 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             markdown = markdown.replace(FINDER_MARK, self.site.finder_form())
         return markdown
 
+    def on_page_context(self, context, *, page, config, nav):
+        # The theme prints the description into an attribute unescaped; a quote in it would break the tag.
+        if page.meta.get("description"):
+            page.meta["description"] = markupsafe.escape(page.meta["description"])
+        return context
+
     def on_post_page(self, output, *, page, config):
-        return csp.with_csp(output)
+        return postprocess.finish(output)
 
     def on_post_template(self, output_content, *, template_name, config):
-        return csp.with_csp(output_content) if template_name.endswith(".html") else output_content
+        return postprocess.finish(output_content) if template_name.endswith(".html") else output_content
+
+    def on_post_build(self, *, config) -> None:
+        self.site.extend_sitemap(config.site_dir)
 
     def on_serve(self, server, *, config, builder):
         # Rebuild when program data or vocabularies change, not only Markdown.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import yaml

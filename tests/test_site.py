@@ -134,3 +134,17 @@ def test_mkdocs_serve_watches_the_data_folder():
 
     server = plugin.on_serve(FakeServer(), config=config, builder=None)
     assert server.watched == [str(__import__("conftest").ROOT / "data")]
+
+
+def test_sitemap_lists_every_program_and_state_page(site, dataset):
+    import gzip
+
+    text = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == text
+    locs = re.findall(r"<loc>([^<]+)</loc>", text)
+    for p in dataset.programs:
+        assert f"https://iop-finder.example.org/programs/{p['id']}/" in locs
+    for state in {p["address"]["state"] for p in dataset.programs}:
+        assert f"https://iop-finder.example.org/states/{state.lower()}/" in locs
+    assert "https://iop-finder.example.org/learn/what-is-iop/" in locs
+    assert len(locs) == len(set(locs))

@@ -132,12 +132,13 @@ def describe_violations(violations: list[dict]) -> str:
 
 # --- Valid HTML (Nu HTML Checker) -------------------------------------------------------------------------------------
 
-def run_vnu(target: Path) -> list[dict]:
-    """All messages of one Nu HTML Checker run over every HTML file under `target` (one Java start)."""
-    cmd = vnu_command() + ["--format", "json", "--skip-non-html", str(target)]
+def run_vnu(target: Path) -> tuple[list[dict], list[str]]:
+    """One Nu HTML Checker run (one Java start) over every HTML file under `target`: (messages, files checked)."""
+    cmd = vnu_command() + ["--format", "json", "--verbose", "--skip-non-html", str(target)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    checked = [line.strip() for line in proc.stdout.splitlines() if line.strip().endswith(".html")]
     try:
-        return json.loads(proc.stderr or proc.stdout)["messages"]
+        return json.loads(proc.stderr)["messages"], checked
     except (json.JSONDecodeError, KeyError):
         raise AssertionError(f"the Nu HTML Checker did not answer in JSON (exit {proc.returncode}):\n"
                              f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
