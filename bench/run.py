@@ -57,7 +57,7 @@ METRICS = [
     ("site_mb", "Site size on disk", "MB"),
     ("program_html_gz_kb", "Program page HTML, gzip (median)", "KB"),
     ("program_html_gz_max_kb", "Program page HTML, gzip (max)", "KB"),
-    ("first_visit_kb", "Program page first visit, all responses gzip (max of 5)", "KB"),
+    ("first_visit_kb", "Program page first visit, all responses gzip (max over --pages)", "KB"),
     ("first_visit_requests", "Program page first visit, requests", "count"),
     ("manifest_gz_kb", "search/manifest.json, gzip", "KB"),
     ("material_index_gz_kb", "Material's search/search_index.json, gzip (loaded on every page)", "KB"),
@@ -65,7 +65,7 @@ METRICS = [
     ("search_kb_p95", "Search payload per ZIP search, gzip (p95)", "KB"),
     ("search_kb_max", "Search payload per ZIP search, gzip (max)", "KB"),
     ("search_dense_kb", "Search payload, densest-area ZIP, gzip", "KB"),
-    ("search_dense_p95_kb", "Search payload, 10 ZIPs of the densest area, gzip (p95)", "KB"),
+    ("search_dense_p95_kb", "Search payload, ZIPs of the densest area (--dense), gzip (p95)", "KB"),
     ("search_dense_requests", "Search requests, densest-area ZIP", "count"),
     ("lunr_total_mb", "Lunr indexes search/x/*.json, total", "MB"),
     ("lunr_largest_kb", "Lunr index, largest leaf file", "KB"),
@@ -408,11 +408,12 @@ def _after_data(t: dict, since: float) -> float | None:
     return rendered - max(ends) if ends else None
 
 
-def measure_browser(browser, site: Path, records: list[dict], searches: int, seed: int) -> dict:
+def measure_browser(browser, site: Path, records: list[dict], searches: int, seed: int,
+                    pages: int = 5, dense: int = 10) -> dict:
     rng = random.Random(seed)
-    pids = [r["id"] for r in rng.sample(records, min(5, len(records)))]
+    pids = [r["id"] for r in rng.sample(records, min(pages, len(records)))]
     zips = search_zips(records, searches, seed)
-    dense = dense_area_zips(records)
+    dense = dense_area_zips(records, dense)
     with serve(site) as base:
         out = first_visit(browser, base, pids)
         url_runs = _each(zips, lambda z: search_by_url(browser, base, z), "searches by link")
@@ -646,7 +647,7 @@ def run_size(n: int, args, browser) -> tuple[dict, list[dict]]:
     print(f"[N={n}] built in {b['build_s']:.1f} s, {values['program_pages']} program pages", flush=True)
     if browser is not None:
         print(f"[N={n}] browser: {args.searches} searches…", flush=True)
-        extra = measure_browser(browser, site, records, args.searches, args.seed)
+        extra = measure_browser(browser, site, records, args.searches, args.seed, args.pages, args.dense)
         runs = extra.pop("runs")
         (args.out / f"runs-{n}.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
         values.update(extra)
@@ -680,6 +681,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--sizes", type=sizes_arg, default=[1000, 5000, 20000])
     ap.add_argument("--searches", type=int, default=100, help="random ZIP searches per size (default 100)")
     ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument("--pages", type=int, default=5, help="program pages visited for the first-visit figure")
+    ap.add_argument("--dense", type=int, default=10, help="ZIP codes searched in the densest area (10001 first)")
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--no-browser", action="store_true", help="skip every Chromium measurement")
     ap.add_argument("--serve-sizes", type=sizes_arg, default=None,

@@ -1,6 +1,6 @@
 """Deterministic synthetic programs for IOP Finder's benchmark.
 
-    python bench/synth.py 20000 /tmp/iop-bench-20000      # a project copy whose data/programs.yaml has 20,000 programs
+    python bench/synth.py 20000 bench/out/p20000      # a project copy whose data/programs.yaml has 20,000 programs
 
 Programs sit at real ZIP centroids (the offline table in `generator.geo.zip_table()`), weighted so that dense
 metros and rural areas both appear: about 35% of programs fall in the ten biggest metros (New York the densest,

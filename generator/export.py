@@ -13,9 +13,10 @@ import io
 import json
 import re
 import uuid
+from functools import lru_cache
 from typing import Any, Iterable
 
-from . import model
+from . import model, parallel
 from .model import Field
 
 # Fixed forever: changing it would give every exported record a new id.
@@ -192,6 +193,7 @@ def _phone(p: dict, service_id: str) -> dict:
     return phone
 
 
+@lru_cache(maxsize=None)
 def _term(taxonomy: str, code: str, name: str, description: str, term_uri: str | None = None) -> dict:
     term = {
         "id": _id("taxonomy_term", taxonomy, code),
@@ -238,7 +240,6 @@ def _attributes(p: dict, ds, service_id: str, site: str) -> list[dict]:
             "link_type": taxonomy,
             "link_entity": "service",
             "taxonomy_term_id": term["id"],
-            "taxonomy_term": term,
             "label": name,
         })
     return attributes
@@ -333,5 +334,29 @@ def hsds_services(ds, site_url: str) -> list[dict]:
     return [hsds_service(p, ds, site_url) for p in _sorted_programs(ds)]
 
 
+def hsds_services_json(ds, site_url: str) -> str:
+    """The same as hsds_json(hsds_services(...)), made one record at a time on every core."""
+    def one(p: dict) -> str:
+        return json.dumps(hsds_service(p, ds, site_url), ensure_ascii=False, separators=(",", ":"))
+
+    return "[" + ",".join(parallel.pmap(one, _sorted_programs(ds))) + "]\n"
+
+
+def hsds_taxonomy_terms(ds, site_url: str) -> list[dict]:
+    """Every taxonomy term that attributes refer to by `taxonomy_term_id`, published once
+    (data/hsds/taxonomy_terms.json) rather than nested in each of the thousands of attributes."""
+    site = site_url.rstrip("/")
+    choice_fields = (("focus", model.FOCUS), ("levels_of_care", model.LEVELS_OF_CARE),
+                     ("populations", model.POPULATIONS), ("medications", model.MEDICATIONS),
+                     ("services", model.SERVICES), ("payment", model.PAYMENT))
+    out = [_term(taxonomy, code, name, name) for taxonomy, choices in choice_fields for code, name in choices.items()]
+    for taxonomy, vocab in (("conditions", ds.conditions), ("therapies", ds.therapies)):
+        out += [_term(taxonomy, code, e["name"], e.get("summary", e["name"]), f"{site}/{taxonomy}/{code}/")
+                for code, e in vocab.items()]
+    out.append(_term("telehealth", "telehealth", "Telehealth", "IOP sessions can be attended by video."))
+    return out
+
+
 def hsds_json(services: Iterable[dict]) -> str:
     return json.dumps(list(services), ensure_ascii=False, separators=(",", ":")) + "\n"
+

@@ -8,6 +8,7 @@ and never recursive) and compose nodes ourselves, iteratively, stopping at a san
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import yaml
 from yaml.events import (
@@ -33,16 +34,25 @@ class LoadError(Exception):
         self.problem = problem
 
 
-def parse_file(path: Path, display: str) -> tuple[yaml.Node | None, list[Problem]]:
-    """Parse one YAML file into a node tree. Never raises for bad content; returns the problems instead."""
+RecordSink = Callable[[yaml.Node], None]
+
+
+def parse_file(path: Path, display: str, stream: tuple[str, RecordSink] | None = None
+               ) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse one YAML file into a node tree. Never raises for bad content; returns the problems instead.
+
+    With `stream=(key, sink)`, each finished item of the top-level `key:` list goes to `sink` and is dropped from
+    the tree, so memory holds one record's nodes at a time.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")]
-    return parse_bytes(data, display)
+    return parse_bytes(data, display, stream)
 
 
-def parse_bytes(data: bytes, display: str) -> tuple[yaml.Node | None, list[Problem]]:
+def parse_bytes(data: bytes, display: str, stream: tuple[str, RecordSink] | None = None
+                ) -> tuple[yaml.Node | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -54,7 +64,7 @@ def parse_bytes(data: bytes, display: str) -> tuple[yaml.Node | None, list[Probl
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, [Problem(display, line, 1, "", "the file contains a NUL character (remove binary data)")]
     try:
-        return _compose(text, display), []
+        return _compose(text, display, stream), []
     except LoadError as exc:
         return None, [exc.problem]
     except yaml.MarkedYAMLError as exc:
@@ -76,12 +86,35 @@ def parse_bytes(data: bytes, display: str) -> tuple[yaml.Node | None, list[Probl
         return None, [Problem(display, 1, 1, "", "the file is too complex to read (simplify its structure)")]
 
 
-def _compose(text: str, display: str) -> yaml.Node | None:
+def _compose(text: str, display: str, stream: tuple[str, RecordSink] | None = None) -> yaml.Node | None:
     """Build a node tree from libyaml's events without recursion; one document per file."""
     stack: list[list] = []  # [node, pending_key_or_None]
     anchors: dict[str, yaml.Node] = {}
     root: yaml.Node | None = None
     documents = 0
+    streamed: list[SequenceNode] = []  # the top-level list whose items go to the sink (only the first one)
+
+    def finished(node: yaml.Node) -> None:
+        """Hand a completed item of the streamed top-level list to the sink and drop it from the tree."""
+        if stream is None or len(stack) != 2:
+            return
+        top, seq = stack[0][0], stack[1][0]
+        if streamed:
+            if streamed[0] is not seq:
+                return
+        else:
+            # The list must be the value of the top-level key (attached as the mapping's last pair) and the first
+            # such key: a second "programs:" list is reported as a duplicate key, not checked.
+            if not (isinstance(top, MappingNode) and isinstance(seq, SequenceNode) and top.value
+                    and top.value[-1][1] is seq):
+                return
+            keys = [k.value for k, _ in top.value if isinstance(k, ScalarNode)]
+            if keys[-1:] != [stream[0]] or keys.count(stream[0]) > 1:
+                return
+            streamed.append(seq)
+        if seq.value and seq.value[-1] is node:
+            seq.value.pop()
+            stream[1](node)
 
     def attach(node: yaml.Node) -> None:
         nonlocal root
@@ -106,6 +139,7 @@ def _compose(text: str, display: str) -> yaml.Node | None:
             if event.anchor:
                 anchors[event.anchor] = node
             attach(node)
+            finished(node)
         elif isinstance(event, (SequenceStartEvent, MappingStartEvent)):
             if len(stack) >= MAX_DEPTH:
                 m = event.start_mark
@@ -123,12 +157,14 @@ def _compose(text: str, display: str) -> yaml.Node | None:
         elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
             node = stack.pop()[0]
             node.end_mark = event.end_mark
+            finished(node)
         elif isinstance(event, AliasEvent):
             if event.anchor not in anchors:
                 m = event.start_mark
                 raise LoadError(Problem(display, m.line + 1, m.column + 1, "",
                                         f"unknown alias *{event.anchor} (define &{event.anchor} before using it)"))
             attach(anchors[event.anchor])
+            finished(anchors[event.anchor])
         elif isinstance(event, DocumentStartEvent):
             documents += 1
             if documents > 1:

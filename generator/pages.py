@@ -104,15 +104,15 @@ class Site:
     def add_files(self, files: Files) -> Files:
         cfg = self.config
         for p in self.ds.programs:
-            self._lean(files, f"programs/{p['id']}/index.html", "program", lambda p=p: self.program_page(p))
+            self._lean(files, f"programs/{p['id']}/index.html", lambda p=p: self.program_page(p))
             url = self.page_url(p)
-            files.append(File.generated(cfg, f"programs/{p['id']}/{p['id']}.vcf", content=referral.vcard(p, url)))
-            files.append(File.generated(cfg, f"programs/{p['id']}/card.json",
-                                        content=indexes.dumps(referral.card_data(p, url))))
+            self._lean(files, f"programs/{p['id']}/{p['id']}.vcf", lambda p=p, url=url: referral.vcard(p, url))
+            self._lean(files, f"programs/{p['id']}/card.json",
+                       lambda p=p, url=url: indexes.dumps(referral.card_data(p, url)))
             for old in p.get("former_ids", []):
                 files.append(File.generated(cfg, f"programs/{old}/index.html", content=self.redirect_page(p)))
         for state in self.by_state:
-            self._lean(files, f"states/{state.lower()}/index.html", "state", lambda s=state: self.state_page(s))
+            self._lean(files, f"states/{state.lower()}/index.html", lambda s=state: self.state_page(s))
         files.append(File.generated(cfg, "states/index.md", content=self.states_index()))
         files.append(File.generated(cfg, "conditions/index.md", content=self.vocab_index("conditions")))
         files.append(File.generated(cfg, "therapies/index.md", content=self.vocab_index("therapies")))
@@ -126,17 +126,19 @@ class Site:
         files.append(File.generated(cfg, "data/programs.json", content=export.programs_json(self.ds)))
         files.append(File.generated(cfg, "data/programs.csv", content=export.programs_csv(self.ds)))
         files.append(File.generated(cfg, "data/hsds/services.json",
-                                    content=export.hsds_json(export.hsds_services(self.ds, self.site_url))))
+                                    content=export.hsds_services_json(self.ds, self.site_url)))
+        files.append(File.generated(cfg, "data/hsds/taxonomy_terms.json",
+                                    content=export.hsds_json(export.hsds_taxonomy_terms(self.ds, self.site_url))))
         return files
 
-    def _lean(self, files: Files, uri: str, kind: str, render: Callable[[], str]) -> None:
+    def _lean(self, files: Files, uri: str, render: Callable[[], str]) -> None:
         f = RenderedFile.generated(self.config, uri, content=b"")
         f.render = render
         files.append(f)
         self.lean.append(f)
 
     def write_lean_pages(self) -> int:
-        """Render and write every program and state page (in parallel when there are many)."""
+        """Render and write every per-program file (page, vCard, card) and state page, on every core."""
         parallel.pmap(RenderedFile.write, self.lean)
         for f in self.lean:
             f.written = True

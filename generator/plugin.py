@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 from pathlib import Path
 
@@ -61,6 +62,10 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.dataset = ds
         self.site = pages.Site(ds, config, today=today, nearby_count=self.config.nearby_count,
                                nearby_radius=self.config.nearby_radius_miles)
+        if parallel.enabled:
+            # A one-off build: the dataset lives until the end, so keep the collector from rescanning it (and
+            # forked workers from copying pages the collector would touch). Not under `serve`, which rebuilds.
+            gc.freeze()
 
     def on_files(self, files, *, config):
         return self.site.add_files(files)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import segno
@@ -61,16 +60,28 @@ def vcard(p: dict, page_url: str) -> str:
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
-def qr_svg(url: str) -> str:
-    """The page URL as an inline SVG QR code.
+def qr_svg(url: str, border: int = 2) -> str:
+    """The page URL as an inline SVG QR code, made with segno.
 
-    The mask is fixed: choosing the "best" of eight masks costs four times as long and any mask scans.
+    The mask is fixed: choosing the "best" of eight masks costs four times as long and any mask scans. The SVG is
+    one path of horizontal runs written straight from segno's module matrix (segno's own writer is slower).
     """
     code = segno.make_qr(url, error="m", mask=2, boost_error=False)
-    buf = io.BytesIO()
-    code.save(buf, kind="svg", xmldecl=False, svgns=True, nl=False, omitsize=True, border=2,
-              svgclass="iop-qr", lineclass=None, title=None)
-    return buf.getvalue().decode("ascii")
+    size = len(code.matrix) + 2 * border
+    parts = []
+    for y, row in enumerate(code.matrix):
+        x, n = 0, len(row)
+        while x < n:
+            if row[x]:
+                start = x
+                while x < n and row[x]:
+                    x += 1
+                parts.append(f"M{start + border} {y + border}h{x - start}v1h-{x - start}z")
+            else:
+                x += 1
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="iop-qr" role="img" '
+            f'aria-label="QR code linking to this page"><path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>'
+            f'<path d="{"".join(parts)}"/></svg>')
 
 
 def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:

@@ -369,58 +369,80 @@ class Loaded:
     problems: list[Problem]
 
 
-def check_collection(root: Node | None, collection: str, display: str, vocabularies: dict[str, Vocabulary],
-                     today: dt.date, record_check: Callable[[dict, Node, str, Context], None] | None = None
-                     ) -> Loaded:
-    """Check one file of a collection (programs, conditions, therapies, sources)."""
-    spec = model.COLLECTIONS[collection]
-    ctx = Context(display, vocabularies, today)
-    records: list[dict] = []
-    if root is None:
-        ctx.problems.append(Problem(display, 1, 1, "", f'the file is empty (start it with "{collection}:" '
-                                                       f"followed by a list of {collection})"))
-        return Loaded(records, ctx.problems)
-    if not isinstance(root, MappingNode):
-        ctx.add(root, "", f'expected "{collection}:" at the top of the file, got {_describe(root)}')
-        return Loaded(records, ctx.problems)
-    items = None
-    seen_top = set()
-    for key_node, value_node in root.value:
-        key = key_node.value if isinstance(key_node, ScalarNode) else None
-        if key == collection and key not in seen_top:
-            items = value_node
-        elif key in seen_top:
-            ctx.add(key_node, str(key), f'duplicate key "{key}" (keep only one list)')
-        else:
-            ctx.add(key_node, str(key), f'unknown top-level key (this file holds only "{collection}:")')
-        seen_top.add(key)
-    if items is None:
-        ctx.add(root, "", f'missing "{collection}:" list at the top of the file')
-        return Loaded(records, ctx.problems)
-    if not isinstance(items, SequenceNode):
-        ctx.add(items, collection, f"expected a list of {collection} (each starting with '- id:'), "
-                                   f"got {_describe(items)}")
-        return Loaded(records, ctx.problems)
-    for i, item in enumerate(items.value):
-        path = f"{collection}[{i}]"
+class CollectionChecker:
+    """Checks one file of a collection (programs, conditions, therapies, sources).
+
+    Records can be fed one at a time while the file is still being parsed (`record`), so a file of 20,000
+    programs never holds all its YAML nodes at once; `finish` then checks the file's top-level shape.
+    """
+
+    def __init__(self, collection: str, display: str, vocabularies: dict[str, Vocabulary], today: dt.date,
+                 record_check: Callable[[dict, Node, str, Context], None] | None = None):
+        self.collection = collection
+        self.spec = model.COLLECTIONS[collection]
+        self.ctx = Context(display, vocabularies, today)
+        self.record_check = record_check
+        self.records: list[dict] = []
+        self.count = 0
+
+    def record(self, item: Node) -> None:
+        i, ctx = self.count, self.ctx
+        self.count += 1
+        path = f"{self.collection}[{i}]"
         ctx.positions = {}
         before = len(ctx.problems)
-        value = _check_object(item, spec, path, ctx, "", partial=True)
+        value = _check_object(item, self.spec, path, ctx, "", partial=True)
         positions, ctx.positions = ctx.positions, None
         if value is INVALID:  # not a mapping at all
-            continue
-        value["_file"] = display
+            return
+        value["_file"] = ctx.file
         value["_line"] = item.start_mark.line + 1
         value["_column"] = item.start_mark.column + 1
         value["_index"] = i
         value["_positions"] = positions
         value["_valid"] = len(ctx.problems) == before
-        if record_check is not None:
-            record_check(value, item, path, ctx)
+        if self.record_check is not None:
+            self.record_check(value, item, path, ctx)
         # Broken records still take part in the id uniqueness check, so one run reports every problem.
         if value["_valid"] or "id" in value:
-            records.append(value)
-    return Loaded(records, ctx.problems)
+            self.records.append(value)
+
+    def finish(self, root: Node | None) -> Loaded:
+        """Check the file's top level; records still inside `root` (not fed while parsing) are checked here."""
+        ctx, collection = self.ctx, self.collection
+        if root is None:
+            ctx.problems.append(Problem(ctx.file, 1, 1, "", f'the file is empty (start it with "{collection}:" '
+                                                            f"followed by a list of {collection})"))
+        elif not isinstance(root, MappingNode):
+            ctx.add(root, "", f'expected "{collection}:" at the top of the file, got {_describe(root)}')
+        else:
+            items = None
+            seen_top = set()
+            for key_node, value_node in root.value:
+                key = key_node.value if isinstance(key_node, ScalarNode) else None
+                if key == collection and key not in seen_top:
+                    items = value_node
+                elif key in seen_top:
+                    ctx.add(key_node, str(key), f'duplicate key "{key}" (keep only one list)')
+                else:
+                    ctx.add(key_node, str(key), f'unknown top-level key (this file holds only "{collection}:")')
+                seen_top.add(key)
+            if items is None:
+                ctx.add(root, "", f'missing "{collection}:" list at the top of the file')
+            elif not isinstance(items, SequenceNode):
+                ctx.add(items, collection, f"expected a list of {collection} (each starting with '- id:'), "
+                                           f"got {_describe(items)}")
+            else:
+                for item in items.value:
+                    self.record(item)
+        return Loaded(self.records, ctx.problems)
+
+
+def check_collection(root: Node | None, collection: str, display: str, vocabularies: dict[str, Vocabulary],
+                     today: dt.date, record_check: Callable[[dict, Node, str, Context], None] | None = None
+                     ) -> Loaded:
+    """Check one already-parsed file of a collection."""
+    return CollectionChecker(collection, display, vocabularies, today, record_check).finish(root)
 
 
 def check_program(program: dict, node: Node, path: str, ctx: Context) -> None:

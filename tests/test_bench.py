@@ -52,8 +52,8 @@ def test_synthetic_data_validates(synthetic_project):
 @pytest.mark.browser
 def test_bench_smoke(browser, tmp_path):
     out = tmp_path / "out"
-    results = bench.main(["--sizes", str(N), "--searches", "3", "--out", str(out), "--serve-sizes", str(N),
-                          "--serve-timeout", "120"], browser=browser)
+    results = bench.main(["--sizes", str(N), "--searches", "3", "--pages", "2", "--dense", "3", "--out", str(out),
+                          "--serve-sizes", str(N), "--serve-timeout", "120"], browser=browser)
     n = str(N)
     metrics = results["metrics"]
     assert set(metrics) == {key for key, _, _ in bench.METRICS}

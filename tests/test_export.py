@@ -150,12 +150,14 @@ def test_service_nests_organization_location_phone_schedule_and_attributes(small
         "city": "Charlottesville", "state_province": "VA", "postal_code": "22901", "country": "US",
         "address_type": "physical"}
     assert location["description"] == "The map point is the centre of the ZIP code, not the building."
-    assert [(a["link_type"], a["taxonomy_term"]["code"]) for a in service["attributes"]] == [
+    terms = {t["id"]: t for t in export.hsds_taxonomy_terms(small, SITE_URL)}
+    assert [(a["link_type"], terms[a["taxonomy_term_id"]]["code"]) for a in service["attributes"]] == [
         ("focus", "mental_health"), ("levels_of_care", "iop"), ("populations", "adolescents"),
         ("payment", "medicaid"), ("conditions", "depression"), ("therapies", "dbt")]
-    therapy = service["attributes"][-1]["taxonomy_term"]
+    therapy = terms[service["attributes"][-1]["taxonomy_term_id"]]
     assert (therapy["name"], therapy["term_uri"]) == ("Dialectical behavior therapy (DBT)",
                                                       "https://iop-finder.example.org/therapies/dbt/")
+    assert "taxonomy_term" not in service["attributes"][0]  # terms are published once, in taxonomy_terms.json
     assert [lang["code"] for lang in service["languages"]] == ["en"]
 
 
@@ -233,3 +235,17 @@ def test_programs_csv_writes_accreditations_and_licences_readably(sample):
     assert harbor["licenses"] == "Virginia Department of Behavioral Health and Developmental Services IOP-2024-0173"
     assert harbor["medical_director.name"] == "Dr. Maya Okafor"
     assert len(rows) == 36
+
+
+def test_taxonomy_terms_validate_and_cover_every_attribute(sample):
+    terms = export.hsds_taxonomy_terms(sample, SITE_URL)
+    ids = {t["id"] for t in terms}
+    assert len(ids) == len(terms)
+    used = {a["taxonomy_term_id"] for s in export.hsds_services(sample, SITE_URL) for a in s["attributes"]}
+    assert used <= ids
+    assert _errors(terms, "taxonomy_term.json") == []
+
+
+def test_hsds_services_json_is_the_same_records(sample):
+    assert json.loads(export.hsds_services_json(sample, SITE_URL)) == json.loads(
+        export.hsds_json(export.hsds_services(sample, SITE_URL)))

@@ -50,3 +50,13 @@ def test_geodesic_is_geopys_geodesic():
 
     a, b = (37.5494, -77.4591), (41.9229, -87.6483)
     assert geo.geodesic_miles(a, b) == pytest.approx(geodesic(a, b).miles, abs=1e-9)
+
+
+def test_fast_text_index_is_byte_identical_to_stock_lunr(dataset):
+    from lunr import lunr
+
+    from generator import indexes
+
+    docs = [indexes.text_document(p, dataset) for p in dataset.programs]
+    fields = [{"field_name": "name", "boost": 3}, {"field_name": "city", "boost": 2}, "topics", "summary"]
+    assert indexes.text_index(docs) == lunr(ref="id", fields=fields, documents=docs).serialize()

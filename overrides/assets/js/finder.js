@@ -402,6 +402,8 @@
   form.elements.zip.addEventListener("input", function () {
     var v = form.elements.zip.value.replace(/\D/g, "").slice(0, 5);
     if (v !== form.elements.zip.value) form.elements.zip.value = v;
+    // Fetch the 3-digit prefix's ZIP table while the last digits are typed; the request names only the prefix.
+    if (v.length >= 3 && manifest && manifest.zip_prefixes.indexOf(v.slice(0, 3)) >= 0) getJSON("zip/" + v.slice(0, 3) + ".json");
     if (v.length === 5) submit();
   });
   ["r", "sort"].forEach(function (name) { form.elements[name].addEventListener("change", function () { submit(); }); });
