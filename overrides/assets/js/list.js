@@ -172,6 +172,7 @@
     if (text != null) e.textContent = text;
     return e;
   }
+  function milesText(m) { return m < 0.1 ? "less than 0.1 miles" : m.toFixed(1) + " miles"; }
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) throw new Error(String(r.status));
@@ -225,7 +226,7 @@
         if (z) {
           lines.appendChild(el("br"));
           lines.appendChild(el("span", "iop-referral__miles",
-            geodesicMiles(z[0], z[1], c.lat, c.lon).toFixed(1) + " miles from ZIP code " + wanted.from));
+            milesText(geodesicMiles(z[0], z[1], c.lat, c.lon)) + " from ZIP code " + wanted.from));
         }
         lines.appendChild(el("br"));
         lines.appendChild(document.createTextNode(c.focus + " · " + c.schedule +
