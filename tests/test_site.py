@@ -148,3 +148,9 @@ def test_sitemap_lists_every_program_and_state_page(site, dataset):
         assert f"https://iop-finder.example.org/states/{state.lower()}/" in locs
     assert "https://iop-finder.example.org/learn/what-is-iop/" in locs
     assert len(locs) == len(set(locs))
+
+
+def test_theme_search_dialog_has_an_accessible_name(site):
+    page = read(site, "")
+    assert '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search this site">' in page
+    assert 'tabindex=""' not in page
