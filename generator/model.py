@@ -13,7 +13,7 @@ HSDS we keep the ideas that matter for trust: an optional parent `organization`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 from typing import Mapping
 
 

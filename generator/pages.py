@@ -19,7 +19,6 @@ from typing import Callable
 import jinja2
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils.templates import TemplateContext  # noqa: F401  (type of the context we build)
 from mkdocs.commands.build import get_context
 
 from . import export, geo, indexes, links, model, parallel, postprocess, reference, referral, views

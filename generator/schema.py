@@ -76,7 +76,7 @@ def collection_schema(collection: str) -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://iop-finder.example.org/schema/{collection}.schema.json",
         "title": f"IOP Finder {collection}",
-        "description": f"Generated from generator/model.py by `python -m generator schema`; do not edit by hand.",
+        "description": "Generated from generator/model.py by `python -m generator schema`; do not edit by hand.",
         "type": "object",
         "additionalProperties": False,
         "required": [collection],

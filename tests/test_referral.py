@@ -14,7 +14,7 @@ import vobject
 from generator.dataset import load_dataset
 from generator.views import phone_text
 
-from conftest import FIXTURES, ROOT, read
+from conftest import FIXTURES, read
 
 SITE_URL = "https://iop-finder.example.org/"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from pathlib import Path
 
 from generator.dataset import load_dataset
 from generator.load import parse_bytes
