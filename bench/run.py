@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import functools
 import gzip
-import http.server
 import json
 import os
 import platform
@@ -37,12 +35,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-for p in (str(ROOT), str(HERE)):
+for p in (str(ROOT), str(HERE), str(ROOT / "tests")):
     if p not in sys.path:
         sys.path.insert(0, p)
 
 import synth  # noqa: E402
 from generator import geo  # noqa: E402
+from quality.localsite import chromium_path, serve  # noqa: E402  (shared with the tests)
 
 # (key, label, unit). Every key appears as one row of the table, in this order.
 METRICS = [
@@ -223,30 +222,6 @@ def programs_near(records: list[dict], zip_code: str, miles: float) -> int:
 
 
 # --- Local server and browser -------------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def serve(site: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), shutil.which("chromium-browser"),
-                      "/usr/bin/chromium"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
 
 @contextlib.contextmanager
 def launch_browser():

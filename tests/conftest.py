@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from quality.localsite import chromium_path, serve
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 PROJECT_PARTS = ("mkdocs.yml", "content", "overrides", "includes", "data", "schema")
@@ -59,31 +61,11 @@ def read(site: Path, url: str) -> str:
 
 # --- Browser tests -----------------------------------------------------------------------------------------------
 
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), shutil.which("chromium-browser"),
-                      "/usr/bin/chromium"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
 @pytest.fixture(scope="session")
 def server(site):
     """The built site over local HTTP, as a static host would serve it."""
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve(site) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="session")

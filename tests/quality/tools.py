@@ -6,21 +6,20 @@ Each checker is a plain function so a test can run it on a tiny hand-made broken
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+
+from .localsite import serve  # noqa: F401  (re-exported for the gate tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
@@ -326,18 +325,3 @@ for (const name of ['setItem']) {
 """
 
 
-@contextlib.contextmanager
-def serve(directory: Path):
-    """A static HTTP server for a folder (for the hand-made broken pages); yields its origin."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
