@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
-import segno
-
-from . import model
+from . import model, qr
 from .views import phone_text
 
 
@@ -60,25 +59,22 @@ def vcard(p: dict, page_url: str) -> str:
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
-def qr_svg(url: str, border: int = 2) -> str:
-    """The page URL as an inline SVG QR code, made with segno.
+_RUN = re.compile(b"\x01+")
 
-    The mask is fixed: choosing the "best" of eight masks costs four times as long and any mask scans. The SVG is
-    one path of horizontal runs written straight from segno's module matrix (segno's own writer is slower).
+
+def qr_svg(url: str, border: int = 2) -> str:
+    """The page URL as an inline SVG QR code: one path of horizontal runs of dark modules.
+
+    The code comes from generator/qr.py (byte mode, error level M, fixed mask), which makes it about four times
+    faster than segno's own encoder; any mask scans.
     """
-    code = segno.make_qr(url, error="m", mask=2, boost_error=False)
-    size = len(code.matrix) + 2 * border
+    rows = qr.matrix(url)
+    size = len(rows) + 2 * border
     parts = []
-    for y, row in enumerate(code.matrix):
-        x, n = 0, len(row)
-        while x < n:
-            if row[x]:
-                start = x
-                while x < n and row[x]:
-                    x += 1
-                parts.append(f"M{start + border} {y + border}h{x - start}v1h-{x - start}z")
-            else:
-                x += 1
+    for y, row in enumerate(rows, start=border):
+        for m in _RUN.finditer(row):
+            w = m.end() - m.start()
+            parts.append(f"M{m.start() + border} {y}h{w}v1h-{w}z")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="iop-qr" role="img" '
             f'aria-label="QR code linking to this page"><path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>'
             f'<path d="{"".join(parts)}"/></svg>')
