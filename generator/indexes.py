@@ -15,12 +15,13 @@ or leaf.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import defaultdict
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from lunr import lunr
+from lunr import __TARGET_JS_VERSION__, lunr
 from lunr import builder as lunr_builder
 from lunr.builder import Builder
 from lunr.pipeline import Pipeline
@@ -154,8 +155,13 @@ def _fast_tokenizer(obj, metadata=None, separator=None):
             for i, m in enumerate(_WORD.finditer(str(obj).lower()))]
 
 
-def text_index(docs: list[dict]) -> dict:
-    fields = [{"field_name": "name", "boost": 3}, {"field_name": "city", "boost": 2}, "topics", "summary"]
+TEXT_FIELDS = (("name", 3), ("city", 2), ("topics", 1), ("summary", 1))
+_K1, _B = 1.2, 0.75  # lunr's BM25 defaults
+
+
+def stock_text_index(docs: list[dict]) -> dict:
+    """The leaf index built by lunr.py's own Builder (with the cached pipeline and regex tokenizer)."""
+    fields = [{"field_name": name, "boost": boost} if boost != 1 else name for name, boost in TEXT_FIELDS]
     builder = Builder()
     builder.pipeline.add(_cached_pipeline)
     builder.search_pipeline.add(stemmer)
@@ -164,6 +170,70 @@ def text_index(docs: list[dict]) -> dict:
         return lunr(ref="id", fields=fields, documents=docs, builder=builder).serialize()
     finally:
         lunr_builder.Tokenizer = original
+
+
+def text_index(docs: list[dict]) -> dict:
+    """A serialized lunr index of the documents, equal to `stock_text_index`'s (tested on every sample and
+    benchmark leaf) and about five times faster.
+
+    lunr.py's Builder keeps vectors as sorted lists grown by bisection and token metadata the finder never uses;
+    the index it serializes is just term postings and BM25 field vectors, which this computes directly with the
+    same arithmetic in the same order (so the floats round identically).
+    """
+    names = [name for name, _ in TEXT_FIELDS]
+    boosts = dict(TEXT_FIELDS)
+    inverted: dict[str, dict] = {}
+    frequencies: dict[str, dict[str, int]] = {}  # "field/ref" -> term -> count, in lunr's insertion order
+    lengths: dict[str, int] = {}
+    totals = dict.fromkeys(names, 0)
+    for doc in docs:
+        ref = str(doc["id"])
+        for name in names:
+            value = doc[name]
+            terms = [] if value is None else [t for t in map(_normalised, _WORD.findall(str(value).lower()))
+                                              if t is not None]
+            counts: dict[str, int] = {}
+            for term in terms:
+                counts[term] = counts.get(term, 0) + 1
+                posting = inverted.get(term)
+                if posting is None:
+                    posting = {n: {} for n in names}
+                    posting["_index"] = len(inverted)
+                    inverted[term] = posting
+                posting[name].setdefault(ref, {})
+            key = name + "/" + ref
+            frequencies[key] = counts
+            lengths[key] = len(terms)
+            totals[name] += len(terms)
+    average = {name: totals[name] / len(docs) for name in names} if docs else {}
+    idf: dict[str, float] = {}
+    vectors = []
+    for key, counts in frequencies.items():
+        name = key.split("/", 1)[0]
+        # (An empty field has no terms, so never divides by a zero average length.)
+        norm = _K1 * (1 - _B + _B * (lengths[key] / average[name])) if counts else 0.0
+        boost = boosts[name]
+        pairs = []
+        for term, tf in counts.items():
+            posting = inverted[term]
+            weight = idf.get(term)
+            if weight is None:
+                with_term = sum(len(posting[n]) for n in names)
+                x = (len(docs) - with_term + 0.5) / (with_term + 0.5)
+                weight = idf[term] = math.log(1 + abs(x))
+            score = weight * ((_K1 + 1) * tf) / (norm + tf)
+            score *= boost
+            score *= 1  # lunr's document boost
+            pairs.append((posting["_index"], round(round(score, 3), 3)))
+        pairs.sort()
+        vectors.append([key, [v for pair in pairs for v in pair]])
+    return {
+        "version": __TARGET_JS_VERSION__,
+        "fields": names,
+        "fieldVectors": vectors,
+        "invertedIndex": [[term, inverted[term]] for term in sorted(inverted)],
+        "pipeline": ["stemmer"],
+    }
 
 
 def search_files(ds: Dataset, zips: Mapping[str, geo.ZipInfo] | None = None) -> dict[str, str]:

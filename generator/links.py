@@ -6,7 +6,7 @@ tell us in two clicks, and a maintainer can jump straight to the line that needs
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 # What visitors most often find wrong; each becomes a tick box in the prefilled issue.
 REPORT_CHECKLIST = (
@@ -35,24 +35,34 @@ def report_title(program: dict) -> str:
     return f"Correction: {program['name']} ({program['id']})"
 
 
-def report_body(program: dict, page_url: str) -> str:
-    """The issue text: which program, where its page is, and a checklist of what might be wrong."""
-    boxes = "\n".join(f"- [ ] {item}" for item in REPORT_CHECKLIST)
+_BODY_TAIL = (
+    "### What is wrong?\n\n" + "\n".join(f"- [ ] {item}" for item in REPORT_CHECKLIST) + "\n\n"
+    "### What is right?\n\n"
+    "Tell us the correct facts and how you know them (for example: \"I called intake on 2026-03-02\", "
+    "or a link to the program's own page).\n\n"
+    "Please do not share health details about yourself or anyone else here: this page is public.\n"
+)
+_BODY_TAIL_QUOTED = quote(_BODY_TAIL, safe="")
+
+
+def _body_head(program: dict, page_url: str) -> str:
     return (
         f"**Program:** {program['name']}\n"
         f"**Program id:** `{program['id']}`\n"
         f"**Page:** {page_url}\n"
         f"**Data file:** `{program['_file']}` line {program['_line']}\n\n"
-        f"### What is wrong?\n\n{boxes}\n\n"
-        "### What is right?\n\n"
-        "Tell us the correct facts and how you know them (for example: \"I called intake on 2026-03-02\", "
-        "or a link to the program's own page).\n\n"
-        "Please do not share health details about yourself or anyone else here: this page is public.\n"
     )
 
 
+def report_body(program: dict, page_url: str) -> str:
+    """The issue text: which program, where its page is, and a checklist of what might be wrong."""
+    return _body_head(program, page_url) + _BODY_TAIL
+
+
 def report_url(program: dict, repo_url: str, page_url: str) -> str:
-    """A new-issue link with the title and body filled in for this program, safely URL-encoded."""
-    query = urlencode({"title": report_title(program), "body": report_body(program, page_url)},
-                      quote_via=quote)
-    return f"{_repo(repo_url)}/issues/new?{query}"
+    """A new-issue link with the title and body filled in for this program, safely URL-encoded.
+
+    Percent-encoding works character by character, so the fixed checklist is encoded once, not per program.
+    """
+    return (f"{_repo(repo_url)}/issues/new?title={quote(report_title(program), safe='')}"
+            f"&body={quote(_body_head(program, page_url), safe='')}{_BODY_TAIL_QUOTED}")

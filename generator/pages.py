@@ -32,7 +32,8 @@ MARK_TITLE = "IOPSHELLTITLE"
 MARK_DESC = "IOPSHELLDESCRIPTION"
 MARK_BODY = "<h1>IOPSHELLHEADING</h1>IOPSHELLBODY"
 MARK_HEAD = "<!--IOPSHELLHEAD-->"
-BASE = "../../"  # every lean page lives two folders down: programs/<id>/, states/<st>/
+BASE = "../../"
+LISTING_MARK = "<!-- iop-program-listing -->"  # every lean page lives two folders down: programs/<id>/, states/<st>/
 
 
 class RenderedFile(File):
@@ -82,6 +83,7 @@ class Site:
         self.md.filters["h"] = lambda s: html.escape(str(s), quote=True)
         self.shells: dict[str, str] = {}
         self.lean: list[RenderedFile] = []
+        self.listings: dict[str, list[dict]] = {}
         self.site_url = (config.site_url or "/").rstrip("/") + "/"
         self.repo_url = config.repo_url
         self.by_id = {p["id"]: p for p in ds.programs}
@@ -227,23 +229,37 @@ class Site:
     def condition_markdown(self, cond: dict) -> str:
         therapies = [self.ds.therapies[t] for t in cond["therapies"]]
         return self.md.get_template("condition.md").render(
-            c=cond, therapies=therapies, programs=self._listing(self.by_condition.get(cond["id"], [])),
+            c=cond, therapies=therapies, programs=self._listing(f"conditions/{cond['id']}.md",
+                                                                self.by_condition.get(cond["id"], [])),
             finder=f"../find/index.md?condition={cond['id']}")
 
     def therapy_markdown(self, therapy: dict) -> str:
         conditions = [c for c in self.ds.conditions.values() if therapy["id"] in c["therapies"]]
         return self.md.get_template("therapy.md").render(
-            t=therapy, conditions=conditions, programs=self._listing(self.by_therapy.get(therapy["id"], [])),
+            t=therapy, conditions=conditions, programs=self._listing(f"therapies/{therapy['id']}.md",
+                                                                     self.by_therapy.get(therapy["id"], [])),
             finder=f"../find/index.md?therapy={therapy['id']}")
 
-    def _listing(self, programs: list[dict]) -> str:
-        """Programs grouped by state as an HTML block (escaped by Jinja, untouched by Markdown)."""
+    def _listing(self, src_uri: str, programs: list[dict]) -> str:
+        """A marker for the programs of one condition or therapy, grouped by state.
+
+        The HTML (thousands of links at scale) is put in after Markdown has run (`listing_html`), so the Markdown
+        parser never reads it: Python-Markdown's HTML block handling is the slowest part of a large build.
+        """
+        self.listings[src_uri] = programs
+        return LISTING_MARK
+
+    def listing_html(self, src_uri: str, html_text: str) -> str:
+        programs = self.listings.get(src_uri)
+        if programs is None or LISTING_MARK not in html_text:
+            return html_text
         by_state: dict[str, list[dict]] = defaultdict(list)
         for p in programs:
             by_state[p["address"]["state"]].append(views.program_line(p, BASE))
         states = [{"name": model.US_STATES[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
                   for s, ps in sorted(by_state.items(), key=lambda kv: model.US_STATES[kv[0]])]
-        return self.html.get_template("listing.html").render(states=states, count=len(programs), limit=60)
+        listing = self.html.get_template("listing.html").render(states=states, count=len(programs), limit=60)
+        return html_text.replace(LISTING_MARK, listing, 1)
 
     def extend_sitemap(self, site_dir: str) -> int:
         """Add program and state pages (not MkDocs pages, so MkDocs leaves them out) to sitemap.xml(.gz)."""

@@ -86,6 +86,9 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             markdown = markdown.replace(FINDER_MARK, self.site.finder_form())
         return markdown
 
+    def on_page_content(self, html, *, page, config, files):
+        return self.site.listing_html(page.file.src_uri, html)
+
     def on_page_context(self, context, *, page, config, nav):
         # The theme prints the description into an attribute unescaped; a quote in it would break the tag.
         if page.meta.get("description"):

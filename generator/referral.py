@@ -24,6 +24,10 @@ def _vcard_text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold long lines at 75 octets as vCard requires, without splitting a UTF-8 character."""
+    if line.isascii():
+        if len(line) <= 75:
+            return line
+        return "\r\n ".join([line[:75]] + [line[i:i + 74] for i in range(75, len(line), 74)])
     out, current = [], b""
     for ch in line:
         b = ch.encode("utf-8")

@@ -116,6 +116,8 @@ def test_ids_are_uuid5_of_the_program_id_and_stable(small):
     assert service["id"] == str(uuid.uuid5(export.HSDS_NAMESPACE, "service/riverbend-richmond"))
     assert service["id"] == "3a28bcac-69e1-51da-81e8-f14de5d2d5b5"
     assert uuid.UUID(service["id"]).version == 5
+    for name in ("service/a", "location/ü/日本", "x" * 500, ""):
+        assert export._id(*name.split("/")) == str(uuid.uuid5(export.HSDS_NAMESPACE, name))
 
 
 def test_record_ids_are_unique_except_shared_organizations_and_terms(sample):

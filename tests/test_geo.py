@@ -53,10 +53,39 @@ def test_geodesic_is_geopys_geodesic():
 
 
 def test_fast_text_index_is_byte_identical_to_stock_lunr(dataset):
+    """The finder's leaf indexes are built without lunr.py's Builder; they must not differ by a byte."""
     from lunr import lunr
 
     from generator import indexes
 
     docs = [indexes.text_document(p, dataset) for p in dataset.programs]
     fields = [{"field_name": "name", "boost": 3}, {"field_name": "city", "boost": 2}, "topics", "summary"]
-    assert indexes.text_index(docs) == lunr(ref="id", fields=fields, documents=docs).serialize()
+    stock = lunr(ref="id", fields=fields, documents=docs).serialize()
+    assert indexes.stock_text_index(docs) == stock
+    assert indexes.dumps(indexes.text_index(docs)) == indexes.dumps(stock)
+    # Every slice size, as leaves hold 1 to 48 programs, and documents with odd text.
+    for size in (1, 2, 5, 17):
+        assert indexes.dumps(indexes.text_index(docs[:size])) == indexes.dumps(indexes.stock_text_index(docs[:size]))
+    odd = [{"id": "a", "name": "The the THE", "city": None, "topics": "— - --", "summary": "x\u00a0y ünïcode naïve"},
+           {"id": "b", "name": "a", "city": "a a a", "topics": "", "summary": "running runs ran"}]
+    assert indexes.dumps(indexes.text_index(odd)) == indexes.dumps(lunr(ref="id", fields=fields, documents=odd)
+                                                                     .serialize())
+
+
+def test_vincenty_agrees_with_geographiclib_everywhere_in_the_directory():
+    import random
+
+    rnd = random.Random(3)
+    zips = list(geo.zip_table().values())
+    worst = 0.0
+    for _ in range(3000):
+        a, b = rnd.sample(zips, 2)
+        if rnd.random() < 0.5:  # plenty of short hops, as nearby programs are
+            b = geo.ZipInfo(b.zip, a.lat + rnd.uniform(-0.7, 0.7), a.lon + rnd.uniform(-0.7, 0.7), a.state, a.city)
+        got = geo.vincenty_miles((a.lat, a.lon), (b.lat, b.lon))
+        want = geo.geodesic_miles((a.lat, a.lon), (b.lat, b.lon))
+        worst = max(worst, abs(got - want))
+    assert worst < 1e-6  # miles: under 2 mm
+    assert geo.vincenty_miles((40.0, -75.0), (40.0, -75.0)) == 0.0
+    # Nearly antipodal points, where Vincenty does not converge, fall back to geographiclib.
+    assert geo.vincenty_miles((0.0, 0.0), (0.5, 179.7)) == pytest.approx(geo.geodesic_miles((0.0, 0.0), (0.5, 179.7)))

@@ -200,6 +200,10 @@ def test_report_url_prefills_a_new_issue_naming_the_program():
     ]
     assert "- [ ] The phone number is wrong or does not work" in body
     assert body.count("- [ ] ") == len(links.REPORT_CHECKLIST) == 8
+    assert body == links.report_body(PROGRAM, PAGE)
+    # The checklist is encoded once and appended; the result is what urlencode makes of the whole body.
+    from urllib.parse import quote, urlencode
+    assert url.split("?", 1)[1] == urlencode({"title": links.report_title(PROGRAM), "body": body}, quote_via=quote)
 
 
 # --- Data reference ---------------------------------------------------------------------------------------------

@@ -199,3 +199,16 @@ def test_qr_svg_draws_the_matrix_run_by_run():
         for dx in range(int(w)):
             drawn[int(y) - 2][int(x) - 2 + dx] = 1
     assert [bytes(r) for r in drawn] == rows
+
+
+@pytest.mark.parametrize("line", ["NOTE:" + "a" * 300, "NOTE:" + "é" * 120 + "b" * 90, "FN:short", "X" * 75, "X" * 76,
+                                  "NOTE:" + "ab😀" * 60])
+def test_vcard_lines_fold_at_75_octets_without_splitting_characters(line):
+    from generator.referral import _fold
+
+    folded = _fold(line).split("\r\n")
+    assert all(len(part.encode("utf-8")) <= 75 for part in folded)
+    assert all(part.startswith(" ") for part in folded[1:])
+    assert folded[0] + "".join(part[1:] for part in folded[1:]) == line
+    if len(line.encode("utf-8")) > 75:
+        assert len(folded[0].encode("utf-8")) > 70  # lines are filled, not cut short
