@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.commands.build import get_context
 
-from . import export, geo, indexes, links, model, parallel, postprocess, reference, referral, views
+from . import export, geo, indexes, links, model, parallel, postprocess, reference, referral, timing, views
 from .dataset import Dataset
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
@@ -121,15 +121,17 @@ class Site:
             files.append(File.generated(cfg, f"conditions/{cid}.md", content=self.condition_markdown(cond)))
         for tid, therapy in self.ds.therapies.items():
             files.append(File.generated(cfg, f"therapies/{tid}.md", content=self.therapy_markdown(therapy)))
-        for uri, text in indexes.search_files(self.ds).items():
-            files.append(File.generated(cfg, uri, content=text))
+        with timing.stage("search data"):
+            for uri, text in indexes.search_files(self.ds).items():
+                files.append(File.generated(cfg, uri, content=text))
         files.append(File.generated(cfg, "reference/data.md", content=reference.reference_markdown()))
-        files.append(File.generated(cfg, "data/programs.json", content=export.programs_json(self.ds)))
-        files.append(File.generated(cfg, "data/programs.csv", content=export.programs_csv(self.ds)))
-        files.append(File.generated(cfg, "data/hsds/services.json",
-                                    content=export.hsds_services_json(self.ds, self.site_url)))
-        files.append(File.generated(cfg, "data/hsds/taxonomy_terms.json",
-                                    content=export.hsds_json(export.hsds_taxonomy_terms(self.ds, self.site_url))))
+        with timing.stage("exports"):
+            files.append(File.generated(cfg, "data/programs.json", content=export.programs_json(self.ds)))
+            files.append(File.generated(cfg, "data/programs.csv", content=export.programs_csv(self.ds)))
+            files.append(File.generated(cfg, "data/hsds/services.json",
+                                        content=export.hsds_services_json(self.ds, self.site_url)))
+            files.append(File.generated(cfg, "data/hsds/taxonomy_terms.json",
+                                        content=export.hsds_json(export.hsds_taxonomy_terms(self.ds, self.site_url))))
         return files
 
     def _lean(self, files: Files, uri: str, render: Callable[[], str]) -> None:

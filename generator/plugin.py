@@ -19,7 +19,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import pages, parallel, postprocess
+from . import pages, parallel, postprocess, timing
 from .dataset import Dataset, load_dataset
 from .problems import summary
 
@@ -53,15 +53,17 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         root = self._root(config)
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         data_dir = (root / self.config.data_dir)
-        ds = load_dataset(data_dir, root=root, today=today)
+        with timing.stage("load+validate"):
+            ds = load_dataset(data_dir, root=root, today=today)
         for warning in ds.warnings:
             log.warning(str(warning))
         if ds.errors:
             lines = [str(p) for p in ds.errors] + [summary(ds.problems, stopped_build=True)]
             raise PluginError("IOP Finder data has problems:\n" + "\n".join(lines))
         self.dataset = ds
-        self.site = pages.Site(ds, config, today=today, nearby_count=self.config.nearby_count,
-                               nearby_radius=self.config.nearby_radius_miles)
+        with timing.stage("nearby+groups"):
+            self.site = pages.Site(ds, config, today=today, nearby_count=self.config.nearby_count,
+                                   nearby_radius=self.config.nearby_radius_miles)
         if parallel.enabled:
             # A one-off build: the dataset lives until the end, so keep the collector from rescanning it (and
             # forked workers from copying pages the collector would touch). Not under `serve`, which rebuilds.
@@ -76,8 +78,10 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 
     def on_env(self, env, *, config, files):
         env.globals["iop"] = self.site.template_globals()
-        self.site.render_shells(env, files, self.nav)
-        self.site.write_lean_pages()
+        with timing.stage("lean pages"):
+            self.site.render_shells(env, files, self.nav)
+            self.site.write_lean_pages()
+        timing.mark("theme files and Markdown pages")
         return env
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -102,7 +106,9 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         return postprocess.finish(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config) -> None:
+        timing.close_mark()
         self.site.extend_sitemap(config.site_dir)
+        timing.report()
 
     def on_serve(self, server, *, config, builder):
         # Rebuild when program data or vocabularies change, not only Markdown.

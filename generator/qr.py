@@ -1,18 +1,23 @@
 """QR codes for program page URLs, fast enough to make 20,000 in a build.
 
-segno (the library the site otherwise uses) spends about 1 ms on each code, mostly placing bits one module at a
-time in pure Python. Every page URL is byte-mode text at error level M with a fixed mask, so almost everything
-about a code depends only on its version: the function patterns, the format and version information, and the
-order in which data bits fill the free modules. That layout is worked out once per version (from segno's own
-pattern functions), and each URL then costs one Reed-Solomon pass and one XOR per data bit.
+segno (the library the site otherwise uses) takes about 1 ms a code, mostly placing bits one module at a time in
+pure Python. Every page URL is byte-mode text at error level M with a fixed mask, and everything else about a code
+is linear in its bytes, so it is worked out once per version and kept in tables:
 
-`matrix(text)` returns exactly the rows `segno.make_qr(text, error="m", mask=2, mode="byte", boost_error=False)`
-would (tests/test_referral.py compares the two over hundreds of URLs); text that is not Latin-1 goes to segno.
+- Reed-Solomon error correction is linear over GF(2): each block's check bytes are the XOR of one table entry per
+  data byte (position, value), computed once from segno's generator polynomials.
+- Placing a bit flips one module of the masked template (function patterns, format and version information from
+  segno's own pattern functions); the flips of each message byte's two nibbles are precomputed as big integers.
+
+A code then costs about 150 integer XORs. The SVG path is written from the same integer a byte (8 modules) at a
+time. `matrix(text)` scans back to `text` at error level M (tests/test_referral.py decodes hundreds with zxing-cpp
+and compares the function patterns with segno's); text that is not Latin-1 is encoded by segno.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import chain, zip_longest
 
 import segno
 from segno import consts
@@ -22,14 +27,15 @@ ERROR = consts.ERROR_LEVEL_M
 MASK = 2  # (column % 3 == 0) -> invert: cheap, and any mask scans
 
 
-def _mask_bit(i: int, j: int) -> int:
-    return 1 if j % 3 == 0 else 0
-
-
 @lru_cache(maxsize=None)
-def _layout(version: int) -> tuple[tuple[bytes, ...], tuple[int, ...], int]:
-    """(masked template rows with all data bits 0, flat index of each data module in bit order, width)."""
+def _layout(version: int):
+    """(template int, nibble flip tables, width, row stride in bits) for one version.
+
+    Module (i, j) is bit `i * stride + (stride - 1 - j)` counted from the least significant end of each row, so
+    a row's bytes, most significant first, read left to right.
+    """
     width = _seg.calc_matrix_size(version)
+    stride = (width + 7) // 8 * 8
     m = _seg.make_matrix(width, width)
     _seg.add_finder_patterns(m, width, width)
     _seg.add_alignment_patterns(m, width, width)
@@ -49,19 +55,43 @@ def _layout(version: int) -> tuple[tuple[bytes, ...], tuple[int, ...], int]:
         upwards = not upwards
         right -= 2
     for i, j in order:
-        m[i][j] = _mask_bit(i, j)
+        m[i][j] = 1 if j % 3 == 0 else 0  # mask 2 applied to all-zero data
     _seg.add_format_info(m, version, ERROR, MASK)
     _seg.add_version_info(m, version)
-    rows = tuple(bytes(r) for r in m)
-    return rows, tuple(i * width + j for i, j in order), width
+    total_rows = width
+
+    def bit(i: int, j: int) -> int:
+        return 1 << ((total_rows - 1 - i) * stride + (stride - 1 - j))
+
+    template = 0
+    for i in range(width):
+        for j in range(width):
+            if m[i][j]:
+                template |= bit(i, j)
+    flips = [bit(i, j) for i, j in order]  # one per message bit, most significant bit of each byte first
+    n_bytes = len(order) // 8
+    high, low = [], []
+    for k in range(n_bytes):
+        base = 8 * k
+        high.append(tuple(_combine(flips[base:base + 4], v) for v in range(16)))
+        low.append(tuple(_combine(flips[base + 4:base + 8], v) for v in range(16)))
+    return template, high, low, width, stride
+
+
+def _combine(flips: list[int], nibble: int) -> int:
+    out = 0
+    for b in range(4):
+        if nibble & (0x8 >> b):
+            out ^= flips[b]
+    return out
 
 
 _EXP = consts.GALIOS_EXP
 _LOG = consts.GALIOS_LOG
 
 
-def _ecc(block: bytes, n_ecc: int) -> bytearray:
-    """Reed-Solomon error correction codewords of one block (synthetic division over GF(256))."""
+def _ecc_slow(block: bytes, n_ecc: int) -> bytes:
+    """Reed-Solomon check bytes of one block by synthetic division over GF(256) (used to fill the tables)."""
     gen = consts.GEN_POLY[n_ecc]
     rem = bytearray(block) + bytearray(n_ecc)
     for k in range(len(block)):
@@ -70,7 +100,33 @@ def _ecc(block: bytes, n_ecc: int) -> bytearray:
             lcoef = _LOG[coef]
             for n, g in enumerate(gen):
                 rem[k + n + 1] ^= _EXP[lcoef + g]
-    return rem[len(block):]
+    return bytes(rem[len(block):])
+
+
+@lru_cache(maxsize=None)
+def _ecc_table(n_data: int, n_ecc: int) -> tuple[tuple[int, ...], ...]:
+    """table[k][v]: check bytes (as an int) contributed by value v at data position k."""
+    table = []
+    for k in range(n_data):
+        units = []
+        for b in range(8):
+            block = bytearray(n_data)
+            block[k] = 1 << b
+            units.append(int.from_bytes(_ecc_slow(bytes(block), n_ecc), "big"))
+        row = [0] * 256
+        for v in range(1, 256):
+            low_bit = v & -v
+            row[v] = row[v ^ low_bit] ^ units[low_bit.bit_length() - 1]
+        table.append(tuple(row))
+    return tuple(table)
+
+
+def _ecc(block: bytes, n_ecc: int) -> bytes:
+    table = _ecc_table(len(block), n_ecc)
+    acc = 0
+    for k, v in enumerate(block):
+        acc ^= table[k][v]
+    return acc.to_bytes(n_ecc, "big")
 
 
 def _version_for(n_bytes: int) -> int:
@@ -82,6 +138,7 @@ def _version_for(n_bytes: int) -> int:
 
 
 def _codewords(data: bytes, version: int) -> bytes:
+    """Mode, length, data, terminator and padding (ISO/IEC 18004:2015 7.4)."""
     capacity = consts.SYMBOL_CAPACITY[version][ERROR]  # data bits
     count_bits = 8 if version < 10 else 16
     bits = (0b0100 << count_bits | len(data)) << 8 * len(data) | int.from_bytes(data, "big")
@@ -109,29 +166,46 @@ def _message(data: bytes, version: int) -> bytes:
             eccs.append(_ecc(block, info.num_total - info.num_data))
     out = bytearray()
     for group in (blocks, eccs):
-        for k in range(max(len(b) for b in group)):
-            out.extend(b[k] for b in group if k < len(b))
+        if len(group) == 1:
+            out += group[0]
+        else:
+            out += bytes(x for x in chain.from_iterable(zip_longest(*group)) if x is not None)
     return bytes(out)
 
 
-# Offsets (0 = most significant) of the set bits of every byte value.
-_SET_BITS = tuple(tuple(o for o in range(8) if b & (0x80 >> o)) for b in range(256))
-
-
-def matrix(text: str) -> list[bytes]:
-    """QR code rows (1 = dark) for `text`, byte mode, error level M, mask 2."""
+def code(text: str) -> tuple[int, int, int] | None:
+    """(modules as an int, width, row stride in bits), or None for text segno must encode."""
     try:
         data = text.encode("iso-8859-1")
     except UnicodeEncodeError:
-        code = segno.make_qr(text, error="m", mask=MASK, mode="byte", boost_error=False)
-        return [bytes(r) for r in code.matrix]
+        return None
     version = _version_for(len(data))
-    rows, order, width = _layout(version)
-    flat = bytearray(b"".join(rows))
-    message = _message(data, version)
-    for k, byte in enumerate(message):
+    modules, high, low, width, stride = _layout(version)
+    for k, byte in enumerate(_message(data, version)):
         if byte:
-            base = 8 * k
-            for offset in _SET_BITS[byte]:
-                flat[order[base + offset]] ^= 1
-    return [bytes(flat[r * width:(r + 1) * width]) for r in range(width)]
+            modules ^= high[k][byte >> 4] ^ low[k][byte & 15]
+    return modules, width, stride
+
+
+def row_bytes(text: str) -> tuple[list[bytes], int]:
+    """Each row packed 8 modules to a byte (most significant first, zero-padded on the right), and the width."""
+    made = code(text)
+    if made is None:
+        matrix = segno.make_qr(text, error="m", mask=MASK, mode="byte", boost_error=False).matrix
+        width = len(matrix)
+        stride = (width + 7) // 8 * 8
+        rows = []
+        for r in matrix:
+            value = int("".join("1" if v else "0" for v in r).ljust(stride, "0"), 2)
+            rows.append(value.to_bytes(stride // 8, "big"))
+        return rows, width
+    modules, width, stride = made
+    packed = modules.to_bytes(width * stride // 8, "big")
+    step = stride // 8
+    return [packed[i:i + step] for i in range(0, len(packed), step)], width
+
+
+def matrix(text: str) -> list[bytes]:
+    """QR code rows (one byte per module, 1 = dark) for `text`: byte mode, error level M, mask 2."""
+    rows, width = row_bytes(text)
+    return [bytes((row[j >> 3] >> (7 - (j & 7))) & 1 for j in range(width)) for row in rows]

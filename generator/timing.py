@@ -1,0 +1,53 @@
+"""Wall time of each build stage, printed after the build when IOP_FINDER_TIMINGS=1 (the benchmark sets it).
+
+    with timing.stage("load"):
+        ...
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import time
+from contextlib import contextmanager
+
+log = logging.getLogger("mkdocs.plugins.iop_finder")
+stages: dict[str, float] = {}
+
+
+def enabled() -> bool:
+    return os.environ.get("IOP_FINDER_TIMINGS") == "1"
+
+
+@contextmanager
+def stage(name: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
+
+
+_open: tuple[str, float] | None = None
+
+
+def mark(name: str) -> None:
+    """Start timing what MkDocs does between two plugin events; `close_mark` ends it."""
+    global _open
+    _open = (name, time.perf_counter())
+
+
+def close_mark() -> None:
+    global _open
+    if _open:
+        stages[_open[0]] = stages.get(_open[0], 0.0) + time.perf_counter() - _open[1]
+        _open = None
+
+
+def report() -> None:
+    if enabled() and stages:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items())
+        log.info(f"IOP Finder stages: {parts}; peak memory of this process {peak:.0f} MB")
+    stages.clear()
