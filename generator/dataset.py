@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from . import geo
-from .load import data_files, parse_file
+from . import geo, load, parallel
+from .load import data_files, parse_bytes, parse_file
 from .problems import Problem
 from .validate import CollectionChecker, Context, Vocabulary, check_collection, check_program, check_unique, quote
 
@@ -55,24 +55,30 @@ def _vocabulary(name: str, records: list[dict]) -> Vocabulary:
 
 def load_dataset(data_dir: Path, *, root: Path | None = None, today: dt.date | None = None,
                  program_files: list[Path] | None = None,
-                 zips: Mapping[str, geo.ZipInfo] | None = None) -> Dataset:
+                 zips: Mapping[str, geo.ZipInfo] | None = None, all_positions: bool = True,
+                 item_caches: dict[str, ItemCache] | None = None) -> Dataset:
     """Load and check the vocabularies, then the programs. Collects every problem; raises nothing for bad data.
 
     `program_files` replaces the default data/programs.yaml + data/programs/*.yaml (used by `validate PATH`).
+    With `all_positions=False` (the site build) programs keep the line and column of their ids only, not of
+    every field: nothing after loading needs the rest, and at 20,000 programs they are a third of the memory.
+    `item_caches` (kept by `mkdocs serve` between rebuilds) lets unchanged program items be reused unread.
     """
     # The loader makes millions of short-lived objects and no reference cycles; the cyclic garbage collector
     # would only rescan the growing dataset again and again (a third of the load time at 20,000 programs).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load_dataset(data_dir, root=root, today=today, program_files=program_files, zips=zips)
+        return _load_dataset(data_dir, root=root, today=today, program_files=program_files, zips=zips,
+                             all_positions=all_positions, item_caches=item_caches)
     finally:
         if collecting:
             gc.enable()
 
 
 def _load_dataset(data_dir: Path, *, root: Path | None, today: dt.date | None, program_files: list[Path] | None,
-                  zips: Mapping[str, geo.ZipInfo] | None) -> Dataset:
+                  zips: Mapping[str, geo.ZipInfo] | None, all_positions: bool = True,
+                  item_caches: dict[str, ItemCache] | None = None) -> Dataset:
     today = today or dt.date.today()
     zips = geo.zip_table() if zips is None else zips
     ds = Dataset()
@@ -101,23 +107,151 @@ def _load_dataset(data_dir: Path, *, root: Path | None, today: dt.date | None, p
     for path in files:
         ds.files.append(path)
         shown = display_path(path, root)
-        checker = CollectionChecker("programs", shown, vocabularies, today,
-                                    record_check=lambda p, n, path, ctx: _check_place(p, path, ctx, zips))
-        node, problems = parse_file(path, shown, stream=("programs", checker.record))
+        cache = None
+        if item_caches is not None:
+            cache = item_caches.setdefault(shown, ItemCache())
+        records, problems = _load_programs_file(path, shown, vocabularies, today, zips, all_positions, cache)
         ds.problems += problems
-        if problems:
-            continue
-        loaded = checker.finish(node)
-        ds.problems += loaded.problems
-        ds.programs += loaded.records
+        ds.programs += records
     ds.problems += check_unique(ds.programs, "programs", with_former=True)
     ds.programs = [p for p in ds.programs if p["_valid"]]
     ds.problems.sort(key=lambda p: (p.file, p.line, p.column, p.path))
     return ds
 
 
-def _check_place(program: dict, path: str, ctx: Context, zips: Mapping[str, geo.ZipInfo]) -> None:
+class ItemCache:
+    """Programs remembered by the text of their YAML item, so `mkdocs serve` re-reads only what an edit changed.
+
+    Each entry is the record and problems found when the item was read on its own, with line numbers as in that
+    reading; `load_dataset(item_cache=...)` moves them to where the item sits now. The cache empties itself when
+    anything else an item's checks depend on changes (vocabularies, today's date, the file's name).
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[dict | None, list[Problem]]] = {}
+        self.context: tuple | None = None
+        self.misses = 0  # items read in the last load (for tests and timings)
+
+
+def _vocabulary_key(vocabularies: dict[str, Vocabulary]) -> tuple:
+    return tuple((name, tuple(sorted(v.ids.items())), tuple(sorted(v.aliases.items())))
+                 for name, v in sorted(vocabularies.items()))
+
+
+def _load_items(path: Path, shown: str, vocabularies: dict[str, Vocabulary], today: dt.date,
+                zips: Mapping[str, geo.ZipInfo], all_positions: bool, cache: ItemCache
+                ) -> tuple[list[dict], list[Problem]] | None:
+    """Read a programs file item by item through the cache; None if it must be read whole (any YAML error, or
+    a layout load.items cannot cut), so errors are always reported by the one-piece reading."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = load.items(text, "programs") if "\x00" not in text else None
+    if found is None:
+        return None
+    context = (shown, _vocabulary_key(vocabularies), today, all_positions)
+    if cache.context != context:
+        cache.entries, cache.context = {}, context
+    entries: dict[str, tuple[dict | None, list[Problem]]] = {}
+    records: list[dict] = []
+    problems: list[Problem] = []
+    misses = 0
+    for index, (line, item) in enumerate(found):
+        entry = entries.get(item) or cache.entries.get(item)
+        if entry is None:
+            misses += 1
+            checker = CollectionChecker("programs", shown, vocabularies, today,
+                                        record_check=lambda p, n, path, ctx: _check_place(p, path, ctx, zips,
+                                                                                          all_positions))
+            node, parse_problems = parse_bytes(("programs:\n" + item).encode("utf-8"), shown,
+                                               stream=("programs", checker.record))
+            if parse_problems:
+                return None
+            loaded = checker.finish(node)
+            if len(loaded.records) > 1:
+                return None
+            entry = (loaded.records[0] if loaded.records else None, loaded.problems)
+        entries[item] = entry
+        record, found_problems = entry
+        shift = line - 2  # the item was read as line 2, after "programs:"
+        if record is not None:
+            record = dict(record)
+            record["_line"] += shift
+            record["_index"] = index
+            record["_positions"] = {k: (ln + shift, col) for k, (ln, col) in record["_positions"].items()}
+            records.append(record)
+        for p in found_problems:
+            path_text = f"programs[{index}]" + p.path[len("programs[0]"):] if p.path.startswith("programs[0]") \
+                else p.path
+            problems.append(Problem(p.file, p.line + shift, p.column, path_text, p.message, p.severity))
+    cache.entries = entries  # items no longer in the file are forgotten
+    cache.misses = misses
+    return records, problems
+
+
+PARALLEL_MIN_BYTES = 2_000_000  # below this, reading a programs file in parts on several cores does not pay
+
+
+def _load_programs_file(path: Path, shown: str, vocabularies: dict[str, Vocabulary], today: dt.date,
+                        zips: Mapping[str, geo.ZipInfo], all_positions: bool = True,
+                        item_cache: ItemCache | None = None) -> tuple[list[dict], list[Problem]]:
+    """Parse and check one programs file: in parts on every core when it is big, else in one piece.
+
+    The parts (load.split_items) keep every line number and record index, so their records and problems are the
+    ones a single pass finds. If any part has a YAML error, the whole file is read again in one piece, so the
+    error is reported exactly as it would be without the split.
+    """
+    def check(text_or_none: str | None, start_index: int = 0) -> tuple[list[dict], list[Problem], bool]:
+        checker = CollectionChecker("programs", shown, vocabularies, today, start_index=start_index,
+                                    record_check=lambda p, n, path, ctx: _check_place(p, path, ctx, zips,
+                                                                                      all_positions))
+        if text_or_none is None:
+            node, problems = parse_file(path, shown, stream=("programs", checker.record))
+        else:
+            node, problems = parse_bytes(text_or_none.encode("utf-8"), shown, stream=("programs", checker.record))
+        if problems:
+            return [], problems, False
+        loaded = checker.finish(node)
+        return loaded.records, loaded.problems, True
+
+    if item_cache is not None:
+        cached = _load_items(path, shown, vocabularies, today, zips, all_positions, item_cache)
+        if cached is not None:
+            return cached
+    workers = parallel.workers()
+    if parallel.enabled and workers > 1:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        if size >= PARALLEL_MIN_BYTES:
+            try:
+                text = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = None
+            parts = load.split_items(text, "programs", workers * 2) if text and "\x00" not in text else None
+            if parts:
+                results = parallel.pmap(lambda part: check(part[1], part[0]), parts, min_items=2)
+                if all(ok for _, _, ok in results):
+                    return ([r for records, _, _ in results for r in records],
+                            [p for _, problems, _ in results for p in problems])
+    records, problems, _ = check(None)
+    return records, problems
+
+
+def _check_place(program: dict, path: str, ctx: Context, zips: Mapping[str, geo.ZipInfo],
+                 all_positions: bool = True) -> None:
     """Cross-field rules, plus the address against the ZIP table; attaches the coordinates used on maps."""
+    try:
+        _check_program_place(program, path, ctx, zips)
+    finally:
+        if not all_positions:
+            program["_positions"] = {k: v for k, v in program["_positions"].items()
+                                     if k == "id" or k.startswith("former_ids[")}
+
+
+def _check_program_place(program: dict, path: str, ctx: Context, zips: Mapping[str, geo.ZipInfo]) -> None:
     check_program(program, None, path, ctx)
     if "address" not in program:
         return

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
-import hashlib
 import uuid
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from . import model, parallel
+from . import model
 from .model import Field
 
 # Fixed forever: changing it would give every exported record a new id.
@@ -58,10 +59,18 @@ def _public(value: Any) -> Any:
     return value
 
 
+_FIELD_ORDER: dict[int, dict[str, int]] = {}
+
+
 def _in_model_order(record: dict, spec: Field) -> dict:
-    names = [f.name for f in spec.fields]
+    order = _FIELD_ORDER.get(id(spec))
+    if order is None:
+        order = _FIELD_ORDER[id(spec)] = {}
+        for i, f in enumerate(spec.fields):
+            order.setdefault(f.name, i)
+    last = len(spec.fields)
     out = {}
-    for key in sorted(record, key=lambda k: names.index(k) if k in names else len(names)):
+    for key in sorted(record, key=lambda k: order.get(k, last)):
         child, value = spec.child(key), record[key]
         if child is not None and child.kind == "object" and isinstance(value, dict):
             value = _in_model_order(value, child)
@@ -79,8 +88,12 @@ def _sorted_programs(ds) -> list[dict]:
 
 def programs_json(ds) -> str:
     """Every program as IOP Finder stores it (field names as in the data reference), sorted by id."""
-    programs = [_in_model_order(_public(p), model.PROGRAM) for p in _sorted_programs(ds)]
-    return json.dumps({"programs": programs}, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return "".join(SPLIT_EXPORTS["data/programs.json"].whole(ds, ""))
+
+
+def _program_json(programs: list[dict], ds, site_url: str) -> str:
+    return ",".join(json.dumps(_in_model_order(_public(p), model.PROGRAM), ensure_ascii=False, separators=(",", ":"))
+                    for p in programs)
 
 
 def csv_columns(spec: Field = model.PROGRAM, prefix: str = "") -> list[tuple[str, Field]]:
@@ -124,11 +137,20 @@ def _dig(record: dict, dotted: str) -> Any:
 
 def programs_csv(ds) -> str:
     """One row per program, one column per field (address.city, schedule.hours_per_week...), lists joined by "; "."""
+    return "".join(SPLIT_EXPORTS["data/programs.csv"].whole(ds, ""))
+
+
+def _csv_header() -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([name for name, _ in csv_columns()])
+    return out.getvalue()
+
+
+def _csv_rows(programs: list[dict], ds, site_url: str) -> str:
     columns = csv_columns()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, _ in columns])
-    for p in _sorted_programs(ds):
+    for p in programs:
         writer.writerow([_cell(_dig(p, name), spec) for name, spec in columns])
     return out.getvalue()
 
@@ -345,11 +367,51 @@ def hsds_services(ds, site_url: str) -> list[dict]:
 
 
 def hsds_services_json(ds, site_url: str) -> str:
-    """The same as hsds_json(hsds_services(...)), made one record at a time on every core."""
-    def one(p: dict) -> str:
-        return json.dumps(hsds_service(p, ds, site_url), ensure_ascii=False, separators=(",", ":"))
+    """The same records as hsds_json(hsds_services(...)), compact."""
+    return "".join(SPLIT_EXPORTS["data/hsds/services.json"].whole(ds, site_url))
 
-    return "[" + ",".join(parallel.pmap(one, _sorted_programs(ds))) + "]\n"
+
+def _hsds_part(programs: list[dict], ds, site_url: str) -> str:
+    return ",".join(json.dumps(hsds_service(p, ds, site_url), ensure_ascii=False, separators=(",", ":"))
+                    for p in programs)
+
+
+@dataclass(frozen=True)
+class SplitExport:
+    """A big export written in parts (programs sorted by id, cut into slices) that can be made on separate cores
+    and joined: head + part + sep + part + ... + tail."""
+
+    head: Callable[[], str]
+    part: Callable[[list[dict], Any, str], str]
+    sep: str
+    tail: str
+
+    def parts(self, ds, site_url: str, count: int) -> list[Callable[[], str]]:
+        programs = _sorted_programs(ds)
+        size = -(-len(programs) // max(1, count)) or 1
+        return [lambda chunk=programs[i:i + size]: self.part(chunk, ds, site_url)
+                for i in range(0, max(len(programs), 1), size)]
+
+    def join(self, parts: list[str]) -> list[str]:
+        """The file's text as pieces to write one after another (empty parts dropped)."""
+        body = [p for p in parts if p]
+        pieces = [self.head()]
+        for i, piece in enumerate(body):
+            if i:
+                pieces.append(self.sep)
+            pieces.append(piece)
+        pieces.append(self.tail)
+        return pieces
+
+    def whole(self, ds, site_url: str) -> list[str]:
+        return self.join([make() for make in self.parts(ds, site_url, 1)])
+
+
+SPLIT_EXPORTS: dict[str, SplitExport] = {
+    "data/programs.json": SplitExport(lambda: '{"programs":[', _program_json, ",", "]}\n"),
+    "data/programs.csv": SplitExport(_csv_header, _csv_rows, "", ""),
+    "data/hsds/services.json": SplitExport(lambda: "[", _hsds_part, ",", "]\n"),
+}
 
 
 def hsds_taxonomy_terms(ds, site_url: str) -> list[dict]:

@@ -236,57 +236,90 @@ def text_index(docs: list[dict]) -> dict:
     }
 
 
+CARDS_PER_SHARD = 16
+
+
+def card_shard_count(programs: int) -> int:
+    """How many files the list page's program cards are spread over: a power of two, about 16 cards in each."""
+    shards = 1
+    while shards * CARDS_PER_SHARD < programs:
+        shards *= 2
+    return shards
+
+
+def card_shard(program_id: str, shards: int) -> int:
+    """The card file of a program: FNV-1a (32-bit) of its id, modulo the shard count (list.js does the same)."""
+    h = 0x811C9DC5
+    for byte in program_id.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+class SearchPlan:
+    """The finder's search files, planned cheaply (which leaves, which states, which ZIP prefixes) so MkDocs can
+    list them, then written leaf by leaf on every core (`leaf_files`) and in one go for the small ones."""
+
+    def __init__(self, ds: Dataset, zips: Mapping[str, geo.ZipInfo] | None = None):
+        self.ds = ds
+        self.zips = geo.zip_table() if zips is None else zips
+        self.vocab = vocab_lists(ds)
+        self.positions = {k: {v: i for i, v in enumerate(values)} for k, values in self.vocab.items()}
+        self.by_id = {p["id"]: p for p in ds.programs}
+        self.leaves = quadtree((pid, *p["_point"]) for pid, p in self.by_id.items())
+        tele: dict[str, list[str]] = defaultdict(list)
+        for p in ds.programs:
+            if p["telehealth"]:
+                tele[p["address"]["state"]].append(p["id"])
+        self.tele = tele
+        # (records file, text index file, program ids) for every leaf and every state's telehealth list
+        self.groups: list[tuple[str, str, list[str]]] = (
+            [(f"search/p/{key}.json", f"search/x/{key}.json", sorted(ids)) for key, ids in self.leaves.items()]
+            + [(f"search/t/{st}.json", f"search/t/{st}.idx.json", sorted(ids)) for st, ids in tele.items()])
+        self.prefixes: dict[str, dict[str, list]] = defaultdict(dict)
+        for z, info in self.zips.items():
+            self.prefixes[z[:3]][z] = [info.lat, info.lon, info.state]
+
+    def uris(self) -> list[str]:
+        return ([uri for records, index, _ in self.groups for uri in (records, index)]
+                + [f"search/zip/{prefix}.json" for prefix in self.prefixes] + ["search/manifest.json"])
+
+    def group_files(self, group: tuple[str, str, list[str]]) -> dict[str, str]:
+        records_uri, index_uri, ids = group
+        programs = [self.by_id[i] for i in ids]
+        return {
+            records_uri: dumps({"v": FORMAT_VERSION, "programs": [program_record(p, self.positions) for p in programs]}),
+            index_uri: dumps(text_index([text_document(p, self.ds) for p in programs])),
+        }
+
+    def small_files(self) -> dict[str, str]:
+        out = {f"search/zip/{prefix}.json": dumps(dict(sorted(table.items())))
+               for prefix, table in self.prefixes.items()}
+        ds, vocab = self.ds, self.vocab
+        labels = {
+            "fo": model.FOCUS, "md": model.MEDICATIONS, "py": model.PAYMENT, "po": model.POPULATIONS,
+            "lv": model.LEVELS_OF_CARE, "ss": model.SESSIONS,
+            "cd": {cid: c["name"] for cid, c in ds.conditions.items()},
+            "th": {tid: t["name"] for tid, t in ds.therapies.items()},
+            "lg": {code: model.LANGUAGES[code] for code in vocab["lg"]},
+        }
+        out["search/manifest.json"] = dumps({
+            "v": FORMAT_VERSION,
+            "leaves": {key: len(ids) for key, ids in sorted(self.leaves.items())},
+            "telehealth": {state: len(ids) for state, ids in sorted(self.tele.items())},
+            "zip_prefixes": sorted(self.prefixes),
+            "vocab": vocab,
+            "labels": {k: [labels[k][v] for v in vocab[k]] for k in labels},
+            "states": model.US_STATES,
+        })
+        return out
+
+
 def search_files(ds: Dataset, zips: Mapping[str, geo.ZipInfo] | None = None) -> dict[str, str]:
-    """Every file of the finder's search data: {site path: JSON text}."""
-    zips = geo.zip_table() if zips is None else zips
-    vocab = vocab_lists(ds)
-    positions = {k: {v: i for i, v in enumerate(values)} for k, values in vocab.items()}
-    by_id = {p["id"]: p for p in ds.programs}
-    records = {p["id"]: program_record(p, positions) for p in ds.programs}
+    """Every file of the finder's search data: {site path: JSON text} (in one process; the build writes the
+    same files through SearchPlan on every core)."""
+    plan = SearchPlan(ds, zips)
     out: dict[str, str] = {}
-
-    leaves = quadtree((pid, *p["_point"]) for pid, p in by_id.items())
-    text_jobs: list[tuple[str, list[str]]] = []
-    for key, ids in leaves.items():
-        ids = sorted(ids)
-        out[f"search/p/{key}.json"] = dumps({"v": FORMAT_VERSION, "programs": [records[i] for i in ids]})
-        text_jobs.append((f"search/x/{key}.json", ids))
-
-    tele: dict[str, list[str]] = defaultdict(list)
-    for p in ds.programs:
-        if p["telehealth"]:
-            tele[p["address"]["state"]].append(p["id"])
-    for state, ids in tele.items():
-        ids = sorted(ids)
-        out[f"search/t/{state}.json"] = dumps({"v": FORMAT_VERSION, "programs": [records[i] for i in ids]})
-        text_jobs.append((f"search/t/{state}.idx.json", ids))
-
-    def build_text_index(job: tuple[str, list[str]]) -> str:
-        return dumps(text_index([text_document(by_id[i], ds) for i in job[1]]))
-
-    for (uri, _), text in zip(text_jobs, parallel.pmap(build_text_index, text_jobs, min_items=40)):
-        out[uri] = text
-
-    prefixes: dict[str, dict[str, list]] = defaultdict(dict)
-    for z, info in zips.items():
-        prefixes[z[:3]][z] = [info.lat, info.lon, info.state]
-    for prefix, table in prefixes.items():
-        out[f"search/zip/{prefix}.json"] = dumps(dict(sorted(table.items())))
-
-    labels = {
-        "fo": model.FOCUS, "md": model.MEDICATIONS, "py": model.PAYMENT, "po": model.POPULATIONS,
-        "lv": model.LEVELS_OF_CARE, "ss": model.SESSIONS,
-        "cd": {cid: c["name"] for cid, c in ds.conditions.items()},
-        "th": {tid: t["name"] for tid, t in ds.therapies.items()},
-        "lg": {code: model.LANGUAGES[code] for code in vocab["lg"]},
-    }
-    out["search/manifest.json"] = dumps({
-        "v": FORMAT_VERSION,
-        "leaves": {key: len(ids) for key, ids in sorted(leaves.items())},
-        "telehealth": {state: len(ids) for state, ids in sorted(tele.items())},
-        "zip_prefixes": sorted(prefixes),
-        "vocab": vocab,
-        "labels": {k: [labels[k][v] for v in vocab[k]] for k in labels},
-        "states": model.US_STATES,
-    })
+    for group in plan.groups:
+        out.update(plan.group_files(group))
+    out.update(plan.small_files())
     return out

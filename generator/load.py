@@ -7,6 +7,7 @@ and never recursive) and compose nodes ourselves, iteratively, stopping at a san
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -174,6 +175,83 @@ def _compose(text: str, display: str, stream: tuple[str, RecordSink] | None = No
         elif isinstance(event, StreamEndEvent):
             break
     return root
+
+
+_TOP_KEY = re.compile(r"[A-Za-z_][\w-]*[ \t]*:(?:[ \t]+#.*)?[ \t]*")
+
+
+def item_lines(text: str, key: str) -> tuple[list[str], int, list[int]] | None:
+    """(lines, line of `key:`, line of every item of its list) for a file holding one top-level `key:` list laid
+    out simply: only comments before `key:`, no other top-level key after it, no tabs or document markers where
+    items start. None for anything else."""
+    lines = text.splitlines(keepends=True)
+    start = None
+    for n, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _TOP_KEY.fullmatch(line.rstrip("\r\n")) and line.split(":", 1)[0].strip() == key:
+            start = n
+            break
+        return None
+    if start is None:
+        return None
+    indent = None
+    boundaries: list[int] = []
+    for n in range(start + 1, len(lines)):
+        line = lines[n]
+        body = line.lstrip(" ")
+        if not body.strip() or body.startswith("#"):
+            continue
+        width = len(line) - len(body)
+        if indent is None:
+            if not (body.startswith("- ") or body.rstrip("\r\n") == "-"):
+                return None
+            indent = width
+        if width < indent or (width == 0 and not body.startswith("-")) or body.startswith("\t"):
+            return None  # another top-level key, a document marker or a tab where items start
+        if width == indent and (body.startswith("- ") or body.rstrip("\r\n") == "-"):
+            boundaries.append(n)
+    return lines, start, boundaries
+
+
+def split_items(text: str, key: str, parts: int) -> list[tuple[int, str]] | None:
+    """Cut a file holding one top-level `key:` list into about `parts` texts that parse on their own.
+
+    Each part is `key:` plus a run of whole list items, with blank lines in front so every line keeps its number
+    (and every column its place). Returns [(index of the part's first item, text)], or None when the file is not
+    laid out simply enough to cut (see `item_lines`). Cuts fall only on lines that start a list item at the
+    list's own indentation; should one still land inside a quoted or flow value, that part fails to parse, and
+    the caller must then read the whole file in one piece (see dataset.py), so a cut never changes what is read.
+    """
+    found = item_lines(text, key)
+    if found is None:
+        return None
+    lines, start, boundaries = found
+    if len(boundaries) < 2 * parts:
+        return None
+    step = -(-len(boundaries) // parts)
+    out = []
+    for first in range(0, len(boundaries), step):
+        a = boundaries[first]
+        b = boundaries[first + step] if first + step < len(boundaries) else len(lines)
+        body = "".join(lines[a:b])
+        if first == 0:
+            out.append((0, "".join(lines[:a]) + body))
+        else:
+            out.append((first, "\n" * (a - 1) + key + ":\n" + body))
+    return out
+
+
+def items(text: str, key: str) -> list[tuple[int, str]] | None:
+    """Every item of the file's top-level `key:` list as (its first line number, 1-based; its text), for reading
+    items one by one (see dataset.ItemCache). None when the layout is not simple (see `item_lines`)."""
+    found = item_lines(text, key)
+    if found is None:
+        return None
+    lines, _, boundaries = found
+    ends = boundaries[1:] + [len(lines)]
+    return [(a + 1, "".join(lines[a:b])) for a, b in zip(boundaries, ends)]
 
 
 def data_files(data_dir: Path, collection: str) -> list[Path]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import shutil
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable
@@ -32,19 +34,39 @@ MARK_TITLE = "IOPSHELLTITLE"
 MARK_DESC = "IOPSHELLDESCRIPTION"
 MARK_BODY = "<h1>IOPSHELLHEADING</h1>IOPSHELLBODY"
 MARK_HEAD = "<!--IOPSHELLHEAD-->"
-BASE = "../../"
-LISTING_MARK = "<!-- iop-program-listing -->"  # every lean page lives two folders down: programs/<id>/, states/<st>/
+BASE = "../../"  # every lean page lives two folders down: programs/<id>/, states/<st>/
+LISTING_MARK = "<!-- iop-program-listing -->"
+LEAN_BATCH = 200  # lean files per parallel task
+SEARCH_BATCH = 16  # search leaves per parallel task
+CARD_BATCH = 64  # card files per parallel task
 
 
-class RenderedFile(File):
-    """A generated page whose HTML is made when it is written, so thousands never sit in memory together.
+class OutputFile(File):
+    """A generated file that the plugin writes itself (`Site.write_outputs`, on every core, before MkDocs copies
+    static files); MkDocs only lists it, so big outputs never sit in memory as strings."""
 
-    `Site.write_lean_pages` writes them all, on every core, before MkDocs copies static files; MkDocs' own copy
-    step then has nothing left to do.
-    """
+    written: bool = False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if not self.written:
+            raise RuntimeError(f"IOP Finder did not write {self.dest_uri}")
+
+    def is_modified(self) -> bool:
+        return True
+
+    @property
+    def content_bytes(self) -> bytes:
+        return Path(self.abs_dest_path).read_bytes()
+
+    @property
+    def content_string(self) -> str:
+        return self.content_bytes.decode("utf-8")
+
+
+class RenderedFile(OutputFile):
+    """A generated page whose HTML is made when it is written, so thousands never sit in memory together."""
 
     render: Callable[[], str]
-    written: bool = False
 
     def write(self) -> None:
         path = Path(self.abs_dest_path)
@@ -55,9 +77,6 @@ class RenderedFile(File):
         if not self.written:
             self.write()
 
-    def is_modified(self) -> bool:
-        return True
-
     @property
     def content_bytes(self) -> bytes:
         return self.render().encode("utf-8")
@@ -65,6 +84,11 @@ class RenderedFile(File):
     @property
     def content_string(self) -> str:
         return self.render()
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _env(autoescape: bool) -> jinja2.Environment:
@@ -83,6 +107,10 @@ class Site:
         self.md.filters["h"] = lambda s: html.escape(str(s), quote=True)
         self.shells: dict[str, str] = {}
         self.lean: list[RenderedFile] = []
+        self.outputs: list[OutputFile] = []
+        self.search: indexes.SearchPlan | None = None
+        self.card_shards = 1
+        self.cards: list[tuple[str, list[dict]]] = []
         self.listings: dict[str, list[dict]] = {}
         self.site_url = (config.site_url or "/").rstrip("/") + "/"
         self.repo_url = config.repo_url
@@ -108,8 +136,6 @@ class Site:
             self._lean(files, f"programs/{p['id']}/index.html", lambda p=p: self.program_page(p))
             url = self.page_url(p)
             self._lean(files, f"programs/{p['id']}/{p['id']}.vcf", lambda p=p, url=url: referral.vcard(p, url))
-            self._lean(files, f"programs/{p['id']}/card.json",
-                       lambda p=p, url=url: indexes.dumps(referral.card_data(p, url)))
             for old in p.get("former_ids", []):
                 files.append(File.generated(cfg, f"programs/{old}/index.html", content=self.redirect_page(p)))
         for state in self.by_state:
@@ -121,17 +147,20 @@ class Site:
             files.append(File.generated(cfg, f"conditions/{cid}.md", content=self.condition_markdown(cond)))
         for tid, therapy in self.ds.therapies.items():
             files.append(File.generated(cfg, f"therapies/{tid}.md", content=self.therapy_markdown(therapy)))
-        with timing.stage("search data"):
-            for uri, text in indexes.search_files(self.ds).items():
-                files.append(File.generated(cfg, uri, content=text))
         files.append(File.generated(cfg, "reference/data.md", content=reference.reference_markdown()))
-        with timing.stage("exports"):
-            files.append(File.generated(cfg, "data/programs.json", content=export.programs_json(self.ds)))
-            files.append(File.generated(cfg, "data/programs.csv", content=export.programs_csv(self.ds)))
-            files.append(File.generated(cfg, "data/hsds/services.json",
-                                        content=export.hsds_services_json(self.ds, self.site_url)))
-            files.append(File.generated(cfg, "data/hsds/taxonomy_terms.json",
-                                        content=export.hsds_json(export.hsds_taxonomy_terms(self.ds, self.site_url))))
+        with timing.stage("search plan"):
+            self.search = indexes.SearchPlan(self.ds)
+        self.card_shards = indexes.card_shard_count(len(self.ds.programs))
+        cards: dict[int, list[dict]] = defaultdict(list)
+        for p in sorted(self.ds.programs, key=lambda p: p["id"]):
+            cards[indexes.card_shard(p["id"], self.card_shards)].append(p)
+        self.cards = [(f"search/c/{shard}.json", cards.get(shard, [])) for shard in range(self.card_shards)]
+        for uri in self.search.uris() + [uri for uri, _ in self.cards] + list(export.SPLIT_EXPORTS):
+            f = OutputFile.generated(cfg, uri, content=b"")
+            files.append(f)
+            self.outputs.append(f)
+        files.append(File.generated(cfg, "data/hsds/taxonomy_terms.json",
+                                    content=export.hsds_json(export.hsds_taxonomy_terms(self.ds, self.site_url))))
         return files
 
     def _lean(self, files: Files, uri: str, render: Callable[[], str]) -> None:
@@ -140,12 +169,58 @@ class Site:
         files.append(f)
         self.lean.append(f)
 
-    def write_lean_pages(self) -> int:
-        """Render and write every per-program file (page, vCard, card) and state page, on every core."""
-        parallel.pmap(RenderedFile.write, self.lean)
-        for f in self.lean:
+    def write_outputs(self) -> int:
+        """Write every per-program file (page, vCard, card), state page, search file and open-data export.
+
+        One pool of workers does it all, biggest jobs first: the exports in slices (joined here afterwards), the
+        search leaves in batches, then the lean pages in batches. Returns the number of files written.
+        """
+        site_dir = Path(self.config.site_dir)
+        n = parallel.workers() if parallel.enabled else 1
+        slices = 2 * n if n > 1 and len(self.ds.programs) >= 2000 else 1
+        scratch = Path(tempfile.mkdtemp(prefix="iop-finder-"))
+        try:
+            tasks: list[Callable[[], object]] = []
+            exports = []
+            for uri, spec in export.SPLIT_EXPORTS.items():
+                parts = []
+                for i, make in enumerate(spec.parts(self.ds, self.site_url, slices)):
+                    part = scratch / f"{len(exports)}-{i}.part"
+                    tasks.append(lambda make=make, part=part: part.write_text(make(), encoding="utf-8"))
+                    parts.append(part)
+                exports.append((uri, spec, parts))
+            groups = self.search.groups
+            for i in range(0, len(groups), SEARCH_BATCH):
+                tasks.append(lambda batch=groups[i:i + SEARCH_BATCH]: self._write_search_groups(site_dir, batch))
+            for i in range(0, len(self.cards), CARD_BATCH):
+                tasks.append(lambda batch=self.cards[i:i + CARD_BATCH]: self._write_cards(site_dir, batch))
+            for i in range(0, len(self.lean), LEAN_BATCH):
+                tasks.append(lambda batch=self.lean[i:i + LEAN_BATCH]: [f.write() for f in batch])
+            parallel.run_tasks(tasks)
+            for uri, text in self.search.small_files().items():
+                _write_text(site_dir / uri, text)
+            for uri, spec, parts in exports:
+                dest = site_dir / uri
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with dest.open("w", encoding="utf-8") as out:
+                    for piece in spec.join([part.read_text(encoding="utf-8") for part in parts]):
+                        out.write(piece)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        for f in self.lean + self.outputs:
             f.written = True
-        return len(self.lean)
+        return len(self.lean) + len(self.outputs)
+
+    def _write_cards(self, site_dir: Path, shards: list[tuple[str, list[dict]]]) -> None:
+        """The list page's program cards: {"v": 1, "cards": {id: card}} per shard (see indexes.card_shard)."""
+        for uri, programs in shards:
+            data = {p["id"]: referral.card_data(p, self.page_url(p)) for p in programs}
+            _write_text(site_dir / uri, indexes.dumps({"v": indexes.FORMAT_VERSION, "cards": data}))
+
+    def _write_search_groups(self, site_dir: Path, groups: list) -> None:
+        for group in groups:
+            for uri, text in self.search.group_files(group).items():
+                _write_text(site_dir / uri, text)
 
     # --- Shells -------------------------------------------------------------------------------------------------
 

@@ -48,3 +48,28 @@ def pmap(fn: Callable[[T], R], items: Sequence[T], min_items: int = MIN_ITEMS) -
     finally:
         _fn, _items = None, None
     return [r for part in parts for r in part]
+
+
+_tasks: Sequence[Callable[[], object]] | None = None
+
+
+def _run_task(i: int):
+    return _tasks[i]()
+
+
+def run_tasks(tasks: Sequence[Callable[[], R]]) -> list[R]:
+    """[task() for task in tasks], in order, handed out one at a time to every core (put the longest first).
+
+    One pool for a whole stage of mixed jobs costs one fork, where a pool per job kind would copy the parent's
+    pages into fresh workers again and again.
+    """
+    n = workers()
+    if not enabled or n < 2 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [t() for t in tasks]
+    global _tasks
+    _tasks = tasks
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            return pool.map(_run_task, range(len(tasks)), chunksize=1)
+    finally:
+        _tasks = None

@@ -25,6 +25,7 @@ from .problems import summary
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
 FINDER_MARK = "<!-- iop-finder-form -->"
+CARD_SHARDS_MARK = "IOP_CARD_SHARDS"  # content/list/index.md: how many card files the list page picks from
 
 
 class IOPFinderConfig(Config):
@@ -54,7 +55,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         data_dir = (root / self.config.data_dir)
         with timing.stage("load+validate"):
-            ds = load_dataset(data_dir, root=root, today=today)
+            ds = load_dataset(data_dir, root=root, today=today, all_positions=False)
         for warning in ds.warnings:
             log.warning(str(warning))
         if ds.errors:
@@ -78,9 +79,9 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 
     def on_env(self, env, *, config, files):
         env.globals["iop"] = self.site.template_globals()
-        with timing.stage("lean pages"):
+        with timing.stage("pages, search files and exports"):
             self.site.render_shells(env, files, self.nav)
-            self.site.write_lean_pages()
+            self.site.write_outputs()
         timing.mark("theme files and Markdown pages")
         return env
 
@@ -88,6 +89,8 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.site.check_page_meta(page)
         if FINDER_MARK in markdown:
             markdown = markdown.replace(FINDER_MARK, self.site.finder_form())
+        if CARD_SHARDS_MARK in markdown:
+            markdown = markdown.replace(CARD_SHARDS_MARK, str(self.site.card_shards))
         return markdown
 
     def on_page_content(self, html, *, page, config, files):

@@ -144,7 +144,7 @@ def copy_text(p: dict) -> str:
 
 
 def card_data(p: dict, page_url: str) -> dict:
-    """What the referral list page shows of a program, published as programs/<id>/card.json."""
+    """What the referral list page shows of a program, published in search/c/<shard>.json."""
     a = p["address"]
     lat, lon = p["_point"]
     return {

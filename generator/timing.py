@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
 stages: dict[str, float] = {}
+memory: dict[str, int] = {}  # MB resident at the end of each stage
 
 
 def enabled() -> bool:
@@ -27,6 +28,19 @@ def stage(name: str):
         yield
     finally:
         stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
+        if enabled():
+            memory[name] = _rss_mb()
+
+
+def _rss_mb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
 
 
 _open: tuple[str, float] | None = None
@@ -48,6 +62,8 @@ def close_mark() -> None:
 def report() -> None:
     if enabled() and stages:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items())
+        parts = ", ".join(f"{name} {seconds:.2f} s" + (f" ({memory[name]} MB)" if name in memory else "")
+                          for name, seconds in stages.items())
         log.info(f"IOP Finder stages: {parts}; peak memory of this process {peak:.0f} MB")
     stages.clear()
+    memory.clear()

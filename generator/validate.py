@@ -377,13 +377,13 @@ class CollectionChecker:
     """
 
     def __init__(self, collection: str, display: str, vocabularies: dict[str, Vocabulary], today: dt.date,
-                 record_check: Callable[[dict, Node, str, Context], None] | None = None):
+                 record_check: Callable[[dict, Node, str, Context], None] | None = None, start_index: int = 0):
         self.collection = collection
         self.spec = model.COLLECTIONS[collection]
         self.ctx = Context(display, vocabularies, today)
         self.record_check = record_check
         self.records: list[dict] = []
-        self.count = 0
+        self.count = start_index  # a part of a file cut by load.split_items starts at its first item's index
 
     def record(self, item: Node) -> None:
         i, ctx = self.count, self.ctx

@@ -95,6 +95,34 @@ def test_every_vcard_parses_with_the_right_phone_and_address(site, dataset):
         assert f'href="{p["id"]}.vcf" download' in read(site, f"programs/{p['id']}/")
 
 
+def test_every_program_card_is_in_its_shard_file(site, dataset):
+    """The list page finds a program's card in search/c/<FNV-1a of the id % shards>.json (list.js hashes the same
+    way; the browser tests load lists through it)."""
+    from generator import indexes
+
+    shards = indexes.card_shard_count(len(dataset.programs))
+    assert shards == 4  # 36 programs, about 16 to a file
+    assert f'data-card-shards="{shards}"' in read(site, "list/")
+    files = sorted((site / "search" / "c").glob("*.json"))
+    assert [f.name for f in files] == sorted(f"{i}.json" for i in range(shards))
+    cards = {}
+    for f in files:
+        data = json.loads(f.read_text(encoding="utf-8"))
+        assert data["v"] == 1
+        for pid, card in data["cards"].items():
+            assert indexes.card_shard(pid, shards) == int(f.stem)
+            cards[pid] = card
+    assert sorted(cards) == sorted(p["id"] for p in dataset.programs)
+    harbor = cards["harbor-light-richmond"]
+    assert harbor["url"] == f"{SITE_URL}programs/harbor-light-richmond/"
+    assert harbor["phone"] == phone_text(next(p for p in dataset.programs if p["id"] == "harbor-light-richmond")["phone"])
+    assert not list(site.glob("programs/*/card.json"))
+    # FNV-1a 32-bit reference values, and shard counts that grow with the directory.
+    assert indexes.card_shard("a", 2 ** 32) == 0xE40C292C
+    assert indexes.card_shard("foobar", 2 ** 32) == 0xBF9CF968
+    assert [indexes.card_shard_count(n) for n in (0, 16, 17, 1000, 20000)] == [1, 1, 2, 64, 2048]
+
+
 def test_vcard_escapes_separators():
     from generator.referral import vcard
     p = {"name": "A; B, C\\D", "summary": "Line one\nline two", "phone": "540-217-6366 x110",

@@ -122,3 +122,46 @@ def test_binary_junk_and_deep_nesting_are_problems_not_crashes():
     assert node is None
     assert str(problems[0]) == ("deep.yaml:1:41: values are nested more than 40 levels deep (check the indentation; "
                                 "programs never need this much nesting)")
+
+
+def test_item_cache_reads_only_changed_programs_and_matches_a_full_read(tmp_path):
+    """`mkdocs serve` reloads programs item by item: the result must equal a fresh one-piece read, line numbers
+    and problems included, after edits that move, change, add and remove items."""
+    import datetime as dt
+    import shutil
+
+    from generator.dataset import ItemCache, load_dataset
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    today = dt.date(2026, 11, 23)
+    caches: dict = {}
+
+    def both():
+        cached = load_dataset(data, root=tmp_path, today=today, item_caches=caches, all_positions=False)
+        fresh = load_dataset(data, root=tmp_path, today=today, all_positions=False)
+        assert cached.programs == fresh.programs
+        assert cached.problems == fresh.problems
+        return cached, caches["data/programs.yaml"].misses
+
+    ds, misses = both()
+    assert misses == len(ds.programs) == 36
+    _, misses = both()
+    assert misses == 0
+    path = data / "programs.yaml"
+    text = path.read_text(encoding="utf-8")
+    # Two lines of comment at the top move every item down; one phone number changes; one item breaks a rule.
+    first = text.index("  - id: ")
+    text = text[:first] + "  # reviewed 2026-11\n  # by the data team\n" + text[first:]
+    text = text.replace("phone: 804-555-0103", "phone: 804-555-0199", 1)
+    assert "804-555-0199" in text
+    second = text.index("  - id: ", text.index("  - id: ") + 1)
+    text = text[:second] + text[second:].replace("hours_per_week:", "hours_per_week: 99 #", 1)
+    path.write_text(text, encoding="utf-8")
+    ds, misses = both()
+    assert misses == 2
+    assert any("hours_per_week" in p.path for p in ds.problems)
+    # A YAML error anywhere falls back to the one-piece reading, which reports it as usual.
+    path.write_text(text.replace("  - id: ", "  - id: [unclosed\n", 1), encoding="utf-8")
+    ds, _ = both()
+    assert any("YAML syntax error" in p.message for p in ds.problems)

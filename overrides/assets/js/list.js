@@ -196,9 +196,23 @@
       ? getJSON(base + "search/zip/" + wanted.from.slice(0, 3) + ".json").then(function (t) { return t[wanted.from] || null; },
           function () { return null; })
       : Promise.resolve(null);
-    Promise.all([origin].concat(wanted.ids.map(function (id) {
-      return getJSON(base + "programs/" + id + "/card.json").catch(function () { return { id: id, missing: true }; });
-    }))).then(function (results) {
+    // Cards live in search/c/<shard>.json, about 16 to a file; the shard is FNV-1a of the id (as in the build).
+    var shards = parseInt(root.getAttribute("data-card-shards"), 10) || 1;
+    var files = {};
+    function shardOf(id) {
+      var h = 0x811c9dc5;
+      for (var i = 0; i < id.length; i++) { h ^= id.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+      return h % shards;
+    }
+    function cardOf(id) {
+      var shard = shardOf(id);
+      if (!files[shard]) files[shard] = getJSON(base + "search/c/" + shard + ".json");
+      return files[shard].then(function (f) {
+        return Object.prototype.hasOwnProperty.call(f.cards, id) ? f.cards[id] : { id: id, missing: true };
+      },
+        function () { return { id: id, missing: true }; });
+    }
+    Promise.all([origin].concat(wanted.ids.map(cardOf))).then(function (results) {
       var z = results[0], cards = results.slice(1);
       var ol = el("ol", "iop-referral");
       cards.forEach(function (c) {
