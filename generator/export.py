@@ -376,6 +376,9 @@ def _hsds_part(programs: list[dict], ds, site_url: str) -> str:
                     for p in programs)
 
 
+SLICE_EVERY = 64
+
+
 @dataclass(frozen=True)
 class SplitExport:
     """A big export written in parts (programs sorted by id, cut into slices) that can be made on separate cores
@@ -386,11 +389,23 @@ class SplitExport:
     sep: str
     tail: str
 
-    def parts(self, ds, site_url: str, count: int) -> list[Callable[[], str]]:
+    def parts(self, ds, site_url: str) -> list[tuple[list[dict], Callable[[], str]]]:
+        """(programs, maker of their part) for every slice of the programs sorted by id.
+
+        Slices end after programs whose id hashes to 0 modulo SLICE_EVERY, so they hold about that many programs
+        and an edit, insertion or removal changes only its own slice: `mkdocs serve` remakes just that part."""
+        from .indexes import card_shard
+
         programs = _sorted_programs(ds)
-        size = -(-len(programs) // max(1, count)) or 1
-        return [lambda chunk=programs[i:i + size]: self.part(chunk, ds, site_url)
-                for i in range(0, max(len(programs), 1), size)]
+        slices, current = [], []
+        for p in programs:
+            current.append(p)
+            if card_shard(p["id"], SLICE_EVERY) == 0:
+                slices.append(current)
+                current = []
+        if current or not slices:
+            slices.append(current)
+        return [(chunk, lambda chunk=chunk: self.part(chunk, ds, site_url)) for chunk in slices]
 
     def join(self, parts: list[str]) -> list[str]:
         """The file's text as pieces to write one after another (empty parts dropped)."""
@@ -404,7 +419,7 @@ class SplitExport:
         return pieces
 
     def whole(self, ds, site_url: str) -> list[str]:
-        return self.join([make() for make in self.parts(ds, site_url, 1)])
+        return self.join([make() for _, make in self.parts(ds, site_url)])
 
 
 SPLIT_EXPORTS: dict[str, SplitExport] = {

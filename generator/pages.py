@@ -10,6 +10,7 @@ Two paths, chosen by count:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import logging
 import shutil
@@ -23,7 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.commands.build import get_context
 
-from . import export, geo, indexes, links, model, parallel, postprocess, reference, referral, timing, views
+from . import export, geo, incremental, indexes, links, model, parallel, postprocess, reference, referral, timing, views
 from .dataset import Dataset
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
@@ -98,8 +99,10 @@ def _env(autoescape: bool) -> jinja2.Environment:
 
 
 class Site:
-    def __init__(self, ds: Dataset, config, *, today: dt.date, nearby_count: int = 5, nearby_radius: float = 50.0):
+    def __init__(self, ds: Dataset, config, *, today: dt.date, nearby_count: int = 5, nearby_radius: float = 50.0,
+                 memory: incremental.Memory | None = None):
         self.ds = ds
+        self.memory = memory
         self.config = config
         self.today = today
         self.html = _env(autoescape=True)
@@ -116,7 +119,13 @@ class Site:
         self.repo_url = config.repo_url
         self.by_id = {p["id"]: p for p in ds.programs}
         points = {p["id"]: p["_point"] for p in ds.programs}
-        self.nearby = geo.nearest_programs(points, k=nearby_count, radius_miles=nearby_radius)
+        settings = (nearby_count, nearby_radius)
+        if memory is not None and memory.nearby is not None and memory.nearby[0] == (points, settings):
+            self.nearby = memory.nearby[1]
+        else:
+            self.nearby = geo.nearest_programs(points, k=nearby_count, radius_miles=nearby_radius)
+            if memory is not None:
+                memory.nearby = ((points, settings), self.nearby)
         self.by_state: dict[str, list[dict]] = defaultdict(list)
         for p in ds.programs:
             self.by_state[p["address"]["state"]].append(p)
@@ -133,13 +142,15 @@ class Site:
     def add_files(self, files: Files) -> Files:
         cfg = self.config
         for p in self.ds.programs:
-            self._lean(files, f"programs/{p['id']}/index.html", lambda p=p: self.program_page(p))
+            self._lean(files, f"programs/{p['id']}/index.html", lambda p=p: self.program_page(p), ("page", p["id"]))
             url = self.page_url(p)
-            self._lean(files, f"programs/{p['id']}/{p['id']}.vcf", lambda p=p, url=url: referral.vcard(p, url))
+            self._lean(files, f"programs/{p['id']}/{p['id']}.vcf", lambda p=p, url=url: referral.vcard(p, url),
+                       ("vcf", p["id"]))
             for old in p.get("former_ids", []):
                 files.append(File.generated(cfg, f"programs/{old}/index.html", content=self.redirect_page(p)))
         for state in self.by_state:
-            self._lean(files, f"states/{state.lower()}/index.html", lambda s=state: self.state_page(s))
+            self._lean(files, f"states/{state.lower()}/index.html", lambda s=state: self.state_page(s),
+                       ("state", state))
         files.append(File.generated(cfg, "states/index.md", content=self.states_index()))
         files.append(File.generated(cfg, "conditions/index.md", content=self.vocab_index("conditions")))
         files.append(File.generated(cfg, "therapies/index.md", content=self.vocab_index("therapies")))
@@ -163,53 +174,92 @@ class Site:
                                     content=export.hsds_json(export.hsds_taxonomy_terms(self.ds, self.site_url))))
         return files
 
-    def _lean(self, files: Files, uri: str, render: Callable[[], str]) -> None:
+    def _lean(self, files: Files, uri: str, render: Callable[[], str], key: tuple) -> None:
         f = RenderedFile.generated(self.config, uri, content=b"")
         f.render = render
+        f.key = key
         files.append(f)
         self.lean.append(f)
 
     def write_outputs(self) -> int:
-        """Write every per-program file (page, vCard, card), state page, search file and open-data export.
+        """Write every per-program file (page, vCard), state page, search file, list card file and export.
 
         One pool of workers does it all, biggest jobs first: the exports in slices (joined here afterwards), the
-        search leaves in batches, then the lean pages in batches. Returns the number of files written.
+        search leaves and card files in batches, then the lean pages in batches. Under `mkdocs serve` (with a
+        Memory) only files whose inputs changed are written. Returns the number of files written.
         """
         site_dir = Path(self.config.site_dir)
-        n = parallel.workers() if parallel.enabled else 1
-        slices = 2 * n if n > 1 and len(self.ds.programs) >= 2000 else 1
-        scratch = Path(tempfile.mkdtemp(prefix="iop-finder-"))
+        memory = self.memory
+        keys = _Keys(self) if memory is not None else None
+        new_keys: dict[str, object] = {}
+        previous = memory.keys if memory is not None else {}
+
+        def stale(uri: str, key: object) -> bool:
+            new_keys[uri] = key
+            return previous.get(uri) != key or not (site_dir / uri).is_file()
+
+        scratch = memory.scratch if memory is not None else Path(tempfile.mkdtemp(prefix="iop-finder-"))
+        written = 0
         try:
             tasks: list[Callable[[], object]] = []
             exports = []
-            for uri, spec in export.SPLIT_EXPORTS.items():
-                parts = []
-                for i, make in enumerate(spec.parts(self.ds, self.site_url, slices)):
-                    part = scratch / f"{len(exports)}-{i}.part"
-                    tasks.append(lambda make=make, part=part: part.write_text(make(), encoding="utf-8"))
+            for n, (uri, spec) in enumerate(export.SPLIT_EXPORTS.items()):
+                parts, fresh = [], False
+                for programs, make in spec.parts(self.ds, self.site_url):
+                    if keys is not None:
+                        name = hashlib.sha1(repr((uri, keys.group(p["id"] for p in programs))).encode()).hexdigest()
+                    else:
+                        name = f"{len(parts)}"
+                    part = scratch / f"{n}-{name}.part"
+                    if keys is None or not part.is_file():
+                        tasks.append(lambda make=make, part=part: part.write_text(make(), encoding="utf-8"))
+                        fresh = True
                     parts.append(part)
-                exports.append((uri, spec, parts))
-            groups = self.search.groups
+                if keys is None or stale(uri, tuple(p.name for p in parts)) or fresh:
+                    exports.append((uri, spec, parts))
+            groups = [g for g in self.search.groups
+                      if keys is None or stale(g[0], keys.group(g[2])) | stale(g[1], keys.group(g[2]))]
             for i in range(0, len(groups), SEARCH_BATCH):
                 tasks.append(lambda batch=groups[i:i + SEARCH_BATCH]: self._write_search_groups(site_dir, batch))
-            for i in range(0, len(self.cards), CARD_BATCH):
-                tasks.append(lambda batch=self.cards[i:i + CARD_BATCH]: self._write_cards(site_dir, batch))
-            for i in range(0, len(self.lean), LEAN_BATCH):
-                tasks.append(lambda batch=self.lean[i:i + LEAN_BATCH]: [f.write() for f in batch])
+            cards = [c for c in self.cards if keys is None or stale(c[0], keys.group(p["id"] for p in c[1]))]
+            for i in range(0, len(cards), CARD_BATCH):
+                tasks.append(lambda batch=cards[i:i + CARD_BATCH]: self._write_cards(site_dir, batch))
+            lean = [f for f in self.lean if keys is None or stale(f.dest_uri, keys.lean(f.key))]
+            for i in range(0, len(lean), LEAN_BATCH):
+                tasks.append(lambda batch=lean[i:i + LEAN_BATCH]: [f.write() for f in batch])
             parallel.run_tasks(tasks)
+            written += sum(2 for _ in groups) + len(cards) + len(lean)
             for uri, text in self.search.small_files().items():
-                _write_text(site_dir / uri, text)
+                if keys is None or stale(uri, text):
+                    _write_text(site_dir / uri, text)
+                    written += 1
             for uri, spec, parts in exports:
                 dest = site_dir / uri
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 with dest.open("w", encoding="utf-8") as out:
                     for piece in spec.join([part.read_text(encoding="utf-8") for part in parts]):
                         out.write(piece)
+                written += 1
+            if memory is not None:
+                used = {p.name for _, _, ps in exports for p in ps} | {
+                    name for uri in export.SPLIT_EXPORTS for name in (new_keys.get(uri) or ())}
+                for part in scratch.glob("*.part"):
+                    if part.name not in used:
+                        part.unlink()
+                for uri in set(previous) - set(new_keys):  # programs removed or renamed since the last build
+                    (site_dir / uri).unlink(missing_ok=True)
+                    try:
+                        (site_dir / uri).parent.rmdir()
+                    except OSError:
+                        pass
+                memory.keys = new_keys
+                memory.written = written
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            if memory is None:
+                shutil.rmtree(scratch, ignore_errors=True)
         for f in self.lean + self.outputs:
             f.written = True
-        return len(self.lean) + len(self.outputs)
+        return written
 
     def _write_cards(self, site_dir: Path, shards: list[tuple[str, list[dict]]]) -> None:
         """The list page's program cards: {"v": 1, "cards": {id: card}} per shard (see indexes.card_shard)."""
@@ -383,6 +433,32 @@ class Site:
             if sid not in self.ds.sources:
                 log.warning(f"{page.file.src_uri}: sources: unknown source id \"{sid}\" "
                             "(add it to data/sources.yaml or fix the id)")
+
+
+class _Keys:
+    """What each generated file is made from, as comparable keys (for `mkdocs serve`'s incremental rebuilds)."""
+
+    def __init__(self, site: "Site"):
+        self.site = site
+        ds = site.ds
+        self.records = {p["id"]: hashlib.blake2b(repr(p).encode("utf-8"), digest_size=16).digest()
+                        for p in ds.programs}
+        self.context = hashlib.blake2b(repr((ds.conditions, ds.therapies, site.today, site.site_url, site.repo_url,
+                                             indexes.vocab_lists(ds))).encode("utf-8")).digest()
+        self.shells = {kind: hashlib.blake2b(shell.encode("utf-8")).digest() for kind, shell in site.shells.items()}
+
+    def group(self, ids) -> tuple:
+        return (self.context, tuple(self.records[i] for i in ids))
+
+    def lean(self, key: tuple) -> tuple:
+        kind, ident = key
+        if kind == "page":
+            nearby = tuple((o, round(m, 6), self.records[o]) for o, m in self.site.nearby.get(ident, []))
+            return (kind, self.shells["program"], self.context, self.records[ident], nearby)
+        if kind == "vcf":
+            return (kind, self.context, self.records[ident])
+        return (kind, self.shells["state"], self.context,
+                tuple(self.records[p["id"]] for p in self.site.by_state[ident]))
 
 
 def _program_order(p: dict) -> tuple:

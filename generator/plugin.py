@@ -19,7 +19,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import pages, parallel, postprocess, timing
+from . import incremental, pages, parallel, postprocess, timing
 from .dataset import Dataset, load_dataset
 from .problems import summary
 
@@ -42,20 +42,31 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.dataset: Dataset | None = None
         self.site: pages.Site | None = None
         self.nav = None
+        self.memory: incremental.Memory | None = None  # kept between `mkdocs serve` rebuilds
+        self.outputs_moved = False
 
     def _root(self, config) -> Path:
         return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
 
     def on_startup(self, *, command, dirty) -> None:
-        # `mkdocs serve` runs watcher threads; forking worker processes beside them is not worth the risk.
-        parallel.enabled = command != "serve"
+        # Under `mkdocs serve` the first build still uses every core (the server's threads start after it); see
+        # on_serve. Rebuilds are incremental instead.
+        parallel.enabled = True
+        if command == "serve":
+            self.memory = incremental.Memory()
+
+    def on_shutdown(self) -> None:
+        if self.memory is not None:
+            self.memory.close()
 
     def on_pre_build(self, *, config) -> None:
+        self.outputs_moved = False
         root = self._root(config)
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         data_dir = (root / self.config.data_dir)
         with timing.stage("load+validate"):
-            ds = load_dataset(data_dir, root=root, today=today, all_positions=False)
+            ds = load_dataset(data_dir, root=root, today=today, all_positions=False,
+                              item_caches=self.memory.item_caches if self.memory else None)
         for warning in ds.warnings:
             log.warning(str(warning))
         if ds.errors:
@@ -64,13 +75,18 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.dataset = ds
         with timing.stage("nearby+groups"):
             self.site = pages.Site(ds, config, today=today, nearby_count=self.config.nearby_count,
-                                   nearby_radius=self.config.nearby_radius_miles)
-        if parallel.enabled:
+                                   nearby_radius=self.config.nearby_radius_miles, memory=self.memory)
+        if self.memory is not None:
+            self.memory.stash_outputs(Path(config.site_dir))  # MkDocs empties the site folder next
+            self.outputs_moved = True
+        if self.memory is None:
             # A one-off build: the dataset lives until the end, so keep the collector from rescanning it (and
             # forked workers from copying pages the collector would touch). Not under `serve`, which rebuilds.
             gc.freeze()
 
     def on_files(self, files, *, config):
+        if self.memory is not None:
+            self.memory.restore_outputs(Path(config.site_dir))
         return self.site.add_files(files)
 
     def on_nav(self, nav, *, config, files):
@@ -113,7 +129,15 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.site.extend_sitemap(config.site_dir)
         timing.report()
 
+    def on_build_error(self, *, error) -> None:
+        # A data error stops the build in on_pre_build, before anything moves: the last site stays as it was.
+        if self.memory is not None and self.outputs_moved:
+            self.memory.forget()
+
     def on_serve(self, server, *, config, builder):
+        # From now on the server's watcher threads run beside every rebuild: forking workers then is not worth
+        # the risk, and incremental rebuilds have little left to spread over cores anyway.
+        parallel.enabled = False
         # Rebuild when program data or vocabularies change, not only Markdown.
         server.watch(str(self._root(config) / self.config.data_dir))
         return server

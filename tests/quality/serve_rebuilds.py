@@ -1,0 +1,52 @@
+"""Run IOP Finder's plugin the way `mkdocs serve` does: one build, then rebuilds with the same plugin instance
+after edits to the data, each edit given as a Python file of replacements. Prints one JSON line per build.
+
+    python tests/quality/serve_rebuilds.py PROJECT SITE EDITS.json
+
+EDITS.json is a list of rebuilds; each is a list of [path inside PROJECT, old text, new text]. Run in its own
+process: MkDocs keeps plugin instances that have `on_startup` for the life of the process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+
+def main() -> None:
+    project, site, edits_file = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve(), Path(sys.argv[3])
+    os.chdir(project)
+    edits = json.loads(edits_file.read_text(encoding="utf-8"))
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["iop-finder"]
+    try:
+        for round_ in [[]] + edits:
+            for rel, old, new in round_:
+                path = project / rel
+                text = path.read_text(encoding="utf-8")
+                if old not in text:
+                    raise SystemExit(f"{rel}: {old!r} not found")
+                path.write_text(text.replace(old, new, 1), encoding="utf-8")
+            config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+            assert config.plugins["iop-finder"] is plugin
+            start = time.perf_counter()
+            build(config, serve_url="http://127.0.0.1:8000/")
+            print(json.dumps({"seconds": round(time.perf_counter() - start, 3), "written": plugin.memory.written,
+                              "items_read": sum(c.misses for c in plugin.memory.item_caches.values())}),
+                  flush=True)
+            if round_ is not None:
+                from generator import parallel
+                parallel.enabled = False  # as on_serve does once the server starts
+    finally:
+        config.plugins.on_shutdown()
+
+
+if __name__ == "__main__":
+    main()
