@@ -98,8 +98,8 @@ def pct(values: list[float], q: float) -> float:
 # --- Build --------------------------------------------------------------------------------------------------------
 
 def build(project: Path, site: Path) -> dict:
-    """`mkdocs build --strict` in a subprocess: wall time, CPU time and peak memory."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    """`mkdocs build --strict` in a subprocess: wall time, CPU time, peak memory and the plugin's stage times."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", IOP_FINDER_TIMINGS="1")
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)]
     timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
     if timer:
@@ -114,6 +114,9 @@ def build(project: Path, site: Path) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"build failed in {project}:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
     out = {"build_s": wall, "log": proc.stderr, "build_tree_mb": sampler.peak_mb}
+    stages = re.search(r"IOP Finder stages: (.*)", proc.stderr)
+    if stages:
+        out["build_stages"] = stages.group(1).strip()
     if timer:
         rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
         user = re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr)
@@ -620,6 +623,8 @@ def run_size(n: int, args, browser) -> tuple[dict, list[dict]]:
     values.update({k: v for k, v in b.items() if k != "log"})
     values.update(site_stats(site, random.Random(args.seed)))
     print(f"[N={n}] built in {b['build_s']:.1f} s, {values['program_pages']} program pages", flush=True)
+    if b.get("build_stages"):
+        print(f"[N={n}] stages: {b['build_stages']}", flush=True)
     if browser is not None:
         print(f"[N={n}] browser: {args.searches} searches…", flush=True)
         extra = measure_browser(browser, site, records, args.searches, args.seed, args.pages, args.dense)
