@@ -547,7 +547,7 @@ def lighthouse(site: Path, records: list[dict], out: Path) -> dict:
         return {"error": "npx not found"}
     env = dict(os.environ, CHROME_PATH=chromium_path() or "")
     results = {}
-    with serve(site) as base:
+    with serve(site, compress=True) as base:
         for name, url in (("home", f"{base}/"), ("finder", f"{base}/find/"),
                           ("program", f"{base}/programs/{records[0]['id']}/")):
             dest = out / f"lighthouse-{name}.json"

@@ -74,3 +74,24 @@ def test_bench_smoke(browser, tmp_path):
         assert label in table
     saved = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert saved["metrics"] == metrics
+
+
+def test_local_server_compresses_like_a_static_host(site):
+    """Lighthouse runs against this server; it must send text gzip-encoded when asked, as real hosts do."""
+    import gzip
+    import urllib.request
+
+    from quality.localsite import serve
+
+    with serve(site, compress=True) as base:
+        request = urllib.request.Request(f"{base}/find/", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert response.headers["Cache-Control"] == "public, max-age=86400"
+            body = gzip.decompress(response.read()).decode("utf-8")
+        assert body == (site / "find" / "index.html").read_text(encoding="utf-8")
+        with urllib.request.urlopen(f"{base}/find/") as response:  # no Accept-Encoding: plain
+            assert response.headers.get("Content-Encoding") is None
+    with serve(site) as base, urllib.request.urlopen(
+            urllib.request.Request(f"{base}/find/", headers={"Accept-Encoding": "gzip"})) as response:
+        assert response.headers.get("Content-Encoding") is None  # tests see files as they are on disk

@@ -458,7 +458,7 @@
     search(current);
   });
 
-  form.hidden = false;
+  form.classList.remove("iop-pending");
   getJSON("manifest.json").then(function (m) {
     manifest = m;
     stateToForm(current);
