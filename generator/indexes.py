@@ -257,7 +257,7 @@ def card_shard(program_id: str, shards: int) -> int:
 
 class SearchPlan:
     """The finder's search files, planned cheaply (which leaves, which states, which ZIP prefixes) so MkDocs can
-    list them, then written leaf by leaf on every core (`leaf_files`) and in one go for the small ones."""
+    list them, then written leaf by leaf on every core (`group_files`) and in one go for the small ones."""
 
     def __init__(self, ds: Dataset, zips: Mapping[str, geo.ZipInfo] | None = None):
         self.ds = ds

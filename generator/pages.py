@@ -435,14 +435,19 @@ class Site:
                             "(add it to data/sources.yaml or fix the id)")
 
 
+_PLACE_KEYS = frozenset({"_line", "_column", "_index", "_positions"})
+
+
 class _Keys:
     """What each generated file is made from, as comparable keys (for `mkdocs serve`'s incremental rebuilds)."""
 
     def __init__(self, site: "Site"):
         self.site = site
         ds = site.ds
-        self.records = {p["id"]: hashlib.blake2b(repr(p).encode("utf-8"), digest_size=16).digest()
-                        for p in ds.programs}
+        # A record's place in its file matters only to its own page (the "Edit this program" link names the
+        # line), so an edit that adds a line rewrites the pages below it but not their search files or cards.
+        self.records = {p["id"]: hashlib.blake2b(repr([(k, v) for k, v in p.items() if k not in _PLACE_KEYS])
+                                                 .encode("utf-8"), digest_size=16).digest() for p in ds.programs}
         self.context = hashlib.blake2b(repr((ds.conditions, ds.therapies, site.today, site.site_url, site.repo_url,
                                              indexes.vocab_lists(ds))).encode("utf-8")).digest()
         self.shells = {kind: hashlib.blake2b(shell.encode("utf-8")).digest() for kind, shell in site.shells.items()}
@@ -454,7 +459,8 @@ class _Keys:
         kind, ident = key
         if kind == "page":
             nearby = tuple((o, round(m, 6), self.records[o]) for o, m in self.site.nearby.get(ident, []))
-            return (kind, self.shells["program"], self.context, self.records[ident], nearby)
+            return (kind, self.shells["program"], self.context, self.records[ident],
+                    self.site.by_id[ident]["_line"], nearby)
         if kind == "vcf":
             return (kind, self.context, self.records[ident])
         return (kind, self.shells["state"], self.context,

@@ -29,16 +29,21 @@ def _tree(site: Path) -> dict[str, Path]:
 
 def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(tmp_path):
     project = copy_project(tmp_path / "project")
+    text = (project / "data" / "programs.yaml").read_text(encoding="utf-8")
+    # 4. A comment line above the 11th program: the 26 programs below it move down a line, so their pages'
+    #    "Edit this program" links change; their search files, cards, vCards and exports do not.
+    eleventh = [line for line in text.splitlines() if line.startswith("  - id: ")][10]
+    rounds_of_edits = EDITS + [[["data/programs.yaml", "\n" + eleventh, "\n  # checked by phone\n" + eleventh]]]
     edits = tmp_path / "edits.json"
-    edits.write_text(json.dumps(EDITS), encoding="utf-8")
+    edits.write_text(json.dumps(rounds_of_edits), encoding="utf-8")
     served = tmp_path / "served"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
     result = subprocess.run([sys.executable, str(ROOT / "tests" / "quality" / "serve_rebuilds.py"), str(project),
                              str(served), str(edits)], capture_output=True, text=True, env=env, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     rounds = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    assert len(rounds) == 4
-    first, phone, moved, text_only = rounds
+    assert len(rounds) == 5
+    first, phone, moved, text_only, shifted = rounds
     assert first["items_read"] == 36 and first["written"] > 900
     assert phone["items_read"] == 1
     # page, vCard, its leaf (records + index), its card file, its state page, its export slices, the
@@ -46,6 +51,7 @@ def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(tmp_path):
     assert 5 <= phone["written"] <= 25, phone
     assert moved["items_read"] == 2
     assert text_only["items_read"] == 0 and text_only["written"] == 0
+    assert shifted["items_read"] == 1 and shifted["written"] == 26
 
     fresh = tmp_path / "fresh"
     built = run_mkdocs(project, fresh)
