@@ -75,11 +75,12 @@ METRICS = [
     ("after_key_ms_p95", "First results from 5th keypress (p95)", "ms"),
     ("serve_initial_s", "mkdocs serve: first build", "s"),
     ("serve_rebuild_s", "mkdocs serve: rebuild after a YAML edit", "s"),
+    ("serve_rebuild_line_s", "mkdocs serve: rebuild after an edit that adds a line (moves later programs)", "s"),
 ]
 BROWSER_KEYS = {"first_visit_kb", "first_visit_requests", "search_kb_median", "search_kb_p95", "search_kb_max",
                 "search_dense_kb", "search_dense_p95_kb", "search_dense_requests", "after_data_ms_median",
                 "after_data_ms_p95", "after_key_ms_median", "after_key_ms_p95"}
-SERVE_KEYS = {"serve_initial_s", "serve_rebuild_s"}
+SERVE_KEYS = {"serve_initial_s", "serve_rebuild_s", "serve_rebuild_line_s"}
 DENSE_ZIP = "10001"  # Midtown Manhattan: the densest area of the synthetic data
 SETTLED = r"found within|Showing the|No programs|could not|went wrong|Please type"
 
@@ -504,12 +505,24 @@ def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) ->
         if serving is None:
             raise RuntimeError("mkdocs serve did not start:\n" + "\n".join(l for _, l in lines[-40:]))
         time.sleep(2.0)  # let the file watcher settle
-        edited = original.replace("  name: ", "  name: Edited ", 1)
-        t0 = time.perf_counter()
-        data.write_text(edited, encoding="utf-8")
-        done = wait_for(r"Documentation built|Reloading browsers|Error|Aborted", t0)
-        return {"serve_initial_s": serving - start, "serve_rebuild_s": (done - t0) if done else None,
-                "serve_log": [l for _, l in lines[-30:]]}
+        # 1. A field changes in place (the first program's name). 2. A line is added near the top (an insurer
+        # under the first program), which moves every later program down a line: their pages' "Edit this
+        # program" links change, so every program page below is rewritten.
+        edits = (("serve_rebuild_s", original.replace("  name: ", "  name: Edited ", 1)),)
+        second_item = [m.start() for m in re.finditer(r"\n *- id: ", original)][1]
+        with_line = edits[0][1]
+        shift = len(edits[0][1]) - len(original)
+        with_line = (with_line[:second_item + shift] + "\n  # checked by phone" + with_line[second_item + shift:])
+        edits += (("serve_rebuild_line_s", with_line),)
+        out = {"serve_initial_s": serving - start}
+        for key, text in edits:
+            t0 = time.perf_counter()
+            data.write_text(text, encoding="utf-8")
+            done = wait_for(r"Documentation built|Reloading browsers|Error|Aborted", t0)
+            out[key] = (done - t0) if done else None
+            time.sleep(2.0)
+        out["serve_log"] = [l for _, l in lines[-40:]]
+        return out
     finally:
         proc.terminate()
         try:
