@@ -24,6 +24,7 @@ class Memory:
         self.scratch = Path(tempfile.mkdtemp(prefix="iop-finder-serve-"))  # export parts, kept across builds
         self.stash: Path | None = None
         self.written = 0  # files written by the last build (for tests and timings)
+        self.moved_pages = 0  # of which pages whose record only moved in its file (links patched, not rendered)
 
     def stash_outputs(self, site_dir: Path) -> None:
         """Move last build's generated folders out of the site folder before MkDocs empties it."""

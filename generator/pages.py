@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 import jinja2
+import markupsafe
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.commands.build import get_context
@@ -224,11 +225,25 @@ class Site:
             cards = [c for c in self.cards if keys is None or stale(c[0], keys.group(p["id"] for p in c[1]))]
             for i in range(0, len(cards), CARD_BATCH):
                 tasks.append(lambda batch=cards[i:i + CARD_BATCH]: self._write_cards(site_dir, batch))
-            lean = [f for f in self.lean if keys is None or stale(f.dest_uri, keys.lean(f.key))]
+            lean, moved = [], []
+            for f in self.lean:
+                if keys is None:
+                    lean.append(f)
+                    continue
+                key, before = keys.lean(f.key), previous.get(f.dest_uri)
+                if not stale(f.dest_uri, key):
+                    continue
+                if f.key[0] == "page" and before is not None and before[:-1] == key[:-1]:
+                    moved.append((f, before[-1]))  # only its line in the data file changed
+                else:
+                    lean.append(f)
+            for i in range(0, len(moved), LEAN_BATCH):
+                tasks.append(lambda batch=moved[i:i + LEAN_BATCH]: [self._move_page(site_dir, f, line)
+                                                                    for f, line in batch])
             for i in range(0, len(lean), LEAN_BATCH):
                 tasks.append(lambda batch=lean[i:i + LEAN_BATCH]: [f.write() for f in batch])
             parallel.run_tasks(tasks)
-            written += sum(2 for _ in groups) + len(cards) + len(lean)
+            written += sum(2 for _ in groups) + len(cards) + len(lean) + len(moved)
             for uri, text in self.search.small_files().items():
                 if keys is None or stale(uri, text):
                     _write_text(site_dir / uri, text)
@@ -254,12 +269,31 @@ class Site:
                         pass
                 memory.keys = new_keys
                 memory.written = written
+                memory.moved_pages = len(moved)
         finally:
             if memory is None:
                 shutil.rmtree(scratch, ignore_errors=True)
         for f in self.lean + self.outputs:
             f.written = True
         return written
+
+    def _move_page(self, site_dir: Path, f: RenderedFile, old_line: int) -> None:
+        """A program page whose record only moved in its file: change the line in its two maintainer links
+        instead of rendering it again (30 s saved at 20,000 programs when a line is added near the top)."""
+        p = self.by_id[f.key[1]]
+        path = site_dir / f.dest_uri
+        text = path.read_text(encoding="utf-8")
+        if self.repo_url:
+            url = self.page_url(p)
+            moved = {**p, "_line": old_line}
+            for before, after in ((links.edit_url(moved, self.repo_url), links.edit_url(p, self.repo_url)),
+                                  (links.report_url(moved, self.repo_url, url), links.report_url(p, self.repo_url, url))):
+                before, after = str(markupsafe.escape(before)), str(markupsafe.escape(after))
+                if before not in text:
+                    f.write()
+                    return
+                text = text.replace(before, after)
+        path.write_text(text, encoding="utf-8")
 
     def _write_cards(self, site_dir: Path, shards: list[tuple[str, list[dict]]]) -> None:
         """The list page's program cards: {"v": 1, "cards": {id: card}} per shard (see indexes.card_shard)."""
@@ -459,8 +493,8 @@ class _Keys:
         kind, ident = key
         if kind == "page":
             nearby = tuple((o, round(m, 6), self.records[o]) for o, m in self.site.nearby.get(ident, []))
-            return (kind, self.shells["program"], self.context, self.records[ident],
-                    self.site.by_id[ident]["_line"], nearby)
+            return (kind, self.shells["program"], self.context, self.records[ident], nearby,
+                    self.site.by_id[ident]["_line"])  # the line last: see Site._move_page
         if kind == "vcf":
             return (kind, self.context, self.records[ident])
         return (kind, self.shells["state"], self.context,

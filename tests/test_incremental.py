@@ -52,6 +52,8 @@ def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(tmp_path):
     assert moved["items_read"] == 2
     assert text_only["items_read"] == 0 and text_only["written"] == 0
     assert shifted["items_read"] == 1 and shifted["written"] == 26
+    assert shifted["moved_pages"] == 26  # their links patched in place, not rendered again
+    assert phone["moved_pages"] == 0
 
     fresh = tmp_path / "fresh"
     built = run_mkdocs(project, fresh)

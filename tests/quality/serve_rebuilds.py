@@ -39,11 +39,11 @@ def main() -> None:
             start = time.perf_counter()
             build(config, serve_url="http://127.0.0.1:8000/")
             print(json.dumps({"seconds": round(time.perf_counter() - start, 3), "written": plugin.memory.written,
+                              "moved_pages": plugin.memory.moved_pages,
                               "items_read": sum(c.misses for c in plugin.memory.item_caches.values())}),
                   flush=True)
-            if round_ is not None:
-                from generator import parallel
-                parallel.enabled = False  # as on_serve does once the server starts
+            from generator import parallel
+            parallel.enabled = False  # as on_serve does once the server starts
     finally:
         config.plugins.on_shutdown()
 
