@@ -1,9 +1,14 @@
 """The MkDocs plugin: wires MkDocs events to the generator's stages and does nothing else.
 
-    on_pre_build:  load -> validate -> geocode        (stop here, before the site folder is touched, on any error)
-    on_files:      derive pages (program, state, condition, therapy) and static indexes
-    on_env:        render the theme once per page kind ("shell"); generated pages are poured into it as MkDocs
-                   copies them, so 20,000 program pages never go through Markdown, the nav or the search index.
+    on_pre_build:  load -> validate -> geocode -> nearby programs   (stop here, before the site folder is touched,
+                   on any error)
+    on_files:      list the generated files (program, state, condition, therapy pages, search data, exports)
+    on_env:        render the theme once per page kind ("shell"), then write every program and state page (poured
+                   into its shell), search file, list-card file and export on all cores, so 20,000 program pages
+                   never go through Markdown, the nav or the search index.
+
+Under `mkdocs serve` the plugin keeps a Memory (generator/incremental.py) between rebuilds and rewrites only what
+an edit changed.
 """
 
 from __future__ import annotations
