@@ -232,3 +232,17 @@ def test_home_page_zip_box_opens_the_finder_without_sending_the_zip(recorder, se
     ids, _ = shown(r.page)
     assert ids == [i for i, _ in expected(dataset, zip_point("60614"), 25)]
     assert not any("60614" in url for _, url, _ in r.requests)
+
+
+def test_page_titles_have_no_hidden_permalink_on_phones(recorder, server):
+    """The title's invisible "¶" anchor used to wrap "Find a program near you" onto two lines at 390 px and add a
+    useless tab stop; section headings keep theirs."""
+    r = recorder(viewport={"width": 390, "height": 844})
+    r.page.goto(f"{server}/find/")
+    h1 = r.page.locator("article h1")
+    assert h1.locator(".headerlink").count() == 1 and not h1.locator(".headerlink").is_visible()
+    box = h1.bounding_box()
+    line = float(h1.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+    assert box["height"] < 1.5 * line  # one line
+    r.page.goto(f"{server}/learn/what-is-iop/")
+    assert r.page.locator("article h2 .headerlink").count() >= 2
