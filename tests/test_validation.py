@@ -6,6 +6,8 @@ import datetime as dt
 import subprocess
 import sys
 
+import pytest
+
 from generator.dataset import load_dataset
 from generator.load import parse_bytes
 
@@ -165,3 +167,56 @@ def test_item_cache_reads_only_changed_programs_and_matches_a_full_read(tmp_path
     path.write_text(text.replace("  - id: ", "  - id: [unclosed\n", 1), encoding="utf-8")
     ds, _ = both()
     assert any("YAML syntax error" in p.message for p in ds.problems)
+
+
+def _sample_with(edits: list[tuple[str, str, int]]) -> str:
+    """The sample programs file with replacements: (old, new, which occurrence, counting from 0)."""
+    text = (ROOT / "data" / "programs.yaml").read_text(encoding="utf-8")
+    for old, new, nth in edits:
+        at = -1
+        for _ in range(nth + 1):
+            at = text.index(old, at + 1)
+        text = text[:at] + new + text[at + len(old):]
+    return text
+
+
+@pytest.mark.parametrize("name, edits", [
+    ("valid", []),
+    # Problems in the first, a middle and the last part, and an id repeated across parts.
+    ("mistakes", [("phone: ", "phone: 12 #", 1), ("conditions: [", "conditions: [ptds, ", 17),
+                  ("hours_per_week: ", "hours_per_week: nine #", 35),
+                  ("id: riverbend-teen-richmond", "id: poplar-spring-philadelphia", 0)]),
+    # A YAML error inside the third part: the whole file is read again in one piece.
+    ("syntax", [("summary: ", 'summary: "never closed', 20)]),
+])
+def test_reading_a_programs_file_in_parts_finds_exactly_what_one_piece_finds(name, edits, tmp_path, monkeypatch):
+    """Big programs files are read in parts on every core (dataset._load_programs_file); the records and every
+    problem (line, column, path, message) must be those of a one-piece reading, also when a part has a YAML error."""
+    from generator import dataset, load, parallel
+
+    path = tmp_path / "programs.yaml"
+    path.write_text(_sample_with(edits), encoding="utf-8")
+
+    def read(parts: bool):
+        monkeypatch.setattr(dataset, "PARALLEL_MIN_BYTES", 0 if parts else 10 ** 12)
+        monkeypatch.setattr(parallel, "enabled", True)
+        monkeypatch.setattr(parallel, "workers", lambda: 2)
+        return dataset.load_dataset(ROOT / "data", root=tmp_path, today=dt.date(2026, 11, 23), program_files=[path])
+
+    cuts = []
+    monkeypatch.setattr(load, "split_items", lambda *a, _real=load.split_items: cuts.append(_real(*a)) or cuts[-1])
+    in_parts, whole = read(True), read(False)
+    assert cuts and cuts[0] and len(cuts[0]) == 4  # really cut: 36 programs in 4 parts for "2 cores"
+    assert in_parts.programs == whole.programs
+    assert in_parts.problems == whole.problems
+    messages = [str(p) for p in whole.errors]
+    if name == "valid":
+        assert len(whole.programs) == 36 and not messages
+    elif name == "mistakes":
+        assert len(messages) == 4, messages
+        assert any("programs[1].phone" in m for m in messages)
+        assert any('unknown condition "ptds"' in m for m in messages)
+        assert any("programs[35].schedule.hours_per_week" in m for m in messages)
+        assert any('id "poplar-spring-philadelphia" is already used' in m for m in messages)
+    else:
+        assert len(messages) == 1 and "YAML syntax error" in messages[0]
