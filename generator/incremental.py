@@ -21,6 +21,7 @@ class Memory:
         self.item_caches: dict = {}
         self.keys: dict[str, object] = {}  # site path -> key of the inputs it was written from
         self.nearby: tuple[dict, dict] | None = None  # (points, nearby programs)
+        self.listings: dict[str, tuple[object, str]] = {}  # condition/therapy page -> (key, program listing HTML)
         self.scratch = Path(tempfile.mkdtemp(prefix="iop-finder-serve-"))  # export parts, kept across builds
         self.stash: Path | None = None
         self.written = 0  # files written by the last build (for tests and timings)

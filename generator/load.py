@@ -177,6 +177,7 @@ def _compose(text: str, display: str, stream: tuple[str, RecordSink] | None = No
     return root
 
 
+_LEADING_TAB = re.compile(r"^ *\t", re.M)
 _TOP_KEY = re.compile(r"[A-Za-z_][\w-]*[ \t]*:(?:[ \t]+#.*)?[ \t]*")
 
 
@@ -184,6 +185,8 @@ def item_lines(text: str, key: str) -> tuple[list[str], int, list[int]] | None:
     """(lines, line of `key:`, line of every item of its list) for a file holding one top-level `key:` list laid
     out simply: only comments before `key:`, no other top-level key after it, no tabs or document markers where
     items start. None for anything else."""
+    if _LEADING_TAB.search(text):
+        return None
     lines = text.splitlines(keepends=True)
     start = None
     for n, line in enumerate(lines):
@@ -197,9 +200,12 @@ def item_lines(text: str, key: str) -> tuple[list[str], int, list[int]] | None:
     if start is None:
         return None
     indent = None
+    deeper = None  # lines indented more than the items are inside an item: nothing to check (700,000 at 20,000)
     boundaries: list[int] = []
     for n in range(start + 1, len(lines)):
         line = lines[n]
+        if deeper is not None and line.startswith(deeper):
+            continue
         body = line.lstrip(" ")
         if not body.strip() or body.startswith("#"):
             continue
@@ -208,8 +214,9 @@ def item_lines(text: str, key: str) -> tuple[list[str], int, list[int]] | None:
             if not (body.startswith("- ") or body.rstrip("\r\n") == "-"):
                 return None
             indent = width
-        if width < indent or (width == 0 and not body.startswith("-")) or body.startswith("\t"):
-            return None  # another top-level key, a document marker or a tab where items start
+            deeper = " " * (indent + 1)
+        if width < indent or (width == 0 and not body.startswith("-")):
+            return None  # another top-level key or a document marker
         if width == indent and (body.startswith("- ") or body.rstrip("\r\n") == "-"):
             boundaries.append(n)
     return lines, start, boundaries

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import html
 import logging
+import os
 import shutil
 import tempfile
 from collections import defaultdict
@@ -116,6 +117,7 @@ class Site:
         self.card_shards = 1
         self.cards: list[tuple[str, list[dict]]] = []
         self.listings: dict[str, list[dict]] = {}
+        self.keys: _Keys | None = None  # under serve, made by write_outputs
         self.site_url = (config.site_url or "/").rstrip("/") + "/"
         self.repo_url = config.repo_url
         self.by_id = {p["id"]: p for p in ds.programs}
@@ -191,13 +193,15 @@ class Site:
         """
         site_dir = Path(self.config.site_dir)
         memory = self.memory
-        keys = _Keys(self) if memory is not None else None
+        keys = self.keys = _Keys(self) if memory is not None else None
         new_keys: dict[str, object] = {}
         previous = memory.keys if memory is not None else {}
 
+        root = str(site_dir) + os.sep
+
         def stale(uri: str, key: object) -> bool:
             new_keys[uri] = key
-            return previous.get(uri) != key or not (site_dir / uri).is_file()
+            return previous.get(uri) != key or not os.path.isfile(root + uri)
 
         scratch = memory.scratch if memory is not None else Path(tempfile.mkdtemp(prefix="iop-finder-"))
         written = 0
@@ -414,12 +418,20 @@ class Site:
         programs = self.listings.get(src_uri)
         if programs is None or LISTING_MARK not in html_text:
             return html_text
+        key = None
+        if self.memory is not None and self.keys is not None:  # serve: reuse the listing if no program changed
+            key = (self.keys.context, tuple(self.keys.records[p["id"]] for p in programs))
+            cached = self.memory.listings.get(src_uri)
+            if cached is not None and cached[0] == key:
+                return html_text.replace(LISTING_MARK, cached[1], 1)
         by_state: dict[str, list[dict]] = defaultdict(list)
         for p in programs:
             by_state[p["address"]["state"]].append(views.program_line(p, BASE))
         states = [{"name": model.US_STATES[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
                   for s, ps in sorted(by_state.items(), key=lambda kv: model.US_STATES[kv[0]])]
         listing = self.html.get_template("listing.html").render(states=states, count=len(programs), limit=60)
+        if key is not None:
+            self.memory.listings[src_uri] = (key, listing)
         return html_text.replace(LISTING_MARK, listing, 1)
 
     def extend_sitemap(self, site_dir: str) -> int:
