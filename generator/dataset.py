@@ -7,7 +7,7 @@ import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from . import geo, load, parallel
 from .load import data_files, parse_bytes, parse_file
@@ -138,19 +138,16 @@ def _vocabulary_key(vocabularies: dict[str, Vocabulary]) -> tuple:
                  for name, v in sorted(vocabularies.items()))
 
 
-def _load_items(path: Path, shown: str, vocabularies: dict[str, Vocabulary], today: dt.date,
-                zips: Mapping[str, geo.ZipInfo], all_positions: bool, cache: ItemCache
+Check = Callable[[bytes | None, int], tuple[list[dict], list[Problem], bool]]
+
+
+def _load_items(text: str, cache: ItemCache, context: tuple, check: Check
                 ) -> tuple[list[dict], list[Problem]] | None:
     """Read a programs file item by item through the cache; None if it must be read whole (any YAML error, or
     a layout load.items cannot cut), so errors are always reported by the one-piece reading."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    found = load.items(text, "programs") if "\x00" not in text else None
+    found = load.items(text, "programs")
     if found is None:
         return None
-    context = (shown, _vocabulary_key(vocabularies), today, all_positions)
     if cache.context != context:
         cache.entries, cache.context = {}, context
     entries: dict[str, tuple[dict | None, list[Problem]]] = {}
@@ -161,17 +158,10 @@ def _load_items(path: Path, shown: str, vocabularies: dict[str, Vocabulary], tod
         entry = entries.get(item) or cache.entries.get(item)
         if entry is None:
             misses += 1
-            checker = CollectionChecker("programs", shown, vocabularies, today,
-                                        record_check=lambda p, n, path, ctx: _check_place(p, path, ctx, zips,
-                                                                                          all_positions))
-            node, parse_problems = parse_bytes(("programs:\n" + item).encode("utf-8"), shown,
-                                               stream=("programs", checker.record))
-            if parse_problems:
+            item_records, item_problems, ok = check(("programs:\n" + item).encode("utf-8"), 0)
+            if not ok or len(item_records) > 1:
                 return None
-            loaded = checker.finish(node)
-            if len(loaded.records) > 1:
-                return None
-            entry = (loaded.records[0] if loaded.records else None, loaded.problems)
+            entry = (item_records[0] if item_records else None, item_problems)
         entries[item] = entry
         record, found_problems = entry
         shift = line - 2  # the item was read as line 2, after "programs:"
@@ -196,47 +186,44 @@ PARALLEL_MIN_BYTES = 2_000_000  # below this, reading a programs file in parts o
 def _load_programs_file(path: Path, shown: str, vocabularies: dict[str, Vocabulary], today: dt.date,
                         zips: Mapping[str, geo.ZipInfo], all_positions: bool = True,
                         item_cache: ItemCache | None = None) -> tuple[list[dict], list[Problem]]:
-    """Parse and check one programs file: in parts on every core when it is big, else in one piece.
+    """Parse and check one programs file: through the item cache under `mkdocs serve`, in parts on every core
+    when it is big, else in one piece.
 
-    The parts (load.split_items) keep every line number and record index, so their records and problems are the
-    ones a single pass finds. If any part has a YAML error, the whole file is read again in one piece, so the
-    error is reported exactly as it would be without the split.
+    The parts (load.split_items) and items keep every line number and record index, so their records and
+    problems are the ones a single pass finds. If any of them has a YAML error, the whole file is read in one
+    piece, so the error is reported exactly as it would be without the split.
     """
-    def check(text_or_none: str | None, start_index: int = 0) -> tuple[list[dict], list[Problem], bool]:
+    def check(data: bytes | None, start_index: int = 0) -> tuple[list[dict], list[Problem], bool]:
         checker = CollectionChecker("programs", shown, vocabularies, today, start_index=start_index,
                                     record_check=lambda p, n, path, ctx: _check_place(p, path, ctx, zips,
                                                                                       all_positions))
-        if text_or_none is None:
-            node, problems = parse_file(path, shown, stream=("programs", checker.record))
-        else:
-            node, problems = parse_bytes(text_or_none.encode("utf-8"), shown, stream=("programs", checker.record))
+        stream = ("programs", checker.record)
+        node, problems = parse_file(path, shown, stream) if data is None else parse_bytes(data, shown, stream)
         if problems:
             return [], problems, False
         loaded = checker.finish(node)
         return loaded.records, loaded.problems, True
 
-    if item_cache is not None:
-        cached = _load_items(path, shown, vocabularies, today, zips, all_positions, item_cache)
-        if cached is not None:
-            return cached
-    workers = parallel.workers()
-    if parallel.enabled and workers > 1:
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
-        if size >= PARALLEL_MIN_BYTES:
-            try:
-                text = path.read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                text = None
-            parts = load.split_items(text, "programs", workers * 2) if text and "\x00" not in text else None
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        data = text = None  # the one-piece reading reports why
+    if text is not None and "\x00" not in text:
+        if item_cache is not None:
+            context = (shown, _vocabulary_key(vocabularies), today, all_positions)
+            cached = _load_items(text, item_cache, context, check)
+            if cached is not None:
+                return cached
+        workers = parallel.workers()
+        if parallel.enabled and workers > 1 and len(data) >= PARALLEL_MIN_BYTES:
+            parts = load.split_items(text, "programs", workers * 2)
             if parts:
-                results = parallel.pmap(lambda part: check(part[1], part[0]), parts, min_items=2)
+                results = parallel.pmap(lambda part: check(part[1].encode("utf-8"), part[0]), parts, min_items=2)
                 if all(ok for _, _, ok in results):
                     return ([r for records, _, _ in results for r in records],
                             [p for _, problems, _ in results for p in problems])
-    records, problems, _ = check(None)
+    records, problems, _ = check(data)
     return records, problems
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from . import model
+from .indexes import fnv1a
 from .model import Field
 
 # Fixed forever: changing it would give every exported record a new id.
@@ -394,13 +395,11 @@ class SplitExport:
 
         Slices end after programs whose id hashes to 0 modulo SLICE_EVERY, so they hold about that many programs
         and an edit, insertion or removal changes only its own slice: `mkdocs serve` remakes just that part."""
-        from .indexes import card_shard
-
         programs = _sorted_programs(ds)
         slices, current = [], []
         for p in programs:
             current.append(p)
-            if card_shard(p["id"], SLICE_EVERY) == 0:
+            if fnv1a(p["id"]) % SLICE_EVERY == 0:
                 slices.append(current)
                 current = []
         if current or not slices:

@@ -247,12 +247,17 @@ def card_shard_count(programs: int) -> int:
     return shards
 
 
-def card_shard(program_id: str, shards: int) -> int:
-    """The card file of a program: FNV-1a (32-bit) of its id, modulo the shard count (list.js does the same)."""
+def fnv1a(text: str) -> int:
+    """FNV-1a, 32-bit: a small stable hash that list.js computes the same way."""
     h = 0x811C9DC5
-    for byte in program_id.encode("utf-8"):
+    for byte in text.encode("utf-8"):
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return h % shards
+    return h
+
+
+def card_shard(program_id: str, shards: int) -> int:
+    """The card file of a program: FNV-1a of its id, modulo the shard count (list.js does the same)."""
+    return fnv1a(program_id) % shards
 
 
 class SearchPlan:
@@ -312,14 +317,3 @@ class SearchPlan:
             "states": model.US_STATES,
         })
         return out
-
-
-def search_files(ds: Dataset, zips: Mapping[str, geo.ZipInfo] | None = None) -> dict[str, str]:
-    """Every file of the finder's search data: {site path: JSON text} (in one process; the build writes the
-    same files through SearchPlan on every core)."""
-    plan = SearchPlan(ds, zips)
-    out: dict[str, str] = {}
-    for group in plan.groups:
-        out.update(plan.group_files(group))
-    out.update(plan.small_files())
-    return out

@@ -222,8 +222,12 @@ class Site:
                     parts.append(part)
                 if keys is None or stale(uri, tuple(p.name for p in parts)) or fresh:
                     exports.append((uri, spec, parts))
-            groups = [g for g in self.search.groups
-                      if keys is None or stale(g[0], keys.group(g[2])) | stale(g[1], keys.group(g[2]))]
+            groups = []
+            for group in self.search.groups:
+                key = keys.group(group[2]) if keys is not None else None
+                # (both files' keys are recorded, so no short-circuit)
+                if keys is None or stale(group[0], key) | stale(group[1], key):
+                    groups.append(group)
             for i in range(0, len(groups), SEARCH_BATCH):
                 tasks.append(lambda batch=groups[i:i + SEARCH_BATCH]: self._write_search_groups(site_dir, batch))
             cards = [c for c in self.cards if keys is None or stale(c[0], keys.group(p["id"] for p in c[1]))]
@@ -247,7 +251,7 @@ class Site:
             for i in range(0, len(lean), LEAN_BATCH):
                 tasks.append(lambda batch=lean[i:i + LEAN_BATCH]: [f.write() for f in batch])
             parallel.run_tasks(tasks)
-            written += sum(2 for _ in groups) + len(cards) + len(lean) + len(moved)
+            written += 2 * len(groups) + len(cards) + len(lean) + len(moved)
             for uri, text in self.search.small_files().items():
                 if keys is None or stale(uri, text):
                     _write_text(site_dir / uri, text)

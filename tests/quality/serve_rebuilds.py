@@ -1,5 +1,5 @@
 """Run IOP Finder's plugin the way `mkdocs serve` does: one build, then rebuilds with the same plugin instance
-after edits to the data, each edit given as a Python file of replacements. Prints one JSON line per build.
+after edits to the project's files, given as text replacements in a JSON file. Prints one JSON line per build.
 
     python tests/quality/serve_rebuilds.py PROJECT SITE EDITS.json
 
