@@ -40,8 +40,9 @@ for p in (str(ROOT), str(HERE), str(ROOT / "tests")):
         sys.path.insert(0, p)
 
 import synth  # noqa: E402
-from generator import geo  # noqa: E402
 from quality.localsite import chromium_path, serve  # noqa: E402  (shared with the tests)
+
+from generator import geo  # noqa: E402
 
 # (key, label, unit). Every key appears as one row of the table, in this order.
 METRICS = [
@@ -77,9 +78,20 @@ METRICS = [
     ("serve_rebuild_s", "mkdocs serve: rebuild after a YAML edit", "s"),
     ("serve_rebuild_line_s", "mkdocs serve: rebuild after an edit that adds a line (moves later programs)", "s"),
 ]
-BROWSER_KEYS = {"first_visit_kb", "first_visit_requests", "search_kb_median", "search_kb_p95", "search_kb_max",
-                "search_dense_kb", "search_dense_p95_kb", "search_dense_requests", "after_data_ms_median",
-                "after_data_ms_p95", "after_key_ms_median", "after_key_ms_p95"}
+BROWSER_KEYS = {
+    "first_visit_kb",
+    "first_visit_requests",
+    "search_kb_median",
+    "search_kb_p95",
+    "search_kb_max",
+    "search_dense_kb",
+    "search_dense_p95_kb",
+    "search_dense_requests",
+    "after_data_ms_median",
+    "after_data_ms_p95",
+    "after_key_ms_median",
+    "after_key_ms_p95",
+}
 SERVE_KEYS = {"serve_initial_s", "serve_rebuild_s", "serve_rebuild_line_s"}
 DENSE_ZIP = "10001"  # Midtown Manhattan: the densest area of the synthetic data
 SETTLED = r"found within|Showing the|No programs|could not|went wrong|Please type"
@@ -97,6 +109,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 # --- Build --------------------------------------------------------------------------------------------------------
+
 
 def build(project: Path, site: Path) -> dict:
     """`mkdocs build --strict` in a subprocess: wall time, CPU time, peak memory and the plugin's stage times."""
@@ -198,6 +211,7 @@ def site_stats(site: Path, rng: random.Random) -> dict:
 
 # --- Where to search ---------------------------------------------------------------------------------------------
 
+
 def search_zips(records: list[dict], count: int, seed: int) -> list[str]:
     """ZIP codes weighted to where programs are: the ZIP of a random program, count times (repeats allowed)."""
     rng = random.Random(seed)
@@ -209,8 +223,7 @@ def dense_area_zips(records: list[dict], k: int = 10) -> list[str]:
     table = geo.zip_table()
     center = table[DENSE_ZIP]
     with_programs = sorted({r["address"]["zip"] for r in records} - {DENSE_ZIP})
-    near = sorted(with_programs, key=lambda z: geo.haversine_miles(center.lat, center.lon, table[z].lat,
-                                                                   table[z].lon))
+    near = sorted(with_programs, key=lambda z: geo.haversine_miles(center.lat, center.lon, table[z].lat, table[z].lon))
     return [DENSE_ZIP] + near[: k - 1]
 
 
@@ -227,6 +240,7 @@ def programs_near(records: list[dict], zip_code: str, miles: float) -> int:
 
 # --- Local server and browser -------------------------------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def launch_browser():
     from playwright.sync_api import sync_playwright
@@ -235,9 +249,18 @@ def launch_browser():
     if path is None:
         raise RuntimeError("Chromium not found (apt-get install chromium), or run with --no-browser")
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        b = pw.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         try:
             yield b
         finally:
@@ -307,7 +330,9 @@ class Visit:
     def wait_settled(self, timeout_ms: int = 30000) -> str:
         self.page.wait_for_function(
             "(re) => new RegExp(re).test((document.getElementById('finder-status') || {}).textContent || '')",
-            arg=SETTLED, timeout=timeout_ms)
+            arg=SETTLED,
+            timeout=timeout_ms,
+        )
         return self.page.text_content("#finder-status") or ""
 
     def close(self):
@@ -328,8 +353,12 @@ def first_visit(browser, base: str, program_ids: list[str]) -> dict:
                 breakdown = [(url.replace(base, ""), round(size / 1024, 2)) for url, size in sizes]
         finally:
             v.close()
-    return {"first_visit_kb": max(totals), "first_visit_requests": max(requests),
-            "first_visit_all_kb": totals, "first_visit_breakdown_kb": breakdown}
+    return {
+        "first_visit_kb": max(totals),
+        "first_visit_requests": max(requests),
+        "first_visit_all_kb": totals,
+        "first_visit_breakdown_kb": breakdown,
+    }
 
 
 def is_search(url: str) -> bool:
@@ -344,15 +373,23 @@ def search_by_url(browser, base: str, zip_code: str) -> dict:
     try:
         v.page.goto(f"{base}/find/#zip={zip_code}&r=25", wait_until="load")
         status = v.wait_settled()
-        v.page.wait_for_function("() => window.__iopBench.frame !== null || "
-                                 "!document.querySelector('#finder-results ol, #finder-results .iop-empty')",
-                                 timeout=5000)
+        v.page.wait_for_function(
+            "() => window.__iopBench.frame !== null || "
+            "!document.querySelector('#finder-results ol, #finder-results .iop-empty')",
+            timeout=5000,
+        )
         t = v.page.evaluate(READ_TIMES)
         sizes = v.sizes(is_search)
-        return {"zip": zip_code, "status": status, "results": t["results"],
-                "kb": sum(s for _, s in sizes) / 1024, "requests": len(sizes),
-                "files_kb": [(url.split("/search/", 1)[1], round(size / 1024, 2)) for url, size in sizes],
-                "after_data_ms": _after_data(t, since=0.0), "errors": v.errors}
+        return {
+            "zip": zip_code,
+            "status": status,
+            "results": t["results"],
+            "kb": sum(s for _, s in sizes) / 1024,
+            "requests": len(sizes),
+            "files_kb": [(url.split("/search/", 1)[1], round(size / 1024, 2)) for url, size in sizes],
+            "after_data_ms": _after_data(t, since=0.0),
+            "errors": v.errors,
+        }
     finally:
         v.close()
 
@@ -362,8 +399,10 @@ def search_by_keys(browser, base: str, zip_code: str) -> dict:
     v = Visit(browser, timing=True)
     try:
         v.page.goto(f"{base}/find/", wait_until="load")
-        v.page.wait_for_function("() => performance.getEntriesByType('resource')"
-                                 ".some(e => e.name.endsWith('/search/manifest.json') && e.responseEnd > 0)")
+        v.page.wait_for_function(
+            "() => performance.getEntriesByType('resource')"
+            ".some(e => e.name.endsWith('/search/manifest.json') && e.responseEnd > 0)"
+        )
         v.page.wait_for_timeout(100)  # the finder reads the manifest in a promise callback
         v.page.focus("#f-zip")
         v.page.keyboard.type(zip_code[:4])
@@ -371,9 +410,14 @@ def search_by_keys(browser, base: str, zip_code: str) -> dict:
         status = v.wait_settled()
         t = v.page.evaluate(READ_TIMES)
         b = t["bench"]
-        return {"zip": zip_code, "status": status, "results": t["results"],
-                "after_key_ms": b["rendered"] - b["key"] if b["rendered"] and b["key"] else None,
-                "after_data_ms": _after_data(t, since=b["key"] or 0.0), "errors": v.errors}
+        return {
+            "zip": zip_code,
+            "status": status,
+            "results": t["results"],
+            "after_key_ms": b["rendered"] - b["key"] if b["rendered"] and b["key"] else None,
+            "after_data_ms": _after_data(t, since=b["key"] or 0.0),
+            "errors": v.errors,
+        }
     finally:
         v.close()
 
@@ -387,8 +431,9 @@ def _after_data(t: dict, since: float) -> float | None:
     return rendered - max(ends) if ends else None
 
 
-def measure_browser(browser, site: Path, records: list[dict], searches: int, seed: int,
-                    pages: int = 5, dense: int = 10) -> dict:
+def measure_browser(
+    browser, site: Path, records: list[dict], searches: int, seed: int, pages: int = 5, dense: int = 10
+) -> dict:
     rng = random.Random(seed)
     pids = [r["id"] for r in rng.sample(records, min(pages, len(records)))]
     zips = search_zips(records, searches, seed)
@@ -424,17 +469,23 @@ def summarize(runs: dict) -> dict:
     # keypress, so nothing the page loaded for itself (Material's search index, the manifest) can end the wait.
     after_data = [r["after_data_ms"] for r in key_runs if r["after_data_ms"] is not None]
     after_key = [r["after_key_ms"] for r in key_runs if r["after_key_ms"] is not None]
-    out.update({
-        "search_kb_median": statistics.median(kbs), "search_kb_p95": pct(kbs, 95), "search_kb_max": max(kbs),
-        "search_dense_kb": dense_runs[0]["kb"], "search_dense_requests": dense_runs[0]["requests"],
-        "search_dense_p95_kb": pct([r["kb"] for r in dense_runs], 95),
-        "after_data_ms_median": statistics.median(after_data) if after_data else None,
-        "after_data_ms_p95": pct(after_data, 95) if after_data else None,
-        "after_key_ms_median": statistics.median(after_key) if after_key else None,
-        "after_key_ms_p95": pct(after_key, 95) if after_key else None,
-        "dense_status": dense_runs[0]["status"], "dense_results": dense_runs[0]["results"],
-        "runs": {"url": url_runs, "dense": dense_runs, "keys": key_runs},
-    })
+    out.update(
+        {
+            "search_kb_median": statistics.median(kbs),
+            "search_kb_p95": pct(kbs, 95),
+            "search_kb_max": max(kbs),
+            "search_dense_kb": dense_runs[0]["kb"],
+            "search_dense_requests": dense_runs[0]["requests"],
+            "search_dense_p95_kb": pct([r["kb"] for r in dense_runs], 95),
+            "after_data_ms_median": statistics.median(after_data) if after_data else None,
+            "after_data_ms_p95": pct(after_data, 95) if after_data else None,
+            "after_key_ms_median": statistics.median(after_key) if after_key else None,
+            "after_key_ms_p95": pct(after_key, 95) if after_key else None,
+            "dense_status": dense_runs[0]["status"],
+            "dense_results": dense_runs[0]["results"],
+            "runs": {"url": url_runs, "dense": dense_runs, "keys": key_runs},
+        }
+    )
     return out
 
 
@@ -465,6 +516,7 @@ def resummarize(out_dir: Path) -> dict:
 
 # --- mkdocs serve -------------------------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -493,6 +545,7 @@ def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) ->
     data = project / "data" / "programs.yaml"
     original = data.read_text(encoding="utf-8")
     try:
+
         def wait_for(pattern: str, after: float) -> float | None:
             while time.perf_counter() - after < timeout and proc.poll() is None:
                 for t, line in list(lines):
@@ -503,7 +556,7 @@ def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) ->
 
         serving = wait_for(r"Serving on", start)
         if serving is None:
-            raise RuntimeError("mkdocs serve did not start:\n" + "\n".join(l for _, l in lines[-40:]))
+            raise RuntimeError("mkdocs serve did not start:\n" + "\n".join(text for _, text in lines[-40:]))
         time.sleep(2.0)  # let the file watcher settle
         # 1. A field changes in place (the first program's name). 2. A line is added near the top (an insurer
         # under the first program), which moves every later program down a line: their pages' "Edit this
@@ -512,7 +565,7 @@ def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) ->
         second_item = [m.start() for m in re.finditer(r"\n *- id: ", original)][1]
         with_line = edits[0][1]
         shift = len(edits[0][1]) - len(original)
-        with_line = (with_line[:second_item + shift] + "\n  # checked by phone" + with_line[second_item + shift:])
+        with_line = with_line[: second_item + shift] + "\n  # checked by phone" + with_line[second_item + shift :]
         edits += (("serve_rebuild_line_s", with_line),)
         out = {"serve_initial_s": serving - start}
         for key, text in edits:
@@ -521,7 +574,7 @@ def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) ->
             done = wait_for(r"Documentation built|Reloading browsers|Error|Aborted", t0)
             out[key] = (done - t0) if done else None
             time.sleep(2.0)
-        out["serve_log"] = [l for _, l in lines[-40:]]
+        out["serve_log"] = [line for _, line in lines[-40:]]
         return out
     finally:
         proc.terminate()
@@ -535,6 +588,7 @@ def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) ->
 
 # --- Profile and Lighthouse ---------------------------------------------------------------------------------------
 
+
 def profile_build(project: Path, out: Path, n: int) -> Path:
     """Run the build in-process under cProfile; write the top 15 by cumulative and by own time."""
     import pstats
@@ -542,8 +596,13 @@ def profile_build(project: Path, out: Path, n: int) -> Path:
     prof = out / f"build-{n}.prof"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     site = project / "site-profile"
-    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build", "--strict",
-                    "-d", str(site)], cwd=project, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     shutil.rmtree(site, ignore_errors=True)
     report = out / f"profile-{n}.txt"
     with report.open("w", encoding="utf-8") as fh:
@@ -561,24 +620,42 @@ def lighthouse(site: Path, records: list[dict], out: Path) -> dict:
     env = dict(os.environ, CHROME_PATH=chromium_path() or "")
     results = {}
     with serve(site, compress=True) as base:
-        for name, url in (("home", f"{base}/"), ("finder", f"{base}/find/"),
-                          ("program", f"{base}/programs/{records[0]['id']}/")):
+        for name, url in (
+            ("home", f"{base}/"),
+            ("finder", f"{base}/find/"),
+            ("program", f"{base}/programs/{records[0]['id']}/"),
+        ):
             dest = out / f"lighthouse-{name}.json"
             proc = subprocess.run(
-                [npx, "--yes", "lighthouse@12", url, "--chrome-flags=--headless --no-sandbox",
-                 "--only-categories=performance,accessibility,best-practices,seo", "--output=json",
-                 f"--output-path={dest}", "--quiet"],
-                env=env, capture_output=True, text=True, timeout=300)
+                [
+                    npx,
+                    "--yes",
+                    "lighthouse@12",
+                    url,
+                    "--chrome-flags=--headless --no-sandbox",
+                    "--only-categories=performance,accessibility,best-practices,seo",
+                    "--output=json",
+                    f"--output-path={dest}",
+                    "--quiet",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             if proc.returncode != 0 or not dest.exists():
                 results[name] = {"error": (proc.stderr or proc.stdout)[-1500:]}
                 continue
             report = json.loads(dest.read_text(encoding="utf-8"))
-            results[name] = {k: round(v["score"] * 100) if v.get("score") is not None else None
-                             for k, v in report["categories"].items()}
+            results[name] = {
+                k: round(v["score"] * 100) if v.get("score") is not None else None
+                for k, v in report["categories"].items()
+            }
     return results
 
 
 # --- Table --------------------------------------------------------------------------------------------------------
+
 
 def machine() -> dict:
     cpu = ""
@@ -600,8 +677,17 @@ def machine() -> dict:
     with contextlib.suppress(OSError):
         load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     import mkdocs
-    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": mem, "python": platform.python_version(),
-            "chromium": chrome, "mkdocs": mkdocs.__version__, "platform": platform.platform(), "loadavg": load}
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram": mem,
+        "python": platform.python_version(),
+        "chromium": chrome,
+        "mkdocs": mkdocs.__version__,
+        "platform": platform.platform(),
+        "loadavg": load,
+    }
 
 
 def format_value(v) -> str:
@@ -622,6 +708,7 @@ def table(results: dict) -> str:
 
 
 # --- Main ---------------------------------------------------------------------------------------------------------
+
 
 def run_size(n: int, args, browser) -> tuple[dict, list[dict]]:
     work = args.out / "work" / str(n)
@@ -678,8 +765,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--dense", type=int, default=10, help="ZIP codes searched in the densest area (10001 first)")
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--no-browser", action="store_true", help="skip every Chromium measurement")
-    ap.add_argument("--serve-sizes", type=sizes_arg, default=None,
-                    help="sizes at which to time a `mkdocs serve` rebuild (default: the largest size; '' for none)")
+    ap.add_argument(
+        "--serve-sizes",
+        type=sizes_arg,
+        default=None,
+        help="sizes at which to time a `mkdocs serve` rebuild (default: the largest size; '' for none)",
+    )
     ap.add_argument("--serve-timeout", type=float, default=600.0)
     ap.add_argument("--profile", type=sizes_arg, default=[], help="sizes to build once more under cProfile")
     ap.add_argument("--lighthouse", type=sizes_arg, default=[], help="sizes to run Lighthouse at (needs npx)")
@@ -695,10 +786,17 @@ def main(argv: list[str] | None = None, browser=None) -> dict:
     args = parse_args(argv)
     args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
-    results: dict = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
-                     "sizes": args.sizes, "searches": args.searches, "seed": args.seed,
-                     "metrics": {key: {} for key, _, _ in METRICS}, "units": {k: u for k, _, u in METRICS},
-                     "labels": {k: label for k, label, _ in METRICS}, "extra": {}}
+    results: dict = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "sizes": args.sizes,
+        "searches": args.searches,
+        "seed": args.seed,
+        "metrics": {key: {} for key, _, _ in METRICS},
+        "units": {k: u for k, _, u in METRICS},
+        "labels": {k: label for k, label, _ in METRICS},
+        "extra": {},
+    }
     if args.no_browser or browser is not None:
         launcher = contextlib.nullcontext(None if args.no_browser else browser)
     else:

@@ -47,60 +47,168 @@ TOP_METROS = [
     ("Phoenix", 33.4484, -112.0740, 30, 0.06),
 ]
 OTHER_CITIES = [
-    ("Boston", 42.3601, -71.0589), ("San Francisco", 37.7749, -122.4194), ("Seattle", 47.6062, -122.3321),
-    ("Detroit", 42.3314, -83.0458), ("Minneapolis", 44.9778, -93.2650), ("San Diego", 32.7157, -117.1611),
-    ("Tampa", 27.9506, -82.4572), ("Denver", 39.7392, -104.9903), ("Baltimore", 39.2904, -76.6122),
-    ("St. Louis", 38.6270, -90.1994), ("Orlando", 28.5383, -81.3792), ("Charlotte", 35.2271, -80.8431),
-    ("San Antonio", 29.4241, -98.4936), ("Portland", 45.5152, -122.6784), ("Sacramento", 38.5816, -121.4944),
-    ("Pittsburgh", 40.4406, -79.9959), ("Austin", 30.2672, -97.7431), ("Las Vegas", 36.1699, -115.1398),
-    ("Cincinnati", 39.1031, -84.5120), ("Kansas City", 39.0997, -94.5786), ("Columbus", 39.9612, -82.9988),
-    ("Indianapolis", 39.7684, -86.1581), ("Cleveland", 41.4993, -81.6944), ("San Jose", 37.3382, -121.8863),
-    ("Nashville", 36.1627, -86.7816), ("Virginia Beach", 36.8529, -75.9780), ("Providence", 41.8240, -71.4128),
-    ("Jacksonville", 30.3322, -81.6557), ("Milwaukee", 43.0389, -87.9065), ("Raleigh", 35.7796, -78.6382),
-    ("Oklahoma City", 35.4676, -97.5164), ("Memphis", 35.1495, -90.0490), ("Richmond", 37.5407, -77.4360),
-    ("Louisville", 38.2527, -85.7585), ("New Orleans", 29.9511, -90.0715), ("Salt Lake City", 40.7608, -111.8910),
-    ("Hartford", 41.7658, -72.6734), ("Buffalo", 42.8864, -78.8784), ("Birmingham", 33.5186, -86.8104),
-    ("Rochester", 43.1566, -77.6088), ("Tucson", 32.2226, -110.9747), ("Honolulu", 21.3069, -157.8583),
-    ("Albuquerque", 35.0844, -106.6504), ("Omaha", 41.2565, -95.9345), ("Boise", 43.6150, -116.2023),
-    ("Anchorage", 61.2181, -149.9003), ("Des Moines", 41.5868, -93.6250), ("Little Rock", 34.7465, -92.2896),
-    ("Portland ME", 43.6591, -70.2568), ("Billings", 45.7833, -108.5007),
+    ("Boston", 42.3601, -71.0589),
+    ("San Francisco", 37.7749, -122.4194),
+    ("Seattle", 47.6062, -122.3321),
+    ("Detroit", 42.3314, -83.0458),
+    ("Minneapolis", 44.9778, -93.2650),
+    ("San Diego", 32.7157, -117.1611),
+    ("Tampa", 27.9506, -82.4572),
+    ("Denver", 39.7392, -104.9903),
+    ("Baltimore", 39.2904, -76.6122),
+    ("St. Louis", 38.6270, -90.1994),
+    ("Orlando", 28.5383, -81.3792),
+    ("Charlotte", 35.2271, -80.8431),
+    ("San Antonio", 29.4241, -98.4936),
+    ("Portland", 45.5152, -122.6784),
+    ("Sacramento", 38.5816, -121.4944),
+    ("Pittsburgh", 40.4406, -79.9959),
+    ("Austin", 30.2672, -97.7431),
+    ("Las Vegas", 36.1699, -115.1398),
+    ("Cincinnati", 39.1031, -84.5120),
+    ("Kansas City", 39.0997, -94.5786),
+    ("Columbus", 39.9612, -82.9988),
+    ("Indianapolis", 39.7684, -86.1581),
+    ("Cleveland", 41.4993, -81.6944),
+    ("San Jose", 37.3382, -121.8863),
+    ("Nashville", 36.1627, -86.7816),
+    ("Virginia Beach", 36.8529, -75.9780),
+    ("Providence", 41.8240, -71.4128),
+    ("Jacksonville", 30.3322, -81.6557),
+    ("Milwaukee", 43.0389, -87.9065),
+    ("Raleigh", 35.7796, -78.6382),
+    ("Oklahoma City", 35.4676, -97.5164),
+    ("Memphis", 35.1495, -90.0490),
+    ("Richmond", 37.5407, -77.4360),
+    ("Louisville", 38.2527, -85.7585),
+    ("New Orleans", 29.9511, -90.0715),
+    ("Salt Lake City", 40.7608, -111.8910),
+    ("Hartford", 41.7658, -72.6734),
+    ("Buffalo", 42.8864, -78.8784),
+    ("Birmingham", 33.5186, -86.8104),
+    ("Rochester", 43.1566, -77.6088),
+    ("Tucson", 32.2226, -110.9747),
+    ("Honolulu", 21.3069, -157.8583),
+    ("Albuquerque", 35.0844, -106.6504),
+    ("Omaha", 41.2565, -95.9345),
+    ("Boise", 43.6150, -116.2023),
+    ("Anchorage", 61.2181, -149.9003),
+    ("Des Moines", 41.5868, -93.6250),
+    ("Little Rock", 34.7465, -92.2896),
+    ("Portland ME", 43.6591, -70.2568),
+    ("Billings", 45.7833, -108.5007),
 ]
 SHARE_TOP, SHARE_OTHER = 0.35, 0.40  # the rest (25%) is spread over every ZIP code
 
-NAME_FIRST = ["Harbor", "Riverbend", "Cedar", "Summit", "Lakeside", "Northstar", "Bridgeway", "New Dawn", "Clearview",
-              "Willow", "Pinecrest", "Beacon", "Open Door", "Compass", "Horizon", "Stillwater", "Oak Hill", "Meadow",
-              "Keystone", "Bluebird", "Redwood", "Maple", "Crossroads", "Lighthouse", "Evergreen", "Granite", "Sunrise",
-              "True North", "Heritage", "Valley", "Prairie", "Canyon", "Seaside", "Ironwood", "Juniper", "Magnolia"]
+NAME_FIRST = [
+    "Harbor",
+    "Riverbend",
+    "Cedar",
+    "Summit",
+    "Lakeside",
+    "Northstar",
+    "Bridgeway",
+    "New Dawn",
+    "Clearview",
+    "Willow",
+    "Pinecrest",
+    "Beacon",
+    "Open Door",
+    "Compass",
+    "Horizon",
+    "Stillwater",
+    "Oak Hill",
+    "Meadow",
+    "Keystone",
+    "Bluebird",
+    "Redwood",
+    "Maple",
+    "Crossroads",
+    "Lighthouse",
+    "Evergreen",
+    "Granite",
+    "Sunrise",
+    "True North",
+    "Heritage",
+    "Valley",
+    "Prairie",
+    "Canyon",
+    "Seaside",
+    "Ironwood",
+    "Juniper",
+    "Magnolia",
+]
 NAME_KIND = {
     "substance_use": ["Recovery Center", "Addiction Services", "Recovery Institute", "Treatment Center"],
     "mental_health": ["Behavioral Health", "Counseling Center", "Mental Wellness", "Psychiatric Associates"],
     "co_occurring": ["Integrated Care", "Behavioral Health and Recovery", "Dual Recovery Center", "Health Partners"],
 }
 NAME_PROGRAM = ["Evening IOP", "Day IOP", "Intensive Outpatient Program", "IOP", "Outpatient Recovery Program"]
-NAME_FOR = {"adolescents": "Teen IOP", "women": "Women's IOP", "veterans": "Veterans IOP",
-            "young_adults": "Young Adult IOP", "older_adults": "Older Adult IOP", "lgbtq": "Pride IOP",
-            "men": "Men's IOP", "pregnant_postpartum": "Mothers and Babies IOP"}
-STREETS = ["Example Avenue", "Sample Street", "Placeholder Road", "Demo Boulevard", "Test Lane", "Fiction Way",
-           "Mock Drive", "Model Court", "Pretend Parkway", "Imaginary Place"]
-INSURERS = ["Aetna", "Anthem", "Blue Cross Blue Shield", "Cigna", "UnitedHealthcare", "Humana", "Kaiser Permanente",
-            "Molina Healthcare", "Centene", "Oscar Health", "Highmark", "Ambetter"]
+NAME_FOR = {
+    "adolescents": "Teen IOP",
+    "women": "Women's IOP",
+    "veterans": "Veterans IOP",
+    "young_adults": "Young Adult IOP",
+    "older_adults": "Older Adult IOP",
+    "lgbtq": "Pride IOP",
+    "men": "Men's IOP",
+    "pregnant_postpartum": "Mothers and Babies IOP",
+}
+STREETS = [
+    "Example Avenue",
+    "Sample Street",
+    "Placeholder Road",
+    "Demo Boulevard",
+    "Test Lane",
+    "Fiction Way",
+    "Mock Drive",
+    "Model Court",
+    "Pretend Parkway",
+    "Imaginary Place",
+]
+INSURERS = [
+    "Aetna",
+    "Anthem",
+    "Blue Cross Blue Shield",
+    "Cigna",
+    "UnitedHealthcare",
+    "Humana",
+    "Kaiser Permanente",
+    "Molina Healthcare",
+    "Centene",
+    "Oscar Health",
+    "Highmark",
+    "Ambetter",
+]
 DIRECTORS_FIRST = ["Maya", "James", "Priya", "Daniel", "Ana", "Samuel", "Grace", "Luis", "Hannah", "Omar", "Mei"]
 DIRECTORS_LAST = ["Okafor", "Nguyen", "Raman", "Goldberg", "Martinez", "Whitfield", "Chen", "Haddad", "Kowalski"]
 LANGS_OTHER = ["zh", "vi", "ko", "ru", "ar", "ht", "tl", "pt", "fr", "pl", "hi", "so", "ase"]
 SUMMARY_WHO = {
-    "adults": "adults", "adolescents": "teens ages 13 to 17", "young_adults": "young adults ages 18 to 25",
-    "older_adults": "adults over 60", "veterans": "veterans", "lgbtq": "LGBTQ+ people", "women": "women",
-    "men": "men", "pregnant_postpartum": "people who are pregnant or have a new baby",
+    "adults": "adults",
+    "adolescents": "teens ages 13 to 17",
+    "young_adults": "young adults ages 18 to 25",
+    "older_adults": "adults over 60",
+    "veterans": "veterans",
+    "lgbtq": "LGBTQ+ people",
+    "women": "women",
+    "men": "men",
+    "pregnant_postpartum": "people who are pregnant or have a new baby",
 }
 SUMMARY_WHAT = {
     "substance_use": "who want to stop or cut back on alcohol or drugs",
     "mental_health": "who feel very sad, worried or stressed and need more than a weekly visit",
     "co_occurring": "who live with both a mental health condition and alcohol or drug use",
 }
-SUMMARY_EXTRA = ["You can keep working or going to school.", "Family members can join a weekly group.",
-                 "Medicine to help with cravings is available.", "Groups are small and led by licensed counselors.",
-                 "Sessions can be joined by video on some days.", "Rides and childcare help you come to every session.",
-                 "You build a plan for hard days and meet people who understand.", ""]
+SUMMARY_EXTRA = [
+    "You can keep working or going to school.",
+    "Family members can join a weekly group.",
+    "Medicine to help with cravings is available.",
+    "Groups are small and led by licensed counselors.",
+    "Sessions can be joined by video on some days.",
+    "Rides and childcare help you come to every session.",
+    "You build a plan for hard days and meet people who understand.",
+    "",
+]
 
 
 def _slug(text: str) -> str:
@@ -118,8 +226,7 @@ def _usable_zips() -> tuple[list[geo.ZipInfo], dict[str, list[str]]]:
     for row in zipcodes.list_all():
         kinds[row["zip_code"]] = row.get("zip_code_type")
         area[row["zip_code"]] = [a for a in row.get("area_codes") or [] if a[:1] in "23456789" and len(a) == 3]
-    zips = [info for z, info in sorted(table.items())
-            if kinds.get(z) == "STANDARD" and info.state in model.US_STATES]
+    zips = [info for z, info in sorted(table.items()) if kinds.get(z) == "STANDARD" and info.state in model.US_STATES]
     return zips, area
 
 
@@ -144,12 +251,12 @@ def place_programs(n: int, rng: random.Random) -> list[geo.ZipInfo]:
     places: list[geo.ZipInfo] = []
     shares = [m[4] for m in TOP_METROS]
     counts = _apportion(n_top, shares)
-    for (name, lat, lon, radius, _), count in zip(TOP_METROS, counts):
+    for (_name, lat, lon, radius, _), count in zip(TOP_METROS, counts):
         chosen, weights = _metro_zips(zips, lat, lon, radius)
         places += rng.choices(chosen, weights=weights, k=count)
     # Other cities: bigger ones first get a little more.
     city_weights = [1.0 / (1 + i / 15) for i in range(len(OTHER_CITIES))]
-    for (name, lat, lon), count in zip(OTHER_CITIES, _apportion(n_other, city_weights)):
+    for (_name, lat, lon), count in zip(OTHER_CITIES, _apportion(n_other, city_weights)):
         chosen, weights = _metro_zips(zips, lat, lon, 20)
         places += rng.choices(chosen, weights=weights, k=count)
     places += rng.choices(zips, k=n_rest)
@@ -189,8 +296,15 @@ def _groups(conditions: dict[str, dict]) -> dict[str, list[str]]:
     return _GROUPS[key]
 
 
-def make_program(i: int, info: geo.ZipInfo, area_codes: list[str], rng: random.Random,
-                 conditions: dict[str, dict], therapies: dict[str, dict], used_ids: set[str]) -> dict:
+def make_program(
+    i: int,
+    info: geo.ZipInfo,
+    area_codes: list[str],
+    rng: random.Random,
+    conditions: dict[str, dict],
+    therapies: dict[str, dict],
+    used_ids: set[str],
+) -> dict:
     focus = rng.choices(list(model.FOCUS), weights=[35, 45, 20])[0]
     by_group = _groups(conditions)
     if focus == "co_occurring":
@@ -202,10 +316,21 @@ def make_program(i: int, info: geo.ZipInfo, area_codes: list[str], rng: random.R
     suggested = [t for c in conds for t in conditions[c].get("therapies", [])]
     pool = list(dict.fromkeys(suggested)) or list(therapies)
     thers = _some(rng, pool, 2, 7)
-    pops = rng.choices([["adults"], ["adults", "young_adults"], ["adolescents"], ["adults", "older_adults"],
-                        ["veterans", "adults"], ["women", "adults"], ["lgbtq", "adults", "young_adults"],
-                        ["women", "pregnant_postpartum"], ["men", "adults"], ["young_adults"]],
-                       weights=[30, 15, 10, 8, 6, 8, 5, 3, 5, 10])[0]
+    pops = rng.choices(
+        [
+            ["adults"],
+            ["adults", "young_adults"],
+            ["adolescents"],
+            ["adults", "older_adults"],
+            ["veterans", "adults"],
+            ["women", "adults"],
+            ["lgbtq", "adults", "young_adults"],
+            ["women", "pregnant_postpartum"],
+            ["men", "adults"],
+            ["young_adults"],
+        ],
+        weights=[30, 15, 10, 8, 6, 8, 5, 3, 5, 10],
+    )[0]
     langs = ["en"]
     if rng.random() < 0.35:
         langs.append("es")
@@ -223,8 +348,10 @@ def make_program(i: int, info: geo.ZipInfo, area_codes: list[str], rng: random.R
     while pid in used_ids:
         pid, k = f"{base_id}-{k}", k + 1
     used_ids.add(pid)
-    sessions = rng.choices([["evening"], ["day"], ["day", "evening"], ["evening", "weekend"], ["day", "weekend"]],
-                           weights=[40, 30, 15, 10, 5])[0]
+    sessions = rng.choices(
+        [["evening"], ["day"], ["day", "evening"], ["evening", "weekend"], ["day", "weekend"]],
+        weights=[40, 30, 15, 10, 5],
+    )[0]
     days = rng.randint(3, 5)
     hours = rng.choice([9, 9, 10, 12, 12, 15, 16, 18, 20])
     min_weeks = rng.choice([4, 6, 8, 8, 10, 12])
@@ -236,14 +363,23 @@ def make_program(i: int, info: geo.ZipInfo, area_codes: list[str], rng: random.R
     p["example"] = True
     p["summary"] = (f"A program for {SUMMARY_WHO[pops[0]]} {SUMMARY_WHAT[focus]}. {extra}").strip()
     p["focus"] = focus
-    p["levels_of_care"] = [lv for lv in model.LEVELS_OF_CARE
-                           if lv == "iop" or lv in _some(rng, ["php", "op", "aftercare", "detox", "residential"], 0, 2)]
-    p["address"] = {"street": f"{rng.randint(10, 9899)} {rng.choice(STREETS)}"
-                              + (f", Suite {rng.randint(100, 599)}" if rng.random() < 0.4 else ""),
-                    "city": info.city, "state": info.state, "zip": Quoted(info.zip)}
+    p["levels_of_care"] = [
+        lv
+        for lv in model.LEVELS_OF_CARE
+        if lv == "iop" or lv in _some(rng, ["php", "op", "aftercare", "detox", "residential"], 0, 2)
+    ]
+    p["address"] = {
+        "street": f"{rng.randint(10, 9899)} {rng.choice(STREETS)}"
+        + (f", Suite {rng.randint(100, 599)}" if rng.random() < 0.4 else ""),
+        "city": info.city,
+        "state": info.state,
+        "zip": Quoted(info.zip),
+    }
     if rng.random() < 0.3:  # a street-level point, a short way from the ZIP's centre
-        p["location"] = {"lat": round(info.lat + rng.uniform(-0.02, 0.02), 4),
-                         "lon": round(info.lon + rng.uniform(-0.02, 0.02), 4)}
+        p["location"] = {
+            "lat": round(info.lat + rng.uniform(-0.02, 0.02), 4),
+            "lon": round(info.lon + rng.uniform(-0.02, 0.02), 4),
+        }
     p["phone"] = f"{area}-555-01{rng.randint(0, 99):02d}"
     p["website"] = f"https://example.org/{pid}"
     if rng.random() < 0.5:
@@ -251,8 +387,12 @@ def make_program(i: int, info: geo.ZipInfo, area_codes: list[str], rng: random.R
     p["telehealth"] = rng.random() < 0.55
     p["populations"] = [x for x in model.POPULATIONS if x in pops]
     p["languages"] = langs
-    p["schedule"] = {"hours_per_week": hours, "days_per_week": days, "sessions": sessions,
-                     "length_weeks": {"min": min_weeks, "max": min_weeks + rng.choice([0, 2, 4, 6])}}
+    p["schedule"] = {
+        "hours_per_week": hours,
+        "days_per_week": days,
+        "sessions": sessions,
+        "length_weeks": {"min": min_weeks, "max": min_weeks + rng.choice([0, 2, 4, 6])},
+    }
     if rng.random() < 0.6:
         p["schedule"]["details"] = f"{days} days a week, " + ("6–9 pm" if "evening" in sessions else "9 am–12 pm")
     p["conditions"] = conds
@@ -266,12 +406,18 @@ def make_program(i: int, info: geo.ZipInfo, area_codes: list[str], rng: random.R
     if rng.random() < 0.6:
         p["accreditations"] = [{"body": b} for b in _some(rng, model.ACCREDITATION_BODIES, 1, 2)]
     if rng.random() < 0.5:
-        p["licenses"] = [{"issuer": f"{model.US_STATES[info.state]} Department of Health",
-                          "number": f"IOP-{rng.randint(2015, 2025)}-{i:05d}"}]
+        p["licenses"] = [
+            {
+                "issuer": f"{model.US_STATES[info.state]} Department of Health",
+                "number": f"IOP-{rng.randint(2015, 2025)}-{i:05d}",
+            }
+        ]
     if rng.random() < 0.5:
-        p["medical_director"] = {"name": f"Dr. {rng.choice(DIRECTORS_FIRST)} {rng.choice(DIRECTORS_LAST)}",
-                                 "credentials": rng.choice(["MD", "DO"]),
-                                 "board_certifications": _some(rng, model.BOARD_CERTIFICATIONS, 1, 2)}
+        p["medical_director"] = {
+            "name": f"Dr. {rng.choice(DIRECTORS_FIRST)} {rng.choice(DIRECTORS_LAST)}",
+            "credentials": rng.choice(["MD", "DO"]),
+            "board_certifications": _some(rng, model.BOARD_CERTIFICATIONS, 1, 2),
+        }
     p["last_verified"] = LAST_VERIFIED - dt.timedelta(days=rng.randint(0, 540))
     p["source"] = "Synthetic benchmark record (fictional)"
     return p
@@ -284,8 +430,10 @@ def programs(n: int, seed: int = 20261123, project: Path = ROOT) -> list[dict]:
     therapies = _vocab_ids(project, "therapies")
     _, area = _usable_zips()
     used: set[str] = set()
-    return [make_program(i, info, area.get(info.zip, []), rng, conditions, therapies, used)
-            for i, info in enumerate(place_programs(n, rng))]
+    return [
+        make_program(i, info, area.get(info.zip, []), rng, conditions, therapies, used)
+        for i, info in enumerate(place_programs(n, rng))
+    ]
 
 
 def copy_project(dest: Path, src: Path = ROOT) -> Path:
@@ -306,15 +454,26 @@ class Quoted(str):
     """A string written in quotes, so a ZIP code such as 02118 keeps its leading zero in every YAML reader."""
 
 
-yaml.add_representer(Quoted, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style='"'),
-                     Dumper=yaml.CSafeDumper)
+yaml.add_representer(
+    Quoted,
+    lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style='"'),
+    Dumper=yaml.CSafeDumper,
+)
 
 
 def write_programs(path: Path, records: list[dict]) -> None:
-    header = ("# yaml-language-server: $schema=../schema/programs.schema.json\n"
-              f"# {len(records)} synthetic programs for the benchmark (bench/synth.py). Every one is fictional.\n")
-    body = yaml.dump({"programs": records}, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True,
-                     width=120, default_flow_style=None)
+    header = (
+        "# yaml-language-server: $schema=../schema/programs.schema.json\n"
+        f"# {len(records)} synthetic programs for the benchmark (bench/synth.py). Every one is fictional.\n"
+    )
+    body = yaml.dump(
+        {"programs": records},
+        Dumper=yaml.CSafeDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=120,
+        default_flow_style=None,
+    )
     path.write_text(header + body, encoding="utf-8")
 
 

@@ -41,8 +41,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if ds.errors:
         print(summary(ds.problems), file=sys.stderr if args.format == "github" else sys.stdout)
         return 1
-    print(f"OK: {len(ds.programs)} programs, {len(ds.conditions)} conditions, {len(ds.therapies)} therapies, "
-          f"{len(ds.sources)} sources checked; {len(ds.warnings)} warnings.")
+    print(
+        f"OK: {len(ds.programs)} programs, {len(ds.conditions)} conditions, {len(ds.therapies)} therapies, "
+        f"{len(ds.sources)} sources checked; {len(ds.warnings)} warnings."
+    )
     return 0
 
 
@@ -107,8 +109,9 @@ def cmd_import_samhsa(args: argparse.Namespace) -> int:
     else:
         states = {str(r.get("state", "")).strip().lower() for r in rows if samhsa.offers_iop(r)}
         if len(states) != 1:
-            print(f"{source.as_posix()}: rows come from {len(states)} states; choose the file with --out",
-                  file=sys.stderr)
+            print(
+                f"{source.as_posix()}: rows come from {len(states)} states; choose the file with --out", file=sys.stderr
+            )
             return 1
         out = data_dir / "programs" / f"samhsa-{states.pop()}.yaml"
     try:
@@ -116,8 +119,13 @@ def cmd_import_samhsa(args: argparse.Namespace) -> int:
     except (OSError, ValueError, yaml.YAMLError) as exc:
         print(f"{out.as_posix()}:1:1: cannot merge into this file: {exc}", file=sys.stderr)
         return 1
-    result = samhsa.import_rows(rows, as_of=args.as_of, existing=existing,
-                                taken_ids=_ids_elsewhere(data_dir, out), source_name=source.as_posix())
+    result = samhsa.import_rows(
+        rows,
+        as_of=args.as_of,
+        existing=existing,
+        taken_ids=_ids_elsewhere(data_dir, out),
+        source_name=source.as_posix(),
+    )
     for message in result.messages:
         print(message, file=sys.stderr)
     if args.verbose:
@@ -145,28 +153,45 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("validate", help="check program data and print every problem as file:line:column")
     p.add_argument("paths", nargs="*", help="program YAML files (default: data/programs.yaml and data/programs/)")
     p.add_argument("--data", help="data folder holding the vocabularies (default: data/)")
-    p.add_argument("--format", choices=["text", "github"], default="text",
-                   help="github prints workflow annotations that show on pull-request lines")
+    p.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="github prints workflow annotations that show on pull-request lines",
+    )
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("schema", help="regenerate schema/*.schema.json from generator/model.py")
     p.set_defaults(func=cmd_schema)
     p = sub.add_parser("report", help="list stale programs, missing recommended fields and likely duplicates")
     p.add_argument("--data", help="data folder (default: data/)")
-    p.add_argument("--max-age-months", type=int, default=report.DEFAULT_MAX_AGE_MONTHS,
-                   help="programs verified longer ago than this are stale (default: 12)")
+    p.add_argument(
+        "--max-age-months",
+        type=int,
+        default=report.DEFAULT_MAX_AGE_MONTHS,
+        help="programs verified longer ago than this are stale (default: 12)",
+    )
     p.add_argument("--today", type=_date, help="the date to measure age from, YYYY-MM-DD (default: today)")
-    p.add_argument("--format", choices=["text", "markdown"], default="text",
-                   help="markdown suits an issue or a pull-request comment")
+    p.add_argument(
+        "--format",
+        choices=["text", "markdown"],
+        default="text",
+        help="markdown suits an issue or a pull-request comment",
+    )
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("import-samhsa", help="turn SAMHSA treatment locator rows into program YAML (merges on re-run)")
     p.add_argument("file", help="JSON file of locator rows (a list, or an API page with a rows list)")
-    p.add_argument("--as-of", type=_date, required=True,
-                   help="date the locator data was retrieved, YYYY-MM-DD; becomes last_verified")
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        required=True,
+        help="date the locator data was retrieved, YYYY-MM-DD; becomes last_verified",
+    )
     p.add_argument("--out", help="program file to write or merge into (default: data/programs/samhsa-<state>.yaml)")
     p.add_argument("--data", help="data folder holding the vocabularies (default: data/)")
     p.add_argument("--today", type=_date, help="date for checking the result, YYYY-MM-DD (does not change the output)")
-    p.add_argument("--verbose", action="store_true", help="also list each row skipped for having no intensive "
-                                                          "outpatient care")
+    p.add_argument(
+        "--verbose", action="store_true", help="also list each row skipped for having no intensive outpatient care"
+    )
     p.set_defaults(func=cmd_import_samhsa)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -12,8 +12,10 @@ _SRC = re.compile(r"\ssrc\s*=", re.I)
 _DATA_TYPE = re.compile(r"""\stype\s*=\s*["']?application/(?:ld\+)?json""", re.I)
 _CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?>", re.I)
 
-POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-          "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+POLICY = (
+    "default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
 
 
 def inline_script_hashes(html: str) -> list[str]:
@@ -42,4 +44,4 @@ def with_csp(html: str) -> str:
     m = _CHARSET.search(html)
     if not m:
         return html.replace("<head>", "<head>" + tag, 1)
-    return html[: m.end()] + tag + html[m.end():]
+    return html[: m.end()] + tag + html[m.end() :]

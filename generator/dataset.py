@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 from . import geo, load, parallel
 from .load import data_files, parse_bytes, parse_file
@@ -53,10 +53,16 @@ def _vocabulary(name: str, records: list[dict]) -> Vocabulary:
     return vocab
 
 
-def load_dataset(data_dir: Path, *, root: Path | None = None, today: dt.date | None = None,
-                 program_files: list[Path] | None = None,
-                 zips: Mapping[str, geo.ZipInfo] | None = None, all_positions: bool = True,
-                 item_caches: dict[str, ItemCache] | None = None) -> Dataset:
+def load_dataset(
+    data_dir: Path,
+    *,
+    root: Path | None = None,
+    today: dt.date | None = None,
+    program_files: list[Path] | None = None,
+    zips: Mapping[str, geo.ZipInfo] | None = None,
+    all_positions: bool = True,
+    item_caches: dict[str, ItemCache] | None = None,
+) -> Dataset:
     """Load and check the vocabularies, then the programs. Collects every problem; raises nothing for bad data.
 
     `program_files` replaces the default data/programs.yaml + data/programs/*.yaml (used by `validate PATH`).
@@ -69,16 +75,30 @@ def load_dataset(data_dir: Path, *, root: Path | None = None, today: dt.date | N
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load_dataset(data_dir, root=root, today=today, program_files=program_files, zips=zips,
-                             all_positions=all_positions, item_caches=item_caches)
+        return _load_dataset(
+            data_dir,
+            root=root,
+            today=today,
+            program_files=program_files,
+            zips=zips,
+            all_positions=all_positions,
+            item_caches=item_caches,
+        )
     finally:
         if collecting:
             gc.enable()
 
 
-def _load_dataset(data_dir: Path, *, root: Path | None, today: dt.date | None, program_files: list[Path] | None,
-                  zips: Mapping[str, geo.ZipInfo] | None, all_positions: bool = True,
-                  item_caches: dict[str, ItemCache] | None = None) -> Dataset:
+def _load_dataset(
+    data_dir: Path,
+    *,
+    root: Path | None,
+    today: dt.date | None,
+    program_files: list[Path] | None,
+    zips: Mapping[str, geo.ZipInfo] | None,
+    all_positions: bool = True,
+    item_caches: dict[str, ItemCache] | None = None,
+) -> Dataset:
     today = today or dt.date.today()
     zips = geo.zip_table() if zips is None else zips
     ds = Dataset()
@@ -102,8 +122,15 @@ def _load_dataset(data_dir: Path, *, root: Path | None, today: dt.date | None, p
 
     files = data_files(data_dir, "programs") if program_files is None else program_files
     if program_files is None and not files:
-        ds.problems.append(Problem(display_path(data_dir / "programs.yaml", root), 1, 1, "",
-                                   "no program files found (create data/programs.yaml or data/programs/*.yaml)"))
+        ds.problems.append(
+            Problem(
+                display_path(data_dir / "programs.yaml", root),
+                1,
+                1,
+                "",
+                "no program files found (create data/programs.yaml or data/programs/*.yaml)",
+            )
+        )
     for path in files:
         ds.files.append(path)
         shown = display_path(path, root)
@@ -134,15 +161,16 @@ class ItemCache:
 
 
 def _vocabulary_key(vocabularies: dict[str, Vocabulary]) -> tuple:
-    return tuple((name, tuple(sorted(v.ids.items())), tuple(sorted(v.aliases.items())))
-                 for name, v in sorted(vocabularies.items()))
+    return tuple(
+        (name, tuple(sorted(v.ids.items())), tuple(sorted(v.aliases.items())))
+        for name, v in sorted(vocabularies.items())
+    )
 
 
 Check = Callable[[bytes | None, int], tuple[list[dict], list[Problem], bool]]
 
 
-def _load_items(text: str, cache: ItemCache, context: tuple, check: Check
-                ) -> tuple[list[dict], list[Problem]] | None:
+def _load_items(text: str, cache: ItemCache, context: tuple, check: Check) -> tuple[list[dict], list[Problem]] | None:
     """Read a programs file item by item through the cache; None if it must be read whole (any YAML error, or
     a layout load.items cannot cut), so errors are always reported by the one-piece reading."""
     found = load.items(text, "programs")
@@ -172,8 +200,9 @@ def _load_items(text: str, cache: ItemCache, context: tuple, check: Check
             record["_positions"] = {k: (ln + shift, col) for k, (ln, col) in record["_positions"].items()}
             records.append(record)
         for p in found_problems:
-            path_text = f"programs[{index}]" + p.path[len("programs[0]"):] if p.path.startswith("programs[0]") \
-                else p.path
+            path_text = (
+                f"programs[{index}]" + p.path[len("programs[0]") :] if p.path.startswith("programs[0]") else p.path
+            )
             problems.append(Problem(p.file, p.line + shift, p.column, path_text, p.message, p.severity))
     cache.entries = entries  # items no longer in the file are forgotten
     cache.misses = misses
@@ -183,9 +212,15 @@ def _load_items(text: str, cache: ItemCache, context: tuple, check: Check
 PARALLEL_MIN_BYTES = 2_000_000  # below this, reading a programs file in parts on several cores does not pay
 
 
-def _load_programs_file(path: Path, shown: str, vocabularies: dict[str, Vocabulary], today: dt.date,
-                        zips: Mapping[str, geo.ZipInfo], all_positions: bool = True,
-                        item_cache: ItemCache | None = None) -> tuple[list[dict], list[Problem]]:
+def _load_programs_file(
+    path: Path,
+    shown: str,
+    vocabularies: dict[str, Vocabulary],
+    today: dt.date,
+    zips: Mapping[str, geo.ZipInfo],
+    all_positions: bool = True,
+    item_cache: ItemCache | None = None,
+) -> tuple[list[dict], list[Problem]]:
     """Parse and check one programs file: through the item cache under `mkdocs serve`, in parts on every core
     when it is big, else in one piece.
 
@@ -193,10 +228,16 @@ def _load_programs_file(path: Path, shown: str, vocabularies: dict[str, Vocabula
     problems are the ones a single pass finds. If any of them has a YAML error, the whole file is read in one
     piece, so the error is reported exactly as it would be without the split.
     """
+
     def check(data: bytes | None, start_index: int = 0) -> tuple[list[dict], list[Problem], bool]:
-        checker = CollectionChecker("programs", shown, vocabularies, today, start_index=start_index,
-                                    record_check=lambda p, n, path, ctx: _check_place(p, path, ctx, zips,
-                                                                                      all_positions))
+        checker = CollectionChecker(
+            "programs",
+            shown,
+            vocabularies,
+            today,
+            start_index=start_index,
+            record_check=lambda p, n, path, ctx: _check_place(p, path, ctx, zips, all_positions),
+        )
         stream = ("programs", checker.record)
         node, problems = parse_file(path, shown, stream) if data is None else parse_bytes(data, shown, stream)
         if problems:
@@ -221,21 +262,25 @@ def _load_programs_file(path: Path, shown: str, vocabularies: dict[str, Vocabula
             if parts:
                 results = parallel.pmap(lambda part: check(part[1].encode("utf-8"), part[0]), parts, min_items=2)
                 if all(ok for _, _, ok in results):
-                    return ([r for records, _, _ in results for r in records],
-                            [p for _, problems, _ in results for p in problems])
+                    return (
+                        [r for records, _, _ in results for r in records],
+                        [p for _, problems, _ in results for p in problems],
+                    )
     records, problems, _ = check(data)
     return records, problems
 
 
-def _check_place(program: dict, path: str, ctx: Context, zips: Mapping[str, geo.ZipInfo],
-                 all_positions: bool = True) -> None:
+def _check_place(
+    program: dict, path: str, ctx: Context, zips: Mapping[str, geo.ZipInfo], all_positions: bool = True
+) -> None:
     """Cross-field rules, plus the address against the ZIP table; attaches the coordinates used on maps."""
     try:
         _check_program_place(program, path, ctx, zips)
     finally:
         if not all_positions:
-            program["_positions"] = {k: v for k, v in program["_positions"].items()
-                                     if k == "id" or k.startswith("former_ids[")}
+            program["_positions"] = {
+                k: v for k, v in program["_positions"].items() if k == "id" or k.startswith("former_ids[")
+            }
 
 
 def _check_program_place(program: dict, path: str, ctx: Context, zips: Mapping[str, geo.ZipInfo]) -> None:
@@ -255,14 +300,20 @@ def _check_program_place(program: dict, path: str, ctx: Context, zips: Mapping[s
         add("address.zip", f"ZIP code {quote(address['zip'])} does not exist (check the number on the program's mail)")
         return
     if info.state != address["state"]:
-        add("address.zip", f"ZIP code {quote(address['zip'])} is in {info.state}, not {address['state']} "
-                           "(check the state or the ZIP)")
+        add(
+            "address.zip",
+            f"ZIP code {quote(address['zip'])} is in {info.state}, not {address['state']} (check the state or the ZIP)",
+        )
     loc = program.get("location")
     if loc:
         miles = geo.haversine_miles(loc["lat"], loc["lon"], info.lat, info.lon)
         if miles > geo.FAR_FROM_ZIP_MILES:
-            add("location", f"is {miles:.0f} miles from the centre of ZIP {address['zip']} "
-                            f"(check that lat and lon are not swapped or mistyped)", "warning")
+            add(
+                "location",
+                f"is {miles:.0f} miles from the centre of ZIP {address['zip']} "
+                f"(check that lat and lon are not swapped or mistyped)",
+                "warning",
+            )
     if not program["_valid"]:
         return
     lat, lon, basis = geo.program_point(program, zips)

@@ -14,9 +14,10 @@ import io
 import json
 import re
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Iterable
+from functools import cache
+from typing import Any
 
 from . import model
 from .indexes import fnv1a
@@ -33,7 +34,8 @@ _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _TIME = r"\d{1,2}(?::\d{2})?"
 _SLOT = re.compile(
     rf"(?P<days>{_DAY}(?:\s*(?:,|and|[–-])\s*{_DAY})*)\s+"
-    rf"(?P<start>{_TIME})(?:\s*(?P<start_m>am|pm))?\s*[–-]\s*(?P<end>{_TIME})\s*(?P<end_m>am|pm)")
+    rf"(?P<start>{_TIME})(?:\s*(?P<start_m>am|pm))?\s*[–-]\s*(?P<end>{_TIME})\s*(?P<end_m>am|pm)"
+)
 
 
 _NAMESPACE_BYTES = HSDS_NAMESPACE.bytes
@@ -87,14 +89,17 @@ def _sorted_programs(ds) -> list[dict]:
 
 # --- JSON and CSV -----------------------------------------------------------------------------------------------
 
+
 def programs_json(ds) -> str:
     """Every program as IOP Finder stores it (field names as in the data reference), sorted by id."""
     return "".join(SPLIT_EXPORTS["data/programs.json"].whole(ds, ""))
 
 
 def _program_json(programs: list[dict], ds, site_url: str) -> str:
-    return ",".join(json.dumps(_in_model_order(_public(p), model.PROGRAM), ensure_ascii=False, separators=(",", ":"))
-                    for p in programs)
+    return ",".join(
+        json.dumps(_in_model_order(_public(p), model.PROGRAM), ensure_ascii=False, separators=(",", ":"))
+        for p in programs
+    )
 
 
 def csv_columns(spec: Field = model.PROGRAM, prefix: str = "") -> list[tuple[str, Field]]:
@@ -158,6 +163,7 @@ def _csv_rows(programs: list[dict], ds, site_url: str) -> str:
 
 # --- HSDS 3.1 ---------------------------------------------------------------------------------------------------
 
+
 def _clock(text: str, meridiem: str) -> tuple[int, int]:
     hour, _, minute = text.partition(":")
     h = int(hour) % 12 + (12 if meridiem == "pm" else 0)
@@ -177,13 +183,17 @@ def parse_slots(details: str) -> list[dict]:
             codes = [_DAY_CODES[d[:3].lower()] for d in ends]
             if len(codes) == 2:
                 i, j = _DAY_ORDER.index(codes[0]), _DAY_ORDER.index(codes[1])
-                codes = _DAY_ORDER[i:j + 1]
+                codes = _DAY_ORDER[i : j + 1]
             days += [c for c in codes if c not in days]
         end = _clock(m.group("end"), m.group("end_m"))
         start = _clock(m.group("start"), m.group("start_m") or m.group("end_m"))
         if start > end and not m.group("start_m"):  # "11–1 pm" starts in the morning
             start = _clock(m.group("start"), "am")
-        slot = {"byday": ",".join(days), "opens_at": "%02d:%02d:00" % start, "closes_at": "%02d:%02d:00" % end}
+        slot = {
+            "byday": ",".join(days),
+            "opens_at": "{:02d}:{:02d}:00".format(*start),
+            "closes_at": "{:02d}:{:02d}:00".format(*end),
+        }
         if slot not in slots:
             slots.append(slot)
     return slots
@@ -194,8 +204,11 @@ def _schedule_words(schedule: dict) -> str:
     words = f"{hours:g} hours a week over {days} day{'s' if days != 1 else ''}"
     length = schedule.get("length_weeks")
     if length:
-        words += (f", for about {length['min']} weeks" if length["min"] == length["max"]
-                  else f", for about {length['min']} to {length['max']} weeks")
+        words += (
+            f", for about {length['min']} weeks"
+            if length["min"] == length["max"]
+            else f", for about {length['min']} to {length['max']} weeks"
+        )
     sessions = ", ".join(model.SESSIONS[s].lower() for s in schedule["sessions"])
     words += f"; {sessions}."
     if schedule.get("details"):
@@ -213,20 +226,27 @@ def _schedules(p: dict, service_id: str) -> list[dict]:
     slots = parse_slots(schedule.get("details", ""))
     if not slots:
         return [{"id": _id("schedule", p["id"], "0"), **base}]
-    return [{"id": _id("schedule", p["id"], str(i)), **base, "freq": "WEEKLY", "wkst": "MO", "interval": 1, **slot}
-            for i, slot in enumerate(slots)]
+    return [
+        {"id": _id("schedule", p["id"], str(i)), **base, "freq": "WEEKLY", "wkst": "MO", "interval": 1, **slot}
+        for i, slot in enumerate(slots)
+    ]
 
 
 def _phone(p: dict, service_id: str) -> dict:
     number, _, extension = p["phone"].partition(" x")
-    phone = {"id": _id("phone", p["id"]), "service_id": service_id, "number": number, "type": "voice",
-             "description": "Intake"}
+    phone = {
+        "id": _id("phone", p["id"]),
+        "service_id": service_id,
+        "number": number,
+        "type": "voice",
+        "description": "Intake",
+    }
     if extension:
         phone["extension"] = int(extension)
     return phone
 
 
-@lru_cache(maxsize=None)
+@cache
 def _term(taxonomy: str, code: str, name: str, description: str, term_uri: str | None = None) -> dict:
     term = {
         "id": _id("taxonomy_term", taxonomy, code),
@@ -250,9 +270,14 @@ def _term(taxonomy: str, code: str, name: str, description: str, term_uri: str |
 def _attributes(p: dict, ds, service_id: str, site: str) -> list[dict]:
     """Focus, levels of care, populations, conditions, therapies, medications, services and payment as terms."""
     pairs: list[tuple[str, str, str, str, str | None]] = []  # taxonomy, code, name, description, uri
-    choice_fields = (("focus", model.FOCUS), ("levels_of_care", model.LEVELS_OF_CARE),
-                     ("populations", model.POPULATIONS), ("medications", model.MEDICATIONS),
-                     ("services", model.SERVICES), ("payment", model.PAYMENT))
+    choice_fields = (
+        ("focus", model.FOCUS),
+        ("levels_of_care", model.LEVELS_OF_CARE),
+        ("populations", model.POPULATIONS),
+        ("medications", model.MEDICATIONS),
+        ("services", model.SERVICES),
+        ("payment", model.PAYMENT),
+    )
     for name, choices in choice_fields:
         values = p.get(name) or []
         for value in [values] if isinstance(values, str) else values:
@@ -260,21 +285,30 @@ def _attributes(p: dict, ds, service_id: str, site: str) -> list[dict]:
     for name, vocab, path in (("conditions", ds.conditions, "conditions"), ("therapies", ds.therapies, "therapies")):
         for value in p.get(name, []):
             entry = vocab.get(value, {})
-            pairs.append((name, value, entry.get("name", value), entry.get("summary", entry.get("name", value)),
-                          f"{site}/{path}/{value}/"))
+            pairs.append(
+                (
+                    name,
+                    value,
+                    entry.get("name", value),
+                    entry.get("summary", entry.get("name", value)),
+                    f"{site}/{path}/{value}/",
+                )
+            )
     if p["telehealth"]:
         pairs.append(("telehealth", "telehealth", "Telehealth", "IOP sessions can be attended by video.", None))
     attributes = []
     for taxonomy, code, name, description, uri in pairs:
         term = _term(taxonomy, code, name, description, uri)
-        attributes.append({
-            "id": _id("attribute", p["id"], taxonomy, code),
-            "link_id": service_id,
-            "link_type": taxonomy,
-            "link_entity": "service",
-            "taxonomy_term_id": term["id"],
-            "label": name,
-        })
+        attributes.append(
+            {
+                "id": _id("attribute", p["id"], taxonomy, code),
+                "link_id": service_id,
+                "link_type": taxonomy,
+                "link_entity": "service",
+                "taxonomy_term_id": term["id"],
+                "label": name,
+            }
+        )
     return attributes
 
 
@@ -285,30 +319,39 @@ def _location(p: dict, service_id: str) -> dict:
         "id": location_id,
         "location_type": "physical",
         "name": p["name"],
-        "addresses": [{
-            "id": _id("address", p["id"]),
-            "location_id": location_id,
-            "address_1": address["street"],
-            "city": address["city"],
-            "state_province": address["state"],
-            "postal_code": address["zip"],
-            "country": "US",
-            "address_type": "physical",
-        }],
+        "addresses": [
+            {
+                "id": _id("address", p["id"]),
+                "location_id": location_id,
+                "address_1": address["street"],
+                "city": address["city"],
+                "state_province": address["state"],
+                "postal_code": address["zip"],
+                "country": "US",
+                "address_type": "physical",
+            }
+        ],
     }
     point = p.get("_point") or ((p["location"]["lat"], p["location"]["lon"]) if p.get("location") else None)
     if point:
         location["latitude"], location["longitude"] = point
         if p.get("_point_basis") == "zip":
             location["description"] = "The map point is the centre of the ZIP code, not the building."
-    return {"id": _id("service_at_location", p["id"]), "service_id": service_id, "location_id": location_id,
-            "location": location}
+    return {
+        "id": _id("service_at_location", p["id"]),
+        "service_id": service_id,
+        "location_id": location_id,
+        "location": location,
+    }
 
 
 def _organization(p: dict) -> dict:
     name = p.get("organization") or p["name"]
-    org = {"id": _id("organization", name.casefold()), "name": name,
-           "description": f"Runs {p['name']}." if p.get("organization") else f"Runs the program {p['name']}."}
+    org = {
+        "id": _id("organization", name.casefold()),
+        "name": name,
+        "description": f"Runs {p['name']}." if p.get("organization") else f"Runs the program {p['name']}.",
+    }
     if p.get("website"):
         org["website"] = p["website"]
     return org
@@ -334,26 +377,37 @@ def hsds_service(p: dict, ds, site_url: str) -> dict:
         "url": f"{site}/programs/{p['id']}/",
         "status": "active",
         "eligibility_description": "Serves: " + ", ".join(model.POPULATIONS[v] for v in p["populations"]) + ".",
-        "fees_description": "Accepts: " + ", ".join(model.PAYMENT[v] for v in p["payment"])
-                            + (". Plans: " + ", ".join(p["insurers"]) if p.get("insurers") else "") + ".",
+        "fees_description": "Accepts: "
+        + ", ".join(model.PAYMENT[v] for v in p["payment"])
+        + (". Plans: " + ", ".join(p["insurers"]) if p.get("insurers") else "")
+        + ".",
         "assured_date": p["last_verified"].isoformat(),
         "organization": organization,
         "phones": [_phone(p, service_id)],
         "schedules": _schedules(p, service_id),
         "service_at_locations": [_location(p, service_id)],
-        "languages": [{"id": _id("language", p["id"], code), "service_id": service_id,
-                       "name": model.LANGUAGES[code], "code": code} for code in p["languages"]],
+        "languages": [
+            {
+                "id": _id("language", p["id"], code),
+                "service_id": service_id,
+                "name": model.LANGUAGES[code],
+                "code": code,
+            }
+            for code in p["languages"]
+        ],
         "attributes": _attributes(p, ds, service_id, site),
     }
     if p.get("website"):
-        service["additional_urls"] = [{"id": _id("url", p["id"]), "label": "Program website", "url": p["website"],
-                                       "service_id": service_id}]
+        service["additional_urls"] = [
+            {"id": _id("url", p["id"]), "label": "Program website", "url": p["website"], "service_id": service_id}
+        ]
     if p.get("email"):
         service["email"] = p["email"]
     if p.get("accreditations"):
         service["accreditations"] = LIST_SEPARATOR.join(
             model.ACCREDITATION_BODIES[a["body"]] + (f" ({a['id']})" if a.get("id") else "")
-            for a in p["accreditations"])
+            for a in p["accreditations"]
+        )
     if p.get("licenses"):
         service["licenses"] = LIST_SEPARATOR.join(f"{lic['issuer']}: {lic['number']}" for lic in p["licenses"])
     alert = _alert(p)
@@ -373,8 +427,9 @@ def hsds_services_json(ds, site_url: str) -> str:
 
 
 def _hsds_part(programs: list[dict], ds, site_url: str) -> str:
-    return ",".join(json.dumps(hsds_service(p, ds, site_url), ensure_ascii=False, separators=(",", ":"))
-                    for p in programs)
+    return ",".join(
+        json.dumps(hsds_service(p, ds, site_url), ensure_ascii=False, separators=(",", ":")) for p in programs
+    )
 
 
 SLICE_EVERY = 64
@@ -432,17 +487,23 @@ def hsds_taxonomy_terms(ds, site_url: str) -> list[dict]:
     """Every taxonomy term that attributes refer to by `taxonomy_term_id`, published once
     (data/hsds/taxonomy_terms.json) rather than nested in each of the thousands of attributes."""
     site = site_url.rstrip("/")
-    choice_fields = (("focus", model.FOCUS), ("levels_of_care", model.LEVELS_OF_CARE),
-                     ("populations", model.POPULATIONS), ("medications", model.MEDICATIONS),
-                     ("services", model.SERVICES), ("payment", model.PAYMENT))
+    choice_fields = (
+        ("focus", model.FOCUS),
+        ("levels_of_care", model.LEVELS_OF_CARE),
+        ("populations", model.POPULATIONS),
+        ("medications", model.MEDICATIONS),
+        ("services", model.SERVICES),
+        ("payment", model.PAYMENT),
+    )
     out = [_term(taxonomy, code, name, name) for taxonomy, choices in choice_fields for code, name in choices.items()]
     for taxonomy, vocab in (("conditions", ds.conditions), ("therapies", ds.therapies)):
-        out += [_term(taxonomy, code, e["name"], e.get("summary", e["name"]), f"{site}/{taxonomy}/{code}/")
-                for code, e in vocab.items()]
+        out += [
+            _term(taxonomy, code, e["name"], e.get("summary", e["name"]), f"{site}/{taxonomy}/{code}/")
+            for code, e in vocab.items()
+        ]
     out.append(_term("telehealth", "telehealth", "Telehealth", "IOP sessions can be attended by video."))
     return out
 
 
 def hsds_json(services: Iterable[dict]) -> str:
     return json.dumps(list(services), ensure_ascii=False, separators=(",", ":")) + "\n"
-

@@ -8,9 +8,9 @@ unit sphere only picks the candidates.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 from geographiclib.geodesic import Geodesic
 
@@ -37,8 +37,9 @@ def zip_table() -> Mapping[str, ZipInfo]:
     table = {}
     for row in zipcodes.list_all():
         if row.get("lat") and row.get("long"):
-            table[row["zip_code"]] = ZipInfo(row["zip_code"], round(float(row["lat"]), 4),
-                                             round(float(row["long"]), 4), row["state"], row["city"])
+            table[row["zip_code"]] = ZipInfo(
+                row["zip_code"], round(float(row["lat"]), 4), round(float(row["long"]), 4), row["state"], row["city"]
+            )
     return table
 
 
@@ -93,7 +94,8 @@ def vincenty_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
         c = _F / 16 * cos2_alpha * (4 + _F * (4 - 3 * cos2_alpha))
         previous = lam
         lam = big_l + (1 - c) * _F * sin_alpha * (
-            sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm * cos_2sm)))
+            sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm * cos_2sm))
+        )
         if abs(lam - previous) < 1e-12:
             break
     else:
@@ -101,9 +103,19 @@ def vincenty_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     u_sq = cos2_alpha * (_A * _A - _B * _B) / (_B * _B)
     big_a = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
     big_b = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
-    delta = big_b * sin_sigma * (cos_2sm + big_b / 4 * (
-        cos_sigma * (-1 + 2 * cos_2sm * cos_2sm)
-        - big_b / 6 * cos_2sm * (-3 + 4 * sin_sigma * sin_sigma) * (-3 + 4 * cos_2sm * cos_2sm)))
+    delta = (
+        big_b
+        * sin_sigma
+        * (
+            cos_2sm
+            + big_b
+            / 4
+            * (
+                cos_sigma * (-1 + 2 * cos_2sm * cos_2sm)
+                - big_b / 6 * cos_2sm * (-3 + 4 * sin_sigma * sin_sigma) * (-3 + 4 * cos_2sm * cos_2sm)
+            )
+        )
+    )
     return _B * big_a * (sigma - delta) / _METERS_PER_MILE
 
 
@@ -148,8 +160,8 @@ class Grid:
 
 
 def _unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
-    p, l = math.radians(lat), math.radians(lon)
-    return (math.cos(p) * math.cos(l), math.cos(p) * math.sin(l), math.sin(p))
+    p, q = math.radians(lat), math.radians(lon)
+    return (math.cos(p) * math.cos(q), math.cos(p) * math.sin(q), math.sin(p))
 
 
 class KDTree:
@@ -166,7 +178,7 @@ class KDTree:
         axis = depth % 3
         idx.sort(key=lambda i: self.items[i][1][axis])
         mid = len(idx) // 2
-        return (idx[mid], axis, self._build(idx[:mid], depth + 1), self._build(idx[mid + 1:], depth + 1))
+        return (idx[mid], axis, self._build(idx[:mid], depth + 1), self._build(idx[mid + 1 :], depth + 1))
 
     def nearest(self, lat: float, lon: float, k: int, max_chord: float) -> list[tuple[float, str]]:
         """Up to k (chord distance, key) pairs within max_chord, nearest first."""
@@ -197,8 +209,9 @@ class KDTree:
         return sorted((math.sqrt(-d), key) for d, key in best)
 
 
-def nearest_programs(points: Mapping[str, tuple[float, float]], k: int = 5, radius_miles: float = 50.0
-                     ) -> dict[str, list[tuple[str, float]]]:
+def nearest_programs(
+    points: Mapping[str, tuple[float, float]], k: int = 5, radius_miles: float = 50.0
+) -> dict[str, list[tuple[str, float]]]:
     """For each program id, up to k other programs within the radius as (id, geodesic miles), nearest first.
 
     A k-d tree keeps this near n log n at 20,000 programs; it preselects a few extra candidates by straight-line

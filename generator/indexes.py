@@ -18,8 +18,8 @@ import json
 import math
 import re
 from collections import defaultdict
-from functools import lru_cache
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from functools import cache
 
 from lunr import __TARGET_JS_VERSION__, lunr
 from lunr import builder as lunr_builder
@@ -30,7 +30,7 @@ from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 from lunr.trimmer import trimmer
 
-from . import geo, model, parallel
+from . import geo, model
 from .dataset import Dataset
 from .views import phone_text
 
@@ -57,12 +57,19 @@ def dumps(data) -> str:
 
 def vocab_lists(ds: Dataset) -> dict[str, list[str]]:
     """The order of every filter vocabulary; program records refer to values by position in these lists."""
-    langs = sorted({code for p in ds.programs for code in p["languages"]},
-                   key=lambda c: (c != "en", model.LANGUAGES[c]))
+    langs = sorted(
+        {code for p in ds.programs for code in p["languages"]}, key=lambda c: (c != "en", model.LANGUAGES[c])
+    )
     return {
-        "cd": list(ds.conditions), "th": list(ds.therapies), "md": list(model.MEDICATIONS),
-        "py": list(model.PAYMENT), "po": list(model.POPULATIONS), "lg": langs,
-        "lv": list(model.LEVELS_OF_CARE), "ss": list(model.SESSIONS), "fo": list(model.FOCUS),
+        "cd": list(ds.conditions),
+        "th": list(ds.therapies),
+        "md": list(model.MEDICATIONS),
+        "py": list(model.PAYMENT),
+        "po": list(model.POPULATIONS),
+        "lg": langs,
+        "lv": list(model.LEVELS_OF_CARE),
+        "ss": list(model.SESSIONS),
+        "fo": list(model.FOCUS),
     }
 
 
@@ -70,10 +77,17 @@ def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
     """What the finder needs of one program: enough to filter, sort and show a result card."""
     lat, lon = p["_point"]
     rec = {
-        "id": p["id"], "n": p["name"], "c": p["address"]["city"], "s": p["address"]["state"],
-        "ph": phone_text(p["phone"]), "la": round(lat, 5), "lo": round(lon, 5),
-        "fo": positions["fo"][p["focus"]], "tv": 1 if p["telehealth"] else 0,
-        "h": p["schedule"]["hours_per_week"], "d": p["schedule"]["days_per_week"],
+        "id": p["id"],
+        "n": p["name"],
+        "c": p["address"]["city"],
+        "s": p["address"]["state"],
+        "ph": phone_text(p["phone"]),
+        "la": round(lat, 5),
+        "lo": round(lon, 5),
+        "fo": positions["fo"][p["focus"]],
+        "tv": 1 if p["telehealth"] else 0,
+        "h": p["schedule"]["hours_per_week"],
+        "d": p["schedule"]["days_per_week"],
     }
     for key, (field, _) in FILTER_FIELDS.items():
         values = p["schedule"]["sessions"] if field == "sessions" else p.get(field, [])
@@ -112,12 +126,13 @@ def text_document(p: dict, ds: Dataset) -> dict:
         "city": f"{p['address']['city']} {model.US_STATES[p['address']['state']]}",
         "topics": " ".join(
             [ds.conditions[c]["name"] + " " + " ".join(ds.conditions[c].get("aliases", [])) for c in p["conditions"]]
-            + [ds.therapies[t]["name"] + " " + " ".join(ds.therapies[t].get("aliases", [])) for t in p["therapies"]]),
+            + [ds.therapies[t]["name"] + " " + " ".join(ds.therapies[t].get("aliases", [])) for t in p["therapies"]]
+        ),
         "summary": p["summary"],
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _normalised(word: str) -> str | None:
     """lunr's indexing pipeline (trimmer, stop words, stemmer) for one word, worked out once per distinct word.
 
@@ -151,8 +166,10 @@ def _fast_tokenizer(obj, metadata=None, separator=None):
     over every character; same tokens, same positions."""
     if obj is None:
         return []
-    return [Token(m.group(), {"position": [m.start(), m.end() - m.start()], "index": i})
-            for i, m in enumerate(_WORD.finditer(str(obj).lower()))]
+    return [
+        Token(m.group(), {"position": [m.start(), m.end() - m.start()], "index": i})
+        for i, m in enumerate(_WORD.finditer(str(obj).lower()))
+    ]
 
 
 TEXT_FIELDS = (("name", 3), ("city", 2), ("topics", 1), ("summary", 1))
@@ -190,8 +207,11 @@ def text_index(docs: list[dict]) -> dict:
         ref = str(doc["id"])
         for name in names:
             value = doc[name]
-            terms = [] if value is None else [t for t in map(_normalised, _WORD.findall(str(value).lower()))
-                                              if t is not None]
+            terms = (
+                []
+                if value is None
+                else [t for t in map(_normalised, _WORD.findall(str(value).lower())) if t is not None]
+            )
             counts: dict[str, int] = {}
             for term in terms:
                 counts[term] = counts.get(term, 0) + 1
@@ -277,43 +297,55 @@ class SearchPlan:
                 tele[p["address"]["state"]].append(p["id"])
         self.tele = tele
         # (records file, text index file, program ids) for every leaf and every state's telehealth list
-        self.groups: list[tuple[str, str, list[str]]] = (
-            [(f"search/p/{key}.json", f"search/x/{key}.json", sorted(ids)) for key, ids in self.leaves.items()]
-            + [(f"search/t/{st}.json", f"search/t/{st}.idx.json", sorted(ids)) for st, ids in tele.items()])
+        self.groups: list[tuple[str, str, list[str]]] = [
+            (f"search/p/{key}.json", f"search/x/{key}.json", sorted(ids)) for key, ids in self.leaves.items()
+        ] + [(f"search/t/{st}.json", f"search/t/{st}.idx.json", sorted(ids)) for st, ids in tele.items()]
         self.prefixes: dict[str, dict[str, list]] = defaultdict(dict)
         for z, info in self.zips.items():
             self.prefixes[z[:3]][z] = [info.lat, info.lon, info.state]
 
     def uris(self) -> list[str]:
-        return ([uri for records, index, _ in self.groups for uri in (records, index)]
-                + [f"search/zip/{prefix}.json" for prefix in self.prefixes] + ["search/manifest.json"])
+        return (
+            [uri for records, index, _ in self.groups for uri in (records, index)]
+            + [f"search/zip/{prefix}.json" for prefix in self.prefixes]
+            + ["search/manifest.json"]
+        )
 
     def group_files(self, group: tuple[str, str, list[str]]) -> dict[str, str]:
         records_uri, index_uri, ids = group
         programs = [self.by_id[i] for i in ids]
         return {
-            records_uri: dumps({"v": FORMAT_VERSION, "programs": [program_record(p, self.positions) for p in programs]}),
+            records_uri: dumps(
+                {"v": FORMAT_VERSION, "programs": [program_record(p, self.positions) for p in programs]}
+            ),
             index_uri: dumps(text_index([text_document(p, self.ds) for p in programs])),
         }
 
     def small_files(self) -> dict[str, str]:
-        out = {f"search/zip/{prefix}.json": dumps(dict(sorted(table.items())))
-               for prefix, table in self.prefixes.items()}
+        out = {
+            f"search/zip/{prefix}.json": dumps(dict(sorted(table.items()))) for prefix, table in self.prefixes.items()
+        }
         ds, vocab = self.ds, self.vocab
         labels = {
-            "fo": model.FOCUS, "md": model.MEDICATIONS, "py": model.PAYMENT, "po": model.POPULATIONS,
-            "lv": model.LEVELS_OF_CARE, "ss": model.SESSIONS,
+            "fo": model.FOCUS,
+            "md": model.MEDICATIONS,
+            "py": model.PAYMENT,
+            "po": model.POPULATIONS,
+            "lv": model.LEVELS_OF_CARE,
+            "ss": model.SESSIONS,
             "cd": {cid: c["name"] for cid, c in ds.conditions.items()},
             "th": {tid: t["name"] for tid, t in ds.therapies.items()},
             "lg": {code: model.LANGUAGES[code] for code in vocab["lg"]},
         }
-        out["search/manifest.json"] = dumps({
-            "v": FORMAT_VERSION,
-            "leaves": {key: len(ids) for key, ids in sorted(self.leaves.items())},
-            "telehealth": {state: len(ids) for state, ids in sorted(self.tele.items())},
-            "zip_prefixes": sorted(self.prefixes),
-            "vocab": vocab,
-            "labels": {k: [labels[k][v] for v in vocab[k]] for k in labels},
-            "states": model.US_STATES,
-        })
+        out["search/manifest.json"] = dumps(
+            {
+                "v": FORMAT_VERSION,
+                "leaves": {key: len(ids) for key, ids in sorted(self.leaves.items())},
+                "telehealth": {state: len(ids) for state, ids in sorted(self.tele.items())},
+                "zip_prefixes": sorted(self.prefixes),
+                "vocab": vocab,
+                "labels": {k: [labels[k][v] for v in vocab[k]] for k in labels},
+                "states": model.US_STATES,
+            }
+        )
         return out

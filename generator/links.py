@@ -38,7 +38,7 @@ def report_title(program: dict) -> str:
 _BODY_TAIL = (
     "### What is wrong?\n\n" + "\n".join(f"- [ ] {item}" for item in REPORT_CHECKLIST) + "\n\n"
     "### What is right?\n\n"
-    "Tell us the correct facts and how you know them (for example: \"I called intake on 2026-03-02\", "
+    'Tell us the correct facts and how you know them (for example: "I called intake on 2026-03-02", '
     "or a link to the program's own page).\n\n"
     "Please do not share health details about yourself or anyone else here: this page is public.\n"
 )
@@ -64,5 +64,7 @@ def report_url(program: dict, repo_url: str, page_url: str) -> str:
 
     Percent-encoding works character by character, so the fixed checklist is encoded once, not per program.
     """
-    return (f"{_repo(repo_url)}/issues/new?title={quote(report_title(program), safe='')}"
-            f"&body={quote(_body_head(program, page_url), safe='')}{_BODY_TAIL_QUOTED}")
+    return (
+        f"{_repo(repo_url)}/issues/new?title={quote(report_title(program), safe='')}"
+        f"&body={quote(_body_head(program, page_url), safe='')}{_BODY_TAIL_QUOTED}"
+    )

@@ -8,13 +8,19 @@ and never recursive) and compose nodes ourselves, iteratively, stopping at a san
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import yaml
 from yaml.events import (
-    AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
-    SequenceStartEvent, StreamEndEvent,
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
 )
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -38,8 +44,9 @@ class LoadError(Exception):
 RecordSink = Callable[[yaml.Node], None]
 
 
-def parse_file(path: Path, display: str, stream: tuple[str, RecordSink] | None = None
-               ) -> tuple[yaml.Node | None, list[Problem]]:
+def parse_file(
+    path: Path, display: str, stream: tuple[str, RecordSink] | None = None
+) -> tuple[yaml.Node | None, list[Problem]]:
     """Parse one YAML file into a node tree. Never raises for bad content; returns the problems instead.
 
     With `stream=(key, sink)`, each finished item of the top-level `key:` list goes to `sink` and is dropped from
@@ -52,15 +59,23 @@ def parse_file(path: Path, display: str, stream: tuple[str, RecordSink] | None =
     return parse_bytes(data, display, stream)
 
 
-def parse_bytes(data: bytes, display: str, stream: tuple[str, RecordSink] | None = None
-                ) -> tuple[yaml.Node | None, list[Problem]]:
+def parse_bytes(
+    data: bytes, display: str, stream: tuple[str, RecordSink] | None = None
+) -> tuple[yaml.Node | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Problem(display, line, col, "",
-                              "the file is not valid UTF-8 text (save it as UTF-8; was binary data pasted in?)")]
+        return None, [
+            Problem(
+                display,
+                line,
+                col,
+                "",
+                "the file is not valid UTF-8 text (save it as UTF-8; was binary data pasted in?)",
+            )
+        ]
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, [Problem(display, line, 1, "", "the file contains a NUL character (remove binary data)")]
@@ -69,6 +84,10 @@ def parse_bytes(data: bytes, display: str, stream: tuple[str, RecordSink] | None
     except LoadError as exc:
         return None, [exc.problem]
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in (exc.problem or ""):
+            # libyaml (PyYAML >= 6.0.4) stops at its own limit, looking further ahead than our check: find where the
+            # file passes ours, so every PyYAML gives the same message.
+            return None, [_too_deep(text, display)]
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
@@ -76,8 +95,9 @@ def parse_bytes(data: bytes, display: str, stream: tuple[str, RecordSink] | None
             what += f" {exc.context}"
             if exc.context_mark and exc.context_mark.line + 1 != line:
                 what += f" that starts on line {exc.context_mark.line + 1}"
-        return None, [Problem(display, line, col, "", f"YAML syntax error: {what} "
-                                                      "(check indentation, colons and quotes)")]
+        return None, [
+            Problem(display, line, col, "", f"YAML syntax error: {what} (check indentation, colons and quotes)")
+        ]
     except yaml.YAMLError as exc:  # ReaderError (control characters) and friends
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
@@ -85,6 +105,32 @@ def parse_bytes(data: bytes, display: str, stream: tuple[str, RecordSink] | None
         return None, [Problem(display, line, 1, "", f"YAML syntax error: {reason} (remove unprintable characters)")]
     except RecursionError:
         return None, [Problem(display, 1, 1, "", "the file is too complex to read (simplify its structure)")]
+
+
+def _too_deep(text: str, display: str) -> Problem:
+    """The problem for the first collection nested deeper than MAX_DEPTH, found with PyYAML's pure-Python parser
+    (no depth limit of its own, never recursive; only used on files libyaml already refused)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
+            if depth >= MAX_DEPTH:
+                return _depth_problem(display, event.start_mark)
+            depth += 1
+        elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+            depth -= 1
+    return _depth_problem(display, None)
+
+
+def _depth_problem(display: str, mark) -> Problem:
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(
+        display,
+        line,
+        col,
+        "",
+        f"values are nested more than {MAX_DEPTH} levels deep "
+        "(check the indentation; programs never need this much nesting)",
+    )
 
 
 def _compose(text: str, display: str, stream: tuple[str, RecordSink] | None = None) -> yaml.Node | None:
@@ -106,8 +152,9 @@ def _compose(text: str, display: str, stream: tuple[str, RecordSink] | None = No
         else:
             # The list must be the value of the top-level key (attached as the mapping's last pair) and the first
             # such key: a second "programs:" list is reported as a duplicate key, not checked.
-            if not (isinstance(top, MappingNode) and isinstance(seq, SequenceNode) and top.value
-                    and top.value[-1][1] is seq):
+            if not (
+                isinstance(top, MappingNode) and isinstance(seq, SequenceNode) and top.value and top.value[-1][1] is seq
+            ):
                 return
             keys = [k.value for k, _ in top.value if isinstance(k, ScalarNode)]
             if keys[-1:] != [stream[0]] or keys.count(stream[0]) > 1:
@@ -143,14 +190,16 @@ def _compose(text: str, display: str, stream: tuple[str, RecordSink] | None = No
             finished(node)
         elif isinstance(event, (SequenceStartEvent, MappingStartEvent)):
             if len(stack) >= MAX_DEPTH:
-                m = event.start_mark
-                raise LoadError(Problem(display, m.line + 1, m.column + 1, "",
-                                        f"values are nested more than {MAX_DEPTH} levels deep "
-                                        "(check the indentation; programs never need this much nesting)"))
+                raise LoadError(_depth_problem(display, event.start_mark))
             cls = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
             default = "tag:yaml.org,2002:seq" if cls is SequenceNode else "tag:yaml.org,2002:map"
-            node = cls(event.tag if event.tag not in (None, "!") else default, [], event.start_mark,
-                       event.end_mark, flow_style=event.flow_style)
+            node = cls(
+                event.tag if event.tag not in (None, "!") else default,
+                [],
+                event.start_mark,
+                event.end_mark,
+                flow_style=event.flow_style,
+            )
             if event.anchor:
                 anchors[event.anchor] = node
             attach(node)
@@ -162,16 +211,30 @@ def _compose(text: str, display: str, stream: tuple[str, RecordSink] | None = No
         elif isinstance(event, AliasEvent):
             if event.anchor not in anchors:
                 m = event.start_mark
-                raise LoadError(Problem(display, m.line + 1, m.column + 1, "",
-                                        f"unknown alias *{event.anchor} (define &{event.anchor} before using it)"))
+                raise LoadError(
+                    Problem(
+                        display,
+                        m.line + 1,
+                        m.column + 1,
+                        "",
+                        f"unknown alias *{event.anchor} (define &{event.anchor} before using it)",
+                    )
+                )
             attach(anchors[event.anchor])
             finished(anchors[event.anchor])
         elif isinstance(event, DocumentStartEvent):
             documents += 1
             if documents > 1:
                 m = event.start_mark
-                raise LoadError(Problem(display, m.line + 1, m.column + 1, "",
-                                        "more than one YAML document in the file (remove the extra '---')"))
+                raise LoadError(
+                    Problem(
+                        display,
+                        m.line + 1,
+                        m.column + 1,
+                        "",
+                        "more than one YAML document in the file (remove the extra '---')",
+                    )
+                )
         elif isinstance(event, StreamEndEvent):
             break
     return root

@@ -17,14 +17,14 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 import markupsafe
+from mkdocs.commands.build import get_context
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.commands.build import get_context
 
 from . import export, geo, incremental, indexes, links, model, parallel, postprocess, reference, referral, timing, views
 from .dataset import Dataset
@@ -95,14 +95,27 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _env(autoescape: bool) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=autoescape,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env
 
 
 class Site:
-    def __init__(self, ds: Dataset, config, *, today: dt.date, nearby_count: int = 5, nearby_radius: float = 50.0,
-                 memory: incremental.Memory | None = None):
+    def __init__(
+        self,
+        ds: Dataset,
+        config,
+        *,
+        today: dt.date,
+        nearby_count: int = 5,
+        nearby_radius: float = 50.0,
+        memory: incremental.Memory | None = None,
+    ):
         self.ds = ds
         self.memory = memory
         self.config = config
@@ -147,13 +160,18 @@ class Site:
         for p in self.ds.programs:
             self._lean(files, f"programs/{p['id']}/index.html", lambda p=p: self.program_page(p), ("page", p["id"]))
             url = self.page_url(p)
-            self._lean(files, f"programs/{p['id']}/{p['id']}.vcf", lambda p=p, url=url: referral.vcard(p, url),
-                       ("vcf", p["id"]))
+            self._lean(
+                files,
+                f"programs/{p['id']}/{p['id']}.vcf",
+                lambda p=p, url=url: referral.vcard(p, url),
+                ("vcf", p["id"]),
+            )
             for old in p.get("former_ids", []):
                 files.append(File.generated(cfg, f"programs/{old}/index.html", content=self.redirect_page(p)))
         for state in self.by_state:
-            self._lean(files, f"states/{state.lower()}/index.html", lambda s=state: self.state_page(s),
-                       ("state", state))
+            self._lean(
+                files, f"states/{state.lower()}/index.html", lambda s=state: self.state_page(s), ("state", state)
+            )
         files.append(File.generated(cfg, "states/index.md", content=self.states_index()))
         files.append(File.generated(cfg, "conditions/index.md", content=self.vocab_index("conditions")))
         files.append(File.generated(cfg, "therapies/index.md", content=self.vocab_index("therapies")))
@@ -173,8 +191,13 @@ class Site:
             f = OutputFile.generated(cfg, uri, content=b"")
             files.append(f)
             self.outputs.append(f)
-        files.append(File.generated(cfg, "data/hsds/taxonomy_terms.json",
-                                    content=export.hsds_json(export.hsds_taxonomy_terms(self.ds, self.site_url))))
+        files.append(
+            File.generated(
+                cfg,
+                "data/hsds/taxonomy_terms.json",
+                content=export.hsds_json(export.hsds_taxonomy_terms(self.ds, self.site_url)),
+            )
+        )
         return files
 
     def _lean(self, files: Files, uri: str, render: Callable[[], str], key: tuple) -> None:
@@ -229,10 +252,10 @@ class Site:
                 if keys is None or stale(group[0], key) | stale(group[1], key):
                     groups.append(group)
             for i in range(0, len(groups), SEARCH_BATCH):
-                tasks.append(lambda batch=groups[i:i + SEARCH_BATCH]: self._write_search_groups(site_dir, batch))
+                tasks.append(lambda batch=groups[i : i + SEARCH_BATCH]: self._write_search_groups(site_dir, batch))
             cards = [c for c in self.cards if keys is None or stale(c[0], keys.group(p["id"] for p in c[1]))]
             for i in range(0, len(cards), CARD_BATCH):
-                tasks.append(lambda batch=cards[i:i + CARD_BATCH]: self._write_cards(site_dir, batch))
+                tasks.append(lambda batch=cards[i : i + CARD_BATCH]: self._write_cards(site_dir, batch))
             lean, moved = [], []
             for f in self.lean:
                 if keys is None:
@@ -246,10 +269,11 @@ class Site:
                 else:
                     lean.append(f)
             for i in range(0, len(moved), LEAN_BATCH):
-                tasks.append(lambda batch=moved[i:i + LEAN_BATCH]: [self._move_page(site_dir, f, line)
-                                                                    for f, line in batch])
+                tasks.append(
+                    lambda batch=moved[i : i + LEAN_BATCH]: [self._move_page(site_dir, f, line) for f, line in batch]
+                )
             for i in range(0, len(lean), LEAN_BATCH):
-                tasks.append(lambda batch=lean[i:i + LEAN_BATCH]: [f.write() for f in batch])
+                tasks.append(lambda batch=lean[i : i + LEAN_BATCH]: [f.write() for f in batch])
             parallel.run_tasks(tasks)
             written += 2 * len(groups) + len(cards) + len(lean) + len(moved)
             for uri, text in self.search.small_files().items():
@@ -265,7 +289,8 @@ class Site:
                 written += 1
             if memory is not None:
                 used = {p.name for _, _, ps in exports for p in ps} | {
-                    name for uri in export.SPLIT_EXPORTS for name in (new_keys.get(uri) or ())}
+                    name for uri in export.SPLIT_EXPORTS for name in (new_keys.get(uri) or ())
+                }
                 for part in scratch.glob("*.part"):
                     if part.name not in used:
                         part.unlink()
@@ -294,8 +319,10 @@ class Site:
         if self.repo_url:
             url = self.page_url(p)
             moved = {**p, "_line": old_line}
-            for before, after in ((links.edit_url(moved, self.repo_url), links.edit_url(p, self.repo_url)),
-                                  (links.report_url(moved, self.repo_url, url), links.report_url(p, self.repo_url, url))):
+            for before, after in (
+                (links.edit_url(moved, self.repo_url), links.edit_url(p, self.repo_url)),
+                (links.report_url(moved, self.repo_url, url), links.report_url(p, self.repo_url, url)),
+            ):
                 before, after = str(markupsafe.escape(before)), str(markupsafe.escape(after))
                 if before not in text:
                     f.write()
@@ -343,10 +370,13 @@ class Site:
         return self.site_url + f"programs/{p['id']}/"
 
     def program_page(self, p: dict) -> str:
-        view = views.program_view(p, conditions=self.ds.conditions, therapies=self.ds.therapies,
-                                  today=self.today, base=BASE)
-        nearby = [dict(views.program_line(self.by_id[other], BASE), miles=views.miles_text(miles))
-                  for other, miles in self.nearby.get(p["id"], [])]
+        view = views.program_view(
+            p, conditions=self.ds.conditions, therapies=self.ds.therapies, today=self.today, base=BASE
+        )
+        nearby = [
+            dict(views.program_line(self.by_id[other], BASE), miles=views.miles_text(miles))
+            for other, miles in self.nearby.get(p["id"], [])
+        ]
         url = self.page_url(p)
         extra = {
             "page_url": url,
@@ -357,10 +387,19 @@ class Site:
             "report_url": links.report_url(p, self.repo_url, url) if self.repo_url else None,
         }
         body = self.html.get_template("program.html").render(p=view, nearby=nearby, base=BASE, **extra)
-        head = ('<script type="application/ld+json">'
-                + referral.json_ld(p, url, self.ds.conditions, self.ds.therapies) + "</script>")
-        return self._pour("program", url=f"programs/{p['id']}/", title=p["name"],
-                          description=_clip(p["summary"]), body=body, head=head)
+        head = (
+            '<script type="application/ld+json">'
+            + referral.json_ld(p, url, self.ds.conditions, self.ds.therapies)
+            + "</script>"
+        )
+        return self._pour(
+            "program",
+            url=f"programs/{p['id']}/",
+            title=p["name"],
+            description=_clip(p["summary"]),
+            body=body,
+            head=head,
+        )
 
     def state_page(self, state: str) -> str:
         by_city: dict[str, list[dict]] = defaultdict(list)
@@ -369,21 +408,28 @@ class Site:
         cities = [{"name": city, "anchor": _anchor(city), "programs": by_city[city]} for city in sorted(by_city)]
         name = model.US_STATES[state]
         body = self.html.get_template("state.html").render(
-            state=name, code=state, cities=cities, count=len(self.by_state[state]), base=BASE)
-        return self._pour("state", url=f"states/{state.lower()}/", title=f"Intensive outpatient programs in {name}",
-                          description=f"{len(self.by_state[state])} intensive outpatient programs in {name}, "
-                                      "listed by city.", body=body)
+            state=name, code=state, cities=cities, count=len(self.by_state[state]), base=BASE
+        )
+        return self._pour(
+            "state",
+            url=f"states/{state.lower()}/",
+            title=f"Intensive outpatient programs in {name}",
+            description=f"{len(self.by_state[state])} intensive outpatient programs in {name}, listed by city.",
+            body=body,
+        )
 
     def redirect_page(self, p: dict) -> str:
         target = f"{BASE}programs/{p['id']}/"
-        canonical = (self.config.site_url or "/") .rstrip("/") + f"/programs/{p['id']}/"
+        canonical = (self.config.site_url or "/").rstrip("/") + f"/programs/{p['id']}/"
         return self.html.get_template("redirect.html").render(target=target, canonical=canonical, name=p["name"])
 
     # --- Markdown pages -------------------------------------------------------------------------------------
 
     def states_index(self) -> str:
-        states = [{"code": s, "name": model.US_STATES[s], "count": len(ps)}
-                  for s, ps in sorted(self.by_state.items(), key=lambda kv: model.US_STATES[kv[0]])]
+        states = [
+            {"code": s, "name": model.US_STATES[s], "count": len(ps)}
+            for s, ps in sorted(self.by_state.items(), key=lambda kv: model.US_STATES[kv[0]])
+        ]
         return self.md.get_template("states_index.md").render(states=states, total=len(self.ds.programs))
 
     def vocab_index(self, collection: str) -> str:
@@ -398,16 +444,20 @@ class Site:
     def condition_markdown(self, cond: dict) -> str:
         therapies = [self.ds.therapies[t] for t in cond["therapies"]]
         return self.md.get_template("condition.md").render(
-            c=cond, therapies=therapies, programs=self._listing(f"conditions/{cond['id']}.md",
-                                                                self.by_condition.get(cond["id"], [])),
-            finder=f"../find/index.md?condition={cond['id']}")
+            c=cond,
+            therapies=therapies,
+            programs=self._listing(f"conditions/{cond['id']}.md", self.by_condition.get(cond["id"], [])),
+            finder=f"../find/index.md?condition={cond['id']}",
+        )
 
     def therapy_markdown(self, therapy: dict) -> str:
         conditions = [c for c in self.ds.conditions.values() if therapy["id"] in c["therapies"]]
         return self.md.get_template("therapy.md").render(
-            t=therapy, conditions=conditions, programs=self._listing(f"therapies/{therapy['id']}.md",
-                                                                     self.by_therapy.get(therapy["id"], [])),
-            finder=f"../find/index.md?therapy={therapy['id']}")
+            t=therapy,
+            conditions=conditions,
+            programs=self._listing(f"therapies/{therapy['id']}.md", self.by_therapy.get(therapy["id"], [])),
+            finder=f"../find/index.md?therapy={therapy['id']}",
+        )
 
     def _listing(self, src_uri: str, programs: list[dict]) -> str:
         """A marker for the programs of one condition or therapy, grouped by state.
@@ -431,8 +481,10 @@ class Site:
         by_state: dict[str, list[dict]] = defaultdict(list)
         for p in programs:
             by_state[p["address"]["state"]].append(views.program_line(p, BASE))
-        states = [{"name": model.US_STATES[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
-                  for s, ps in sorted(by_state.items(), key=lambda kv: model.US_STATES[kv[0]])]
+        states = [
+            {"name": model.US_STATES[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
+            for s, ps in sorted(by_state.items(), key=lambda kv: model.US_STATES[kv[0]])
+        ]
         listing = self.html.get_template("listing.html").render(states=states, count=len(programs), limit=60)
         if key is not None:
             self.memory.listings[src_uri] = (key, listing)
@@ -443,16 +495,21 @@ class Site:
         path = Path(site_dir) / "sitemap.xml"
         if not path.is_file():
             return 0
-        entries = [(self.page_url(p), p["last_verified"].isoformat()) for p in sorted(self.ds.programs,
-                                                                                       key=lambda p: p["id"])]
+        entries = [
+            (self.page_url(p), p["last_verified"].isoformat()) for p in sorted(self.ds.programs, key=lambda p: p["id"])
+        ]
         entries += [(f"{self.site_url}states/{s.lower()}/", None) for s in sorted(self.by_state)]
         lines = []
         for loc, lastmod in entries:
-            lines.append(f"    <url>\n         <loc>{html.escape(loc)}</loc>\n"
-                         + (f"         <lastmod>{lastmod}</lastmod>\n" if lastmod else "") + "    </url>")
+            lines.append(
+                f"    <url>\n         <loc>{html.escape(loc)}</loc>\n"
+                + (f"         <lastmod>{lastmod}</lastmod>\n" if lastmod else "")
+                + "    </url>"
+            )
         text = path.read_text(encoding="utf-8").replace("</urlset>", "\n".join(lines) + "\n</urlset>", 1)
         path.write_text(text, encoding="utf-8")
         import gzip
+
         with gzip.GzipFile(Path(site_dir) / "sitemap.xml.gz", "wb", mtime=0) as gz:
             gz.write(text.encode("utf-8"))
         return len(entries)
@@ -481,8 +538,10 @@ class Site:
     def check_page_meta(self, page) -> None:
         for sid in page.meta.get("sources", []) or []:
             if sid not in self.ds.sources:
-                log.warning(f"{page.file.src_uri}: sources: unknown source id \"{sid}\" "
-                            "(add it to data/sources.yaml or fix the id)")
+                log.warning(
+                    f'{page.file.src_uri}: sources: unknown source id "{sid}" '
+                    "(add it to data/sources.yaml or fix the id)"
+                )
 
 
 _PLACE_KEYS = frozenset({"_line", "_column", "_index", "_positions"})
@@ -491,15 +550,22 @@ _PLACE_KEYS = frozenset({"_line", "_column", "_index", "_positions"})
 class _Keys:
     """What each generated file is made from, as comparable keys (for `mkdocs serve`'s incremental rebuilds)."""
 
-    def __init__(self, site: "Site"):
+    def __init__(self, site: Site):
         self.site = site
         ds = site.ds
         # A record's place in its file matters only to its own page (the "Edit this program" link names the
         # line), so an edit that adds a line rewrites the pages below it but not their search files or cards.
-        self.records = {p["id"]: hashlib.blake2b(repr([(k, v) for k, v in p.items() if k not in _PLACE_KEYS])
-                                                 .encode("utf-8"), digest_size=16).digest() for p in ds.programs}
-        self.context = hashlib.blake2b(repr((ds.conditions, ds.therapies, site.today, site.site_url, site.repo_url,
-                                             indexes.vocab_lists(ds))).encode("utf-8")).digest()
+        self.records = {
+            p["id"]: hashlib.blake2b(
+                repr([(k, v) for k, v in p.items() if k not in _PLACE_KEYS]).encode("utf-8"), digest_size=16
+            ).digest()
+            for p in ds.programs
+        }
+        self.context = hashlib.blake2b(
+            repr(
+                (ds.conditions, ds.therapies, site.today, site.site_url, site.repo_url, indexes.vocab_lists(ds))
+            ).encode("utf-8")
+        ).digest()
         self.shells = {kind: hashlib.blake2b(shell.encode("utf-8")).digest() for kind, shell in site.shells.items()}
 
     def group(self, ids) -> tuple:
@@ -509,12 +575,22 @@ class _Keys:
         kind, ident = key
         if kind == "page":
             nearby = tuple((o, round(m, 6), self.records[o]) for o, m in self.site.nearby.get(ident, []))
-            return (kind, self.shells["program"], self.context, self.records[ident], nearby,
-                    self.site.by_id[ident]["_line"])  # the line last: see Site._move_page
+            return (
+                kind,
+                self.shells["program"],
+                self.context,
+                self.records[ident],
+                nearby,
+                self.site.by_id[ident]["_line"],
+            )  # the line last: see Site._move_page
         if kind == "vcf":
             return (kind, self.context, self.records[ident])
-        return (kind, self.shells["state"], self.context,
-                tuple(self.records[p["id"]] for p in self.site.by_state[ident]))
+        return (
+            kind,
+            self.shells["state"],
+            self.context,
+            tuple(self.records[p["id"]] for p in self.site.by_state[ident]),
+        )
 
 
 def _program_order(p: dict) -> tuple:

@@ -68,10 +68,15 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.outputs_moved = False
         root = self._root(config)
         today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
-        data_dir = (root / self.config.data_dir)
+        data_dir = root / self.config.data_dir
         with timing.stage("load+validate"):
-            ds = load_dataset(data_dir, root=root, today=today, all_positions=False,
-                              item_caches=self.memory.item_caches if self.memory else None)
+            ds = load_dataset(
+                data_dir,
+                root=root,
+                today=today,
+                all_positions=False,
+                item_caches=self.memory.item_caches if self.memory else None,
+            )
         for warning in ds.warnings:
             log.warning(str(warning))
         if ds.errors:
@@ -79,8 +84,14 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             raise PluginError("IOP Finder data has problems:\n" + "\n".join(lines))
         self.dataset = ds
         with timing.stage("nearby+groups"):
-            self.site = pages.Site(ds, config, today=today, nearby_count=self.config.nearby_count,
-                                   nearby_radius=self.config.nearby_radius_miles, memory=self.memory)
+            self.site = pages.Site(
+                ds,
+                config,
+                today=today,
+                nearby_count=self.config.nearby_count,
+                nearby_radius=self.config.nearby_radius_miles,
+                memory=self.memory,
+            )
         if self.memory is not None:
             self.memory.stash_outputs(Path(config.site_dir))  # MkDocs empties the site folder next
             self.outputs_moved = True

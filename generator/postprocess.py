@@ -18,8 +18,10 @@ _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkb
 
 def fix_theme_markup(html: str) -> str:
     html = _EMPTY_TABINDEX.sub("", html)
-    html = html.replace('<div class="md-search" data-md-component="search" role="dialog">',
-                        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search this site">')
+    html = html.replace(
+        '<div class="md-search" data-md-component="search" role="dialog">',
+        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search this site">',
+    )
     html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
     if 'id="__toc"' not in html:
         html = html.replace(' for="__toc"', "")

@@ -23,7 +23,7 @@ class Problem:
     def github(self) -> str:
         """The problem as a GitHub Actions workflow annotation, shown on the changed line of a pull request."""
         kind = "warning" if self.severity == "warning" else "error"
-        text = (f"{self.path}: {self.message}" if self.path else self.message)
+        text = f"{self.path}: {self.message}" if self.path else self.message
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         file = self.file.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         return f"::{kind} file={file},line={self.line},col={self.column}::{text}"

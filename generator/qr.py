@@ -16,7 +16,7 @@ and compares the function patterns with segno's); text that is not Latin-1 is en
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from itertools import chain, zip_longest
 
 import segno
@@ -27,7 +27,7 @@ ERROR = consts.ERROR_LEVEL_M
 MASK = 2  # (column % 3 == 0) -> invert: cheap, and any mask scans
 
 
-@lru_cache(maxsize=None)
+@cache
 def _layout(version: int):
     """(template int, nibble flip tables, width, row stride in bits) for one version.
 
@@ -73,8 +73,8 @@ def _layout(version: int):
     high, low = [], []
     for k in range(n_bytes):
         base = 8 * k
-        high.append(tuple(_combine(flips[base:base + 4], v) for v in range(16)))
-        low.append(tuple(_combine(flips[base + 4:base + 8], v) for v in range(16)))
+        high.append(tuple(_combine(flips[base : base + 4], v) for v in range(16)))
+        low.append(tuple(_combine(flips[base + 4 : base + 8], v) for v in range(16)))
     return template, high, low, width, stride
 
 
@@ -100,10 +100,10 @@ def _ecc_slow(block: bytes, n_ecc: int) -> bytes:
             lcoef = _LOG[coef]
             for n, g in enumerate(gen):
                 rem[k + n + 1] ^= _EXP[lcoef + g]
-    return bytes(rem[len(block):])
+    return bytes(rem[len(block) :])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ecc_table(n_data: int, n_ecc: int) -> tuple[tuple[int, ...], ...]:
     """table[k][v]: check bytes (as an int) contributed by value v at data position k."""
     table = []
@@ -160,7 +160,7 @@ def _message(data: bytes, version: int) -> bytes:
     blocks, eccs, pos = [], [], 0
     for info in consts.ECC[version][ERROR]:
         for _ in range(info.num_blocks):
-            block = words[pos:pos + info.num_data]
+            block = words[pos : pos + info.num_data]
             pos += info.num_data
             blocks.append(block)
             eccs.append(_ecc(block, info.num_total - info.num_data))
@@ -202,7 +202,7 @@ def row_bytes(text: str) -> tuple[list[bytes], int]:
     modules, width, stride = made
     packed = modules.to_bytes(width * stride // 8, "big")
     step = stride // 8
-    return [packed[i:i + step] for i in range(0, len(packed), step)], width
+    return [packed[i : i + step] for i in range(0, len(packed), step)], width
 
 
 def matrix(text: str) -> list[bytes]:

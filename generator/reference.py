@@ -11,22 +11,44 @@ from . import model
 from .model import Field
 
 TITLE = "Data reference"
-DESCRIPTION = ("Every field of IOP Finder's program, condition, therapy and source records, with types, rules and "
-               "examples.")
+DESCRIPTION = (
+    "Every field of IOP Finder's program, condition, therapy and source records, with types, rules and examples."
+)
 
 _KIND_NAMES = {
-    "str": "text", "markdown": "Markdown text", "bool": "true/false", "int": "whole number", "number": "number",
-    "date": "date (YYYY-MM-DD)", "enum": "one value from a list", "lang": "language code", "vocab": "id",
-    "slug": "id (lowercase slug)", "phone": "US phone number", "url": "web address", "email": "email address",
-    "state": "state code", "zip": "ZIP code (quoted)", "object": "group of fields",
+    "str": "text",
+    "markdown": "Markdown text",
+    "bool": "true/false",
+    "int": "whole number",
+    "number": "number",
+    "date": "date (YYYY-MM-DD)",
+    "enum": "one value from a list",
+    "lang": "language code",
+    "vocab": "id",
+    "slug": "id (lowercase slug)",
+    "phone": "US phone number",
+    "url": "web address",
+    "email": "email address",
+    "state": "state code",
+    "zip": "ZIP code (quoted)",
+    "object": "group of fields",
 }
-_LIST_NAMES = {"object": "groups of fields", "enum": "values from a list", "lang": "language codes", "vocab": "ids",
-               "slug": "ids", "str": "text"}
-_VOCAB_FILES = {"conditions": "data/conditions.yaml", "therapies": "data/therapies.yaml",
-                "sources": "data/sources.yaml"}
+_LIST_NAMES = {
+    "object": "groups of fields",
+    "enum": "values from a list",
+    "lang": "language codes",
+    "vocab": "ids",
+    "slug": "ids",
+    "str": "text",
+}
+_VOCAB_FILES = {
+    "conditions": "data/conditions.yaml",
+    "therapies": "data/therapies.yaml",
+    "sources": "data/sources.yaml",
+}
 _INTROS = {
     "programs": "One record per intensive outpatient program at one address, in `data/programs.yaml` or "
-                "`data/programs/*.yaml`.",
+    "`data/programs/*.yaml`.",
     "conditions": "The conditions vocabulary in `data/conditions.yaml`; each condition gets a page.",
     "therapies": "The therapies vocabulary in `data/therapies.yaml`; each therapy gets a page.",
     "sources": "Published sources that patient-education facts cite, in `data/sources.yaml`.",
@@ -89,12 +111,18 @@ def _example(spec: Field) -> str:
 
 
 def _table(spec: Field) -> list[str]:
-    lines = ["| Field | Type | Required | Allowed values | Description | Example |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| Field | Type | Required | Allowed values | Description | Example |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for f in spec.fields:
-        lines.append("| " + " | ".join([
-            f"`{f.name}`", _type(f), "yes" if f.required else "no", _allowed(f), _cell(f.description),
-            _example(f)]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [f"`{f.name}`", _type(f), "yes" if f.required else "no", _allowed(f), _cell(f.description), _example(f)]
+            )
+            + " |"
+        )
     return lines
 
 
@@ -110,12 +138,21 @@ def _nested(spec: Field, path: str):
 
 def reference_markdown() -> str:
     """The whole page: front matter, then one table per record type and per group of fields inside it."""
-    front = yaml.safe_dump({"title": TITLE, "description": DESCRIPTION}, sort_keys=False, allow_unicode=True,
-                           width=1000)
-    out = ["---", front.rstrip("\n"), "---", "", f"# {TITLE}", "",
-           "This page is generated from `generator/model.py`, the one place where every field is described. "
-           "To change a description, edit the model; validation, the editor schemas in `schema/` and this page "
-           "all follow.", ""]
+    front = yaml.safe_dump(
+        {"title": TITLE, "description": DESCRIPTION}, sort_keys=False, allow_unicode=True, width=1000
+    )
+    out = [
+        "---",
+        front.rstrip("\n"),
+        "---",
+        "",
+        f"# {TITLE}",
+        "",
+        "This page is generated from `generator/model.py`, the one place where every field is described. "
+        "To change a description, edit the model; validation, the editor schemas in `schema/` and this page "
+        "all follow.",
+        "",
+    ]
     for collection, spec in model.COLLECTIONS.items():
         out += [f"## {collection.capitalize()}", "", _INTROS[collection], "", *_table(spec), ""]
         for path, holder, target in _nested(spec, collection):

@@ -8,7 +8,6 @@ import re
 from . import model, qr
 from .views import phone_text
 
-
 SPECIALTIES = {
     "mental_health": ["Psychiatric"],
     "substance_use": ["Addiction medicine"],
@@ -18,8 +17,9 @@ SPECIALTIES = {
 
 def _vcard_text(value: str) -> str:
     """Escape a value for a vCard 3.0 text field (RFC 2426 section 5)."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -27,7 +27,7 @@ def _fold(line: str) -> str:
     if line.isascii():
         if len(line) <= 75:
             return line
-        return "\r\n ".join([line[:75]] + [line[i:i + 74] for i in range(75, len(line), 74)])
+        return "\r\n ".join([line[:75]] + [line[i : i + 74] for i in range(75, len(line), 74)])
     out, current = [], b""
     for ch in line:
         b = ch.encode("utf-8")
@@ -49,7 +49,8 @@ def vcard(p: dict, page_url: str) -> str:
     if p.get("example"):
         note = "EXAMPLE LISTING: not a real provider. " + note
     lines = [
-        "BEGIN:VCARD", "VERSION:3.0",
+        "BEGIN:VCARD",
+        "VERSION:3.0",
         f"FN:{_vcard_text(p['name'])}",
         f"ORG:{_vcard_text(p.get('organization') or p['name'])}",
         f"TEL;TYPE=WORK,VOICE:{tel}",
@@ -96,9 +97,11 @@ def qr_svg(url: str, border: int = 2) -> str:
         row = row.rstrip(b"\x00")
         if row:
             lines.append(f"M{border} {y}.5" + "".join([_BYTE_PATH[b] for b in row[:-1]]) + _LAST_BYTE_PATH[row[-1]])
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="iop-qr" role="img" '
-            f'aria-label="QR code linking to this page"><path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>'
-            f'<path stroke="#000" d="{"".join(lines)}"/></svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="iop-qr" role="img" '
+        f'aria-label="QR code linking to this page"><path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>'
+        f'<path stroke="#000" d="{"".join(lines)}"/></svg>'
+    )
 
 
 def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:
@@ -113,8 +116,14 @@ def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:
         "description": p["summary"],
         "url": page_url,
         "telephone": "+1-" + p["phone"].partition(" x")[0],
-        "address": {"@type": "PostalAddress", "streetAddress": a["street"], "addressLocality": a["city"],
-                    "addressRegion": a["state"], "postalCode": a["zip"], "addressCountry": "US"},
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": a["street"],
+            "addressLocality": a["city"],
+            "addressRegion": a["state"],
+            "postalCode": a["zip"],
+            "addressCountry": "US",
+        },
         "geo": {"@type": "GeoCoordinates", "latitude": round(lat, 6), "longitude": round(lon, 6)},
         "medicalSpecialty": SPECIALTIES[p["focus"]],
         "availableService": [{"@type": "MedicalTherapy", "name": therapies[t]["name"]} for t in p["therapies"]],
@@ -135,7 +144,11 @@ def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:
 def copy_text(p: dict) -> str:
     """The plain-text details that "Copy details" puts on the clipboard."""
     a = p["address"]
-    lines = [p["name"], f"Phone: {phone_text(p['phone'])}", f"Address: {a['street']}, {a['city']}, {a['state']} {a['zip']}"]
+    lines = [
+        p["name"],
+        f"Phone: {phone_text(p['phone'])}",
+        f"Address: {a['street']}, {a['city']}, {a['state']} {a['zip']}",
+    ]
     if p.get("website"):
         lines.append(f"Website: {p['website']}")
     if p.get("example"):
@@ -148,12 +161,22 @@ def card_data(p: dict, page_url: str) -> dict:
     a = p["address"]
     lat, lon = p["_point"]
     return {
-        "id": p["id"], "name": p["name"], "street": a["street"], "city": a["city"], "state": a["state"],
-        "zip": a["zip"], "phone": phone_text(p["phone"]), "website": p.get("website"), "url": page_url,
-        "lat": round(lat, 5), "lon": round(lon, 5), "focus": model.FOCUS[p["focus"]],
+        "id": p["id"],
+        "name": p["name"],
+        "street": a["street"],
+        "city": a["city"],
+        "state": a["state"],
+        "zip": a["zip"],
+        "phone": phone_text(p["phone"]),
+        "website": p.get("website"),
+        "url": page_url,
+        "lat": round(lat, 5),
+        "lon": round(lon, 5),
+        "focus": model.FOCUS[p["focus"]],
         "schedule": f"{p['schedule']['hours_per_week']:g} hours a week, {p['schedule']['days_per_week']} days",
         "sessions": [model.SESSIONS[s] for s in p["schedule"]["sessions"]],
         "details": p["schedule"].get("details"),
         "payment": [model.PAYMENT[v] for v in p["payment"]],
-        "telehealth": p["telehealth"], "example": bool(p.get("example")),
+        "telehealth": p["telehealth"],
+        "example": bool(p.get("example")),
     }

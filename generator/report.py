@@ -10,8 +10,8 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from . import geo
 
@@ -32,8 +32,25 @@ RECOMMENDED_FIELDS = (
 
 # Words that say what kind of place it is rather than which one; two names differing only in these are the same.
 _GENERIC_WORDS = {
-    "the", "and", "of", "at", "a", "an", "llc", "inc", "pllc", "pc", "iop", "program", "programs", "intensive",
-    "outpatient", "center", "centre", "services", "clinic",
+    "the",
+    "and",
+    "of",
+    "at",
+    "a",
+    "an",
+    "llc",
+    "inc",
+    "pllc",
+    "pc",
+    "iop",
+    "program",
+    "programs",
+    "intensive",
+    "outpatient",
+    "center",
+    "centre",
+    "services",
+    "clinic",
 }
 
 
@@ -97,9 +114,17 @@ def stale_programs(programs: Iterable[dict], today: dt.date, max_age_months: int
         verified = p["last_verified"]
         if verified < cutoff:
             line, col = _at(p, "last_verified")
-            found.append(Finding(p["_file"], line, col, "stale", p["id"],
-                                 f"last verified {verified.isoformat()}, more than {max_age_months} months ago "
-                                 f"(before {cutoff.isoformat()}); call the program and update last_verified"))
+            found.append(
+                Finding(
+                    p["_file"],
+                    line,
+                    col,
+                    "stale",
+                    p["id"],
+                    f"last verified {verified.isoformat()}, more than {max_age_months} months ago "
+                    f"(before {cutoff.isoformat()}); call the program and update last_verified",
+                )
+            )
     return found
 
 
@@ -108,8 +133,16 @@ def missing_recommended(programs: Iterable[dict]) -> list[Finding]:
     for p in programs:
         missing = [what for name, what in RECOMMENDED_FIELDS if not _has(p, name)]
         if missing:
-            found.append(Finding(p["_file"], p["_line"], p["_column"], "missing", p["id"],
-                                 "no " + "; no ".join(missing) + " (add them if the program has them)"))
+            found.append(
+                Finding(
+                    p["_file"],
+                    p["_line"],
+                    p["_column"],
+                    "missing",
+                    p["id"],
+                    "no " + "; no ".join(missing) + " (add them if the program has them)",
+                )
+            )
     return found
 
 
@@ -140,7 +173,7 @@ def likely_duplicates(programs: list[dict]) -> list[Finding]:
     lat_window = DUPLICATE_RADIUS_MILES / 69.0
     placed = sorted((p["_point"][0], p["_point"][1], i) for i, p in enumerate(ordered) if p.get("_point"))
     for a, (lat1, lon1, i) in enumerate(placed):
-        for lat2, lon2, j in placed[a + 1:]:
+        for lat2, lon2, j in placed[a + 1 :]:
             if lat2 - lat1 > lat_window:
                 break
             miles = geo.haversine_miles(lat1, lon1, lat2, lon2)
@@ -150,25 +183,43 @@ def likely_duplicates(programs: list[dict]) -> list[Finding]:
             if ratio >= DUPLICATE_NAME_RATIO:
                 first, second = min(i, j), max(i, j)
                 reasons.setdefault((first, second), []).append(
-                    f"similar name ({ratio:.2f} alike) {miles:.2f} miles away")
+                    f"similar name ({ratio:.2f} alike) {miles:.2f} miles away"
+                )
     found = []
     for (i, j), why in sorted(reasons.items()):
         first, second = ordered[i], ordered[j]
-        found.append(Finding(second["_file"], second["_line"], second["_column"], "duplicate", second["id"],
-                             f"may be the same program as {first['id']} ({first['_file']}:{first['_line']}): "
-                             + " and ".join(why) + " (merge them, or keep both if they really differ)"))
+        found.append(
+            Finding(
+                second["_file"],
+                second["_line"],
+                second["_column"],
+                "duplicate",
+                second["id"],
+                f"may be the same program as {first['id']} ({first['_file']}:{first['_line']}): "
+                + " and ".join(why)
+                + " (merge them, or keep both if they really differ)",
+            )
+        )
     return found
 
 
 def build_report(programs: list[dict], *, today: dt.date, max_age_months: int = DEFAULT_MAX_AGE_MONTHS) -> Report:
-    return Report(stale_programs(programs, today, max_age_months), missing_recommended(programs),
-                  likely_duplicates(programs), len(programs), today, max_age_months)
+    return Report(
+        stale_programs(programs, today, max_age_months),
+        missing_recommended(programs),
+        likely_duplicates(programs),
+        len(programs),
+        today,
+        max_age_months,
+    )
 
 
 def _counts(report: Report) -> str:
-    return (f"{len(report.stale)} stale, {len(report.missing)} missing recommended fields, "
-            f"{len(report.duplicates)} likely duplicates among {report.program_count} programs "
-            f"(as of {report.today.isoformat()}).")
+    return (
+        f"{len(report.stale)} stale, {len(report.missing)} missing recommended fields, "
+        f"{len(report.duplicates)} likely duplicates among {report.program_count} programs "
+        f"(as of {report.today.isoformat()})."
+    )
 
 
 def render_text(report: Report) -> str:

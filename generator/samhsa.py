@@ -20,9 +20,10 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
@@ -36,8 +37,23 @@ _FRID_IN_SOURCE = re.compile(r"\brecord ([0-9a-f]{16,})\b")
 
 # Rewritten from the data on every re-run (unless a person verified the record after the data's date).
 OWNED_FIELDS = (
-    "name", "organization", "focus", "levels_of_care", "address", "location", "phone", "website", "telehealth",
-    "populations", "languages", "conditions", "therapies", "medications", "services", "payment", "source",
+    "name",
+    "organization",
+    "focus",
+    "levels_of_care",
+    "address",
+    "location",
+    "phone",
+    "website",
+    "telehealth",
+    "populations",
+    "languages",
+    "conditions",
+    "therapies",
+    "medications",
+    "services",
+    "payment",
+    "source",
     "external_ids",
 )
 
@@ -126,8 +142,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "Naltrexone (oral)": ("medications:naltrexone",),
         "Extended-release, injectable Naltrexone (Vivitrol®)": ("medications:naltrexone",),
         "Methadone": ("medications:methadone",),
-        "Medications for psychiatric disorders": ("services:medication_management",
-                                                  "therapies:medication-management"),
+        "Medications for psychiatric disorders": ("services:medication_management", "therapies:medication-management"),
     },
     "TAP": {
         "Cognitive behavioral therapy": ("therapies:cbt",),
@@ -264,15 +279,46 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "OL": {},  # language names: see _language_code
 }
 # Language names the locator uses that are not the model's English names.
-_LANGUAGE_ALIASES = {"any chinese language": "zh", "chinese": "zh", "creole": "ht", "farsi": "fa",
-                     "american sign language": "ase", "sign language": "ase"}
+_LANGUAGE_ALIASES = {
+    "any chinese language": "zh",
+    "chinese": "zh",
+    "creole": "ht",
+    "farsi": "fa",
+    "american sign language": "ase",
+    "sign language": "ase",
+}
 # Words in name2 that are a legal status, not part of the program's name.
 _LEGAL_WORDS = {"nonprofit", "non-profit", "501c3", "501(c)(3)", "501(c)3", "llc", "inc", "inc.", "corporation"}
 # Words that end an organisation's name; name1 without one, followed by a name2 ending in one, is a split name.
-_ORG_WORDS = {"board", "center", "centre", "services", "clinic", "program", "hospital", "agency", "associates",
-              "health", "recovery", "counseling", "institute", "foundation", "society", "llc", "inc"}
-_LIST_FIELDS = ("levels_of_care", "populations", "languages", "conditions", "therapies", "medications", "services",
-                "payment")
+_ORG_WORDS = {
+    "board",
+    "center",
+    "centre",
+    "services",
+    "clinic",
+    "program",
+    "hospital",
+    "agency",
+    "associates",
+    "health",
+    "recovery",
+    "counseling",
+    "institute",
+    "foundation",
+    "society",
+    "llc",
+    "inc",
+}
+_LIST_FIELDS = (
+    "levels_of_care",
+    "populations",
+    "languages",
+    "conditions",
+    "therapies",
+    "medications",
+    "services",
+    "payment",
+)
 
 
 @dataclass
@@ -289,10 +335,12 @@ class ImportResult:
     unmapped: int = 0
 
     def summary(self) -> str:
-        return (f"{self.rows_read} rows read; {self.iop_rows} offer intensive outpatient care: {self.created} new, "
-                f"{self.updated} updated, {self.unchanged} unchanged, {self.kept_verified} kept (verified since), "
-                f"{self.unmapped} not imported (see messages); {len(self.not_iop)} rows without intensive "
-                f"outpatient care skipped.")
+        return (
+            f"{self.rows_read} rows read; {self.iop_rows} offer intensive outpatient care: {self.created} new, "
+            f"{self.updated} updated, {self.unchanged} unchanged, {self.kept_verified} kept (verified since), "
+            f"{self.unmapped} not imported (see messages); {len(self.not_iop)} rows without intensive "
+            f"outpatient care skipped."
+        )
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -300,7 +348,7 @@ def read_rows(path: Path) -> list[dict]:
     data = json.loads(path.read_text(encoding="utf-8"))
     rows = data.get("rows") if isinstance(data, dict) else data
     if not isinstance(rows, list):
-        raise ValueError("expected a JSON list of locator rows, or an object with a \"rows\" list")
+        raise ValueError('expected a JSON list of locator rows, or an object with a "rows" list')
     return rows
 
 
@@ -416,8 +464,11 @@ def map_row(row: dict) -> _Mapped:
     for code, category, label in service_entries(row):
         targets = _targets(code, label)
         if targets is None:
-            what = f'unknown service category {code} ("{category}")' if code not in LABELS \
+            what = (
+                f'unknown service category {code} ("{category}")'
+                if code not in LABELS
                 else f'unknown label "{label}" in {code} ("{category}")'
+            )
             notes.append(f"{what}: not imported (add it to generator/samhsa.py LABELS)")
             continue
         for target in targets:
@@ -465,8 +516,9 @@ def map_row(row: dict) -> _Mapped:
         problems.append(f'ZIP code "{_clean(row.get("zip"))}" is not five digits')
     phone = normalise_phone(_clean(row.get("intake1"))) or normalise_phone(_clean(row.get("phone")))
     if phone is None:
-        problems.append(f'no usable phone number (phone "{_clean(row.get("phone"))}", '
-                        f'intake "{_clean(row.get("intake1"))}")')
+        problems.append(
+            f'no usable phone number (phone "{_clean(row.get("phone"))}", intake "{_clean(row.get("intake1"))}")'
+        )
     website = normalise_website(row.get("website") or "")
     if website is None and _clean(row.get("website")):
         notes.append(f'website "{_clean(row.get("website"))}" is not a web address: left out')
@@ -485,8 +537,7 @@ def map_row(row: dict) -> _Mapped:
         "organization": organization,
         "focus": focus,
         "levels_of_care": _ordered(lists["levels_of_care"], model.LEVELS_OF_CARE),
-        "address": {"street": street, "city": city, "state": state,
-                    "zip": zip_match.group(1) if zip_match else None},
+        "address": {"street": street, "city": city, "state": state, "zip": zip_match.group(1) if zip_match else None},
         "location": location,
         "phone": phone,
         "website": website,
@@ -506,11 +557,15 @@ def map_row(row: dict) -> _Mapped:
 
 
 def summary_text(focus: str, year: int) -> str:
-    what = {"substance_use": "alcohol or drug use",
-            "co_occurring": "alcohol or drug use, and mental health care for people who need both",
-            "mental_health": "mental health"}[focus]
-    return (f"Intensive outpatient care for {what}. These facts come from a {year} government list and have "
-            "not been checked by IOP Finder yet, so call before you go.")
+    what = {
+        "substance_use": "alcohol or drug use",
+        "co_occurring": "alcohol or drug use, and mental health care for people who need both",
+        "mental_health": "mental health",
+    }[focus]
+    return (
+        f"Intensive outpatient care for {what}. These facts come from a {year} government list and have "
+        "not been checked by IOP Finder yet, so call before you go."
+    )
 
 
 def record_frid(record: dict) -> str | None:
@@ -530,8 +585,14 @@ def _as_date(value: Any) -> dt.date | None:
         return None
 
 
-def import_rows(rows: list[dict], *, as_of: dt.date, existing: list[dict] | None = None,
-                taken_ids: Iterable[str] = (), source_name: str = "input") -> ImportResult:
+def import_rows(
+    rows: list[dict],
+    *,
+    as_of: dt.date,
+    existing: list[dict] | None = None,
+    taken_ids: Iterable[str] = (),
+    source_name: str = "input",
+) -> ImportResult:
     """Merge locator rows into the records of an existing import file (by frid). Pure: no files, no clock.
 
     `taken_ids` are ids used by other program files, so a new record never collides with them.
@@ -574,8 +635,10 @@ def import_rows(rows: list[dict], *, as_of: dt.date, existing: list[dict] | None
         verified = _as_date(record.get("last_verified"))
         if verified is not None and verified > as_of:
             result.kept_verified += 1
-            result.messages.append(f"{where}: {record.get('id')} was verified on {verified.isoformat()}, after "
-                                   f"this data ({as_of.isoformat()}): left as it is")
+            result.messages.append(
+                f"{where}: {record.get('id')} was verified on {verified.isoformat()}, after "
+                f"this data ({as_of.isoformat()}): left as it is"
+            )
             continue
         before = {k: record.get(k) for k in OWNED_FIELDS}
         after = {k: owned.get(k) for k in OWNED_FIELDS}
@@ -596,11 +659,19 @@ def import_rows(rows: list[dict], *, as_of: dt.date, existing: list[dict] | None
     for wanted, frid, owned in new:
         new_id = wanted if wanted not in used_ids else f"{wanted}-{short_hash(frid)}"
         used_ids.add(new_id)
-        record = {"id": new_id, "example": False, "needs_review": True,
-                  "summary": summary_text(owned["focus"], as_of.year), "schedule": copy.deepcopy(DEFAULT_SCHEDULE),
-                  "last_verified": as_of, **owned}
-        result.messages.append(f"{source_name}: frid {frid} ({owned['name']}): new record {new_id} uses the "
-                               f"default schedule (the locator has none; call to confirm)")
+        record = {
+            "id": new_id,
+            "example": False,
+            "needs_review": True,
+            "summary": summary_text(owned["focus"], as_of.year),
+            "schedule": copy.deepcopy(DEFAULT_SCHEDULE),
+            "last_verified": as_of,
+            **owned,
+        }
+        result.messages.append(
+            f"{source_name}: frid {frid} ({owned['name']}): new record {new_id} uses the "
+            f"default schedule (the locator has none; call to confirm)"
+        )
         records.append(record)
         result.created += 1
     result.records = sorted(records, key=lambda r: str(r.get("id", "")))
@@ -612,6 +683,7 @@ def _comparable(values: dict) -> str:
 
 
 # --- Writing --------------------------------------------------------------------------------------------------
+
 
 class _Quoted(str):
     """A string always written in double quotes (ZIP codes, so a leading zero survives)."""
@@ -649,12 +721,21 @@ def _field_order(spec: model.Field, record: dict) -> dict:
 
 def render_yaml(records: list[dict], schema_ref: str) -> str:
     """The import file: schema comment, a note on where the data came from, then the records in block style."""
-    header = (f"# yaml-language-server: $schema={schema_ref}\n"
-              "# Imported from the SAMHSA treatment locator (public domain) by `python -m generator import-samhsa`.\n"
-              "# Records with needs_review: true have not been checked by a person yet. Edit the data, not these\n"
-              "# comments: a re-run rewrites the file (see CONTRIBUTING.md for which fields it owns).\n")
-    body = yaml.dump({"programs": [_field_order(model.PROGRAM, r) for r in records]}, Dumper=_Dumper,
-                     sort_keys=False, default_flow_style=False, allow_unicode=True, width=4096, indent=2)
+    header = (
+        f"# yaml-language-server: $schema={schema_ref}\n"
+        "# Imported from the SAMHSA treatment locator (public domain) by `python -m generator import-samhsa`.\n"
+        "# Records with needs_review: true have not been checked by a person yet. Edit the data, not these\n"
+        "# comments: a re-run rewrites the file (see CONTRIBUTING.md for which fields it owns).\n"
+    )
+    body = yaml.dump(
+        {"programs": [_field_order(model.PROGRAM, r) for r in records]},
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=4096,
+        indent=2,
+    )
     return header + body
 
 

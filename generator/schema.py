@@ -16,9 +16,11 @@ def field_schema(spec: Field) -> dict:
     out: dict = {"description": spec.description}
     kind = spec.kind
     if kind == "object":
-        out.update(type="object", additionalProperties=False,
-                   properties={f.name: field_schema(f) if f.required else _nullable(field_schema(f))
-                               for f in spec.fields})
+        out.update(
+            type="object",
+            additionalProperties=False,
+            properties={f.name: field_schema(f) if f.required else _nullable(field_schema(f)) for f in spec.fields},
+        )
         required = [f.name for f in spec.fields if f.required]
         if required:
             out["required"] = required

@@ -1,7 +1,7 @@
 """Wall time of each build stage, printed after the build when IOP_FINDER_TIMINGS=1 (the benchmark sets it).
 
-    with timing.stage("load"):
-        ...
+with timing.stage("load"):
+    ...
 """
 
 from __future__ import annotations
@@ -62,8 +62,10 @@ def close_mark() -> None:
 def report() -> None:
     if enabled() and stages:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        parts = ", ".join(f"{name} {seconds:.2f} s" + (f" ({memory[name]} MB)" if name in memory else "")
-                          for name, seconds in stages.items())
+        parts = ", ".join(
+            f"{name} {seconds:.2f} s" + (f" ({memory[name]} MB)" if name in memory else "")
+            for name, seconds in stages.items()
+        )
         log.info(f"IOP Finder stages: {parts}; peak memory of this process {peak:.0f} MB")
     stages.clear()
     memory.clear()

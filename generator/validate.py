@@ -9,8 +9,9 @@ import datetime as dt
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -24,14 +25,19 @@ INVALID = object()  # a value that failed its check; the problem is already reco
 _SLUG = re.compile(model.SLUG_PATTERN)
 _PHONE = re.compile(
     r"^\s*(?:\+?1[\s.-]?)?\(?([2-9]\d{2})\)?[\s.-]?(\d{3})[\s.-]?(\d{4})"
-    r"(?:\s*(?:x|ext\.?|extension)\s*(\d{1,6}))?\s*$", re.IGNORECASE)
+    r"(?:\s*(?:x|ext\.?|extension)\s*(\d{1,6}))?\s*$",
+    re.IGNORECASE,
+)
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TYPE_NAMES = {
-    "tag:yaml.org,2002:str": "text", "tag:yaml.org,2002:int": "a whole number",
-    "tag:yaml.org,2002:float": "a number", "tag:yaml.org,2002:bool": "true/false",
-    "tag:yaml.org,2002:null": "nothing (empty)", "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:str": "text",
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "nothing (empty)",
+    "tag:yaml.org,2002:timestamp": "a date",
 }
 _MAX_LENGTH = {"str": 300, "markdown": 20000}
 _LONG_FIELDS = {"summary": 600, "source": 600, "details": 300}
@@ -105,6 +111,7 @@ def _example(spec: Field) -> str:
 
 # --- Scalars ----------------------------------------------------------------------------------------------------
 
+
 def _scalar_text(node: Node, spec: Field, path: str, ctx: Context) -> str | object:
     if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
         hint = " (put it in quotes)" if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null" else ""
@@ -172,8 +179,12 @@ def _check_scalar(node: Node, spec: Field, path: str, ctx: Context) -> Any:
     if kind == "slug":
         if _SLUG.match(text) and 2 <= len(text) <= 80:
             return text
-        ctx.add(node, path, f"expected a lowercase id of letters, digits and hyphens like "
-                            f"\"{spec.example or 'harbor-light-richmond'}\", got {quote(text)}")
+        ctx.add(
+            node,
+            path,
+            f"expected a lowercase id of letters, digits and hyphens like "
+            f'"{spec.example or "harbor-light-richmond"}", got {quote(text)}',
+        )
         return INVALID
     if kind == "phone":
         m = _PHONE.match(text)
@@ -235,8 +246,11 @@ def _fmt(number: float | None) -> str:
 
 def _check_date(node: Node, spec: Field, path: str, ctx: Context) -> Any:
     text = node.value.strip() if isinstance(node, ScalarNode) else ""
-    if not isinstance(node, ScalarNode) or node.tag not in ("tag:yaml.org,2002:timestamp",
-                                                            "tag:yaml.org,2002:str") or not _DATE.match(text):
+    if (
+        not isinstance(node, ScalarNode)
+        or node.tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str")
+        or not _DATE.match(text)
+    ):
         ctx.add(node, path, f"expected a date written YYYY-MM-DD like {spec.example}, got {_describe(node)}")
         return INVALID
     try:
@@ -253,13 +267,15 @@ def _check_date(node: Node, spec: Field, path: str, ctx: Context) -> Any:
 def _check_url(node: Node, path: str, text: str, ctx: Context) -> Any:
     parts = urlsplit(text) if not re.search(r"[\s<>\"'`\\]", text) else None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        ctx.add(node, path, f"must start with https:// or http://, got {quote(text)} "
-                            "(other kinds of links are not allowed)")
+        ctx.add(
+            node, path, f"must start with https:// or http://, got {quote(text)} (other kinds of links are not allowed)"
+        )
         return INVALID
     return text
 
 
 # --- Structure --------------------------------------------------------------------------------------------------
+
 
 def check(node: Node, spec: Field, path: str, ctx: Context, rel: str = "") -> Any:
     """Check one node against its field spec; record positions; return the clean value or INVALID."""
@@ -274,15 +290,25 @@ def check(node: Node, spec: Field, path: str, ctx: Context, rel: str = "") -> An
 
 
 def _kind_word(spec: Field) -> str:
-    return {"bool": "true or false", "int": "a whole number", "number": "a number", "date": "a date",
-            "zip": "a ZIP code", "phone": "a phone number", "url": "a web address"}.get(spec.kind, "text")
+    return {
+        "bool": "true or false",
+        "int": "a whole number",
+        "number": "a number",
+        "date": "a date",
+        "zip": "a ZIP code",
+        "phone": "a phone number",
+        "url": "a web address",
+    }.get(spec.kind, "text")
 
 
 def _check_object(node: Node, spec: Field, path: str, ctx: Context, rel: str, partial: bool = False) -> Any:
     """A mapping's clean values; INVALID if any is wrong, unless `partial` asks for the good ones anyway."""
     if not isinstance(node, MappingNode):
-        ctx.add(node, path, f"expected a group of fields ({', '.join(f.name for f in spec.fields[:4])}...), "
-                            f"got {_describe(node)}")
+        ctx.add(
+            node,
+            path,
+            f"expected a group of fields ({', '.join(f.name for f in spec.fields[:4])}...), got {_describe(node)}",
+        )
         return INVALID
     out: dict[str, Any] = {}
     seen: dict[str, Node] = {}
@@ -318,8 +344,9 @@ def _check_object(node: Node, spec: Field, path: str, ctx: Context, rel: str, pa
         if child.kind not in ("object", "list"):
             # A bad scalar is reported where its field name is written, as editors and reviewers look there.
             for j in range(before, len(ctx.problems)):
-                ctx.problems[j] = replace(ctx.problems[j], line=key_node.start_mark.line + 1,
-                                          column=key_node.start_mark.column + 1)
+                ctx.problems[j] = replace(
+                    ctx.problems[j], line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1
+                )
         if value is INVALID:
             ok = False
         else:
@@ -363,6 +390,7 @@ def _check_list(node: Node, spec: Field, path: str, ctx: Context, rel: str) -> A
 
 # --- Collections ------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Loaded:
     records: list[dict]
@@ -376,8 +404,15 @@ class CollectionChecker:
     programs never holds all its YAML nodes at once; `finish` then checks the file's top-level shape.
     """
 
-    def __init__(self, collection: str, display: str, vocabularies: dict[str, Vocabulary], today: dt.date,
-                 record_check: Callable[[dict, Node, str, Context], None] | None = None, start_index: int = 0):
+    def __init__(
+        self,
+        collection: str,
+        display: str,
+        vocabularies: dict[str, Vocabulary],
+        today: dt.date,
+        record_check: Callable[[dict, Node, str, Context], None] | None = None,
+        start_index: int = 0,
+    ):
         self.collection = collection
         self.spec = model.COLLECTIONS[collection]
         self.ctx = Context(display, vocabularies, today)
@@ -411,8 +446,15 @@ class CollectionChecker:
         """Check the file's top level; records still inside `root` (not fed while parsing) are checked here."""
         ctx, collection = self.ctx, self.collection
         if root is None:
-            ctx.problems.append(Problem(ctx.file, 1, 1, "", f'the file is empty (start it with "{collection}:" '
-                                                            f"followed by a list of {collection})"))
+            ctx.problems.append(
+                Problem(
+                    ctx.file,
+                    1,
+                    1,
+                    "",
+                    f'the file is empty (start it with "{collection}:" followed by a list of {collection})',
+                )
+            )
         elif not isinstance(root, MappingNode):
             ctx.add(root, "", f'expected "{collection}:" at the top of the file, got {_describe(root)}')
         else:
@@ -430,23 +472,32 @@ class CollectionChecker:
             if items is None:
                 ctx.add(root, "", f'missing "{collection}:" list at the top of the file')
             elif not isinstance(items, SequenceNode):
-                ctx.add(items, collection, f"expected a list of {collection} (each starting with '- id:'), "
-                                           f"got {_describe(items)}")
+                ctx.add(
+                    items,
+                    collection,
+                    f"expected a list of {collection} (each starting with '- id:'), got {_describe(items)}",
+                )
             else:
                 for item in items.value:
                     self.record(item)
         return Loaded(self.records, ctx.problems)
 
 
-def check_collection(root: Node | None, collection: str, display: str, vocabularies: dict[str, Vocabulary],
-                     today: dt.date, record_check: Callable[[dict, Node, str, Context], None] | None = None
-                     ) -> Loaded:
+def check_collection(
+    root: Node | None,
+    collection: str,
+    display: str,
+    vocabularies: dict[str, Vocabulary],
+    today: dt.date,
+    record_check: Callable[[dict, Node, str, Context], None] | None = None,
+) -> Loaded:
     """Check one already-parsed file of a collection."""
     return CollectionChecker(collection, display, vocabularies, today, record_check).finish(root)
 
 
 def check_program(program: dict, node: Node, path: str, ctx: Context) -> None:
     """Rules that involve more than one field of a program."""
+
     def at(rel: str) -> tuple[int, int]:
         return program["_positions"].get(rel, (program["_line"], program["_column"]))
 
@@ -477,9 +528,16 @@ def check_unique(records: list[dict], collection: str, *, with_former: bool = Fa
                 other, other_rel = first[value]
                 where = f"{other['_file']}:{other['_positions'].get(other_rel, (other['_line'], 0))[0]}"
                 what = "id" if rel == "id" else "former id"
-                problems.append(Problem(record["_file"], line, col, path,
-                                        f"{what} {quote(value)} is already used by {noun} {quote(other['id'])} "
-                                        f"at {where} (ids and former ids must be unique)"))
+                problems.append(
+                    Problem(
+                        record["_file"],
+                        line,
+                        col,
+                        path,
+                        f"{what} {quote(value)} is already used by {noun} {quote(other['id'])} "
+                        f"at {where} (ids and former ids must be unique)",
+                    )
+                )
             else:
                 first[value] = (record, rel)
     return problems

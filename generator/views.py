@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from collections.abc import Mapping
 
 from . import model
 from .report import months_before
@@ -49,8 +49,11 @@ def hours_text(value: float) -> str:
 def schedule_view(schedule: dict) -> dict:
     length = schedule.get("length_weeks")
     if length:
-        weeks = (f"about {length['min']} weeks" if length["min"] == length["max"]
-                 else f"about {length['min']} to {length['max']} weeks")
+        weeks = (
+            f"about {length['min']} weeks"
+            if length["min"] == length["max"]
+            else f"about {length['min']} to {length['max']} weeks"
+        )
     else:
         weeks = None
     return {
@@ -62,8 +65,9 @@ def schedule_view(schedule: dict) -> dict:
     }
 
 
-def program_view(p: dict, *, conditions: Mapping[str, dict], therapies: Mapping[str, dict], today: dt.date,
-                 base: str) -> dict:
+def program_view(
+    p: dict, *, conditions: Mapping[str, dict], therapies: Mapping[str, dict], today: dt.date, base: str
+) -> dict:
     """Everything a program page shows, in display order and plain words. `base` leads back to the site root."""
     address = p["address"]
     md = p.get("medical_director")
@@ -97,11 +101,15 @@ def program_view(p: dict, *, conditions: Mapping[str, dict], therapies: Mapping[
         "services": label(model.SERVICES, p.get("services")),
         "payment": label(model.PAYMENT, p["payment"]),
         "insurers": p.get("insurers", []),
-        "accreditations": [{"body": model.ACCREDITATION_BODIES[a["body"]], "id": a.get("id")}
-                           for a in p.get("accreditations", [])],
+        "accreditations": [
+            {"body": model.ACCREDITATION_BODIES[a["body"]], "id": a.get("id")} for a in p.get("accreditations", [])
+        ],
         "licenses": p.get("licenses", []),
-        "medical_director": None if not md else {
-            "name": md["name"], "credentials": md["credentials"],
+        "medical_director": None
+        if not md
+        else {
+            "name": md["name"],
+            "credentials": md["credentials"],
             "certifications": label(model.BOARD_CERTIFICATIONS, md.get("board_certifications")),
         },
         "last_verified": long_date(verified),

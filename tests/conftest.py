@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
+from quality.bootstrap import ensure_all
 from quality.localsite import chromium_path, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,10 +18,20 @@ FIXTURES = ROOT / "tests" / "fixtures"
 PROJECT_PARTS = ("mkdocs.yml", "content", "overrides", "includes", "data", "schema")
 
 
+def pytest_sessionstart(session):
+    # One test command for everything: fetch the gates' npm tools (and, as root, Debian's Chromium and Java).
+    ensure_all()
+
+
 def run_mkdocs(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra],
-                          cwd=project, capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 def copy_project(dest: Path) -> Path:
@@ -61,6 +71,7 @@ def read(site: Path, url: str) -> str:
 
 # --- Browser tests -----------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def server(site):
     """The built site over local HTTP, as a static host would serve it."""
@@ -79,9 +90,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        b = pw.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         yield b
         b.close()
 

@@ -52,8 +52,25 @@ def test_synthetic_data_validates(synthetic_project):
 @pytest.mark.browser
 def test_bench_smoke(browser, tmp_path):
     out = tmp_path / "out"
-    results = bench.main(["--sizes", str(N), "--searches", "3", "--pages", "2", "--dense", "3", "--out", str(out),
-                          "--serve-sizes", str(N), "--serve-timeout", "120"], browser=browser)
+    results = bench.main(
+        [
+            "--sizes",
+            str(N),
+            "--searches",
+            "3",
+            "--pages",
+            "2",
+            "--dense",
+            "3",
+            "--out",
+            str(out),
+            "--serve-sizes",
+            str(N),
+            "--serve-timeout",
+            "120",
+        ],
+        browser=browser,
+    )
     n = str(N)
     metrics = results["metrics"]
     assert set(metrics) == {key for key, _, _ in bench.METRICS}
@@ -92,6 +109,10 @@ def test_local_server_compresses_like_a_static_host(site):
         assert body == (site / "find" / "index.html").read_text(encoding="utf-8")
         with urllib.request.urlopen(f"{base}/find/") as response:  # no Accept-Encoding: plain
             assert response.headers.get("Content-Encoding") is None
-    with serve(site) as base, urllib.request.urlopen(
-            urllib.request.Request(f"{base}/find/", headers={"Accept-Encoding": "gzip"})) as response:
+    with (
+        serve(site) as base,
+        urllib.request.urlopen(
+            urllib.request.Request(f"{base}/find/", headers={"Accept-Encoding": "gzip"})
+        ) as response,
+    ):
         assert response.headers.get("Content-Encoding") is None  # tests see files as they are on disk

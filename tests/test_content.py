@@ -25,15 +25,40 @@ DATA = ROOT / "data"
 MAX_GRADE = 8.0
 
 CONDITION_IDS = {
-    "alcohol-use", "opioid-use", "stimulant-use", "cannabis-use", "depression", "generalized-anxiety",
-    "social-anxiety", "panic-disorder", "ocd", "ptsd", "bipolar", "eating-disorders", "personality-disorders",
+    "alcohol-use",
+    "opioid-use",
+    "stimulant-use",
+    "cannabis-use",
+    "depression",
+    "generalized-anxiety",
+    "social-anxiety",
+    "panic-disorder",
+    "ocd",
+    "ptsd",
+    "bipolar",
+    "eating-disorders",
+    "personality-disorders",
     "co-occurring",
 }
 THERAPY_IDS = {
-    "cbt", "dbt", "motivational-interviewing", "matrix-model", "mindfulness", "relapse-prevention",
-    "twelve-step-facilitation", "smart-recovery", "family-therapy", "psychodynamic", "trauma-focused",
-    "art-therapy", "music-therapy", "psychoeducation", "life-skills", "vocational-support",
-    "medications-for-addiction", "medication-management",
+    "cbt",
+    "dbt",
+    "motivational-interviewing",
+    "matrix-model",
+    "mindfulness",
+    "relapse-prevention",
+    "twelve-step-facilitation",
+    "smart-recovery",
+    "family-therapy",
+    "psychodynamic",
+    "trauma-focused",
+    "art-therapy",
+    "music-therapy",
+    "psychoeducation",
+    "life-skills",
+    "vocational-support",
+    "medications-for-addiction",
+    "medication-management",
 }
 CONDITION_GROUPS = {"substance_use", "mental_health", "co_occurring"}
 CONDITION_TEXT_FIELDS = ("name", "summary", "description", "how_iop_helps")
@@ -59,6 +84,7 @@ EDUCATION_PAGES = [p for p in CONTENT_PAGES if p not in NOT_GRADED]
 
 # --- loading -----------------------------------------------------------------------------------------------------
 
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """PyYAML silently keeps the last of two equal keys; a data file with a repeated key should fail instead."""
 
@@ -83,7 +109,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     match = re.match(r"\A---\s*\n(.*?)\n---\s*\n", text, re.DOTALL)
     if not match:
         return {}, text
-    return yaml.load(match.group(1), Loader=_UniqueKeyLoader) or {}, text[match.end():]
+    return yaml.load(match.group(1), Loader=_UniqueKeyLoader) or {}, text[match.end() :]
 
 
 def read_page(rel: str) -> tuple[dict, str]:
@@ -186,6 +212,7 @@ def markdown_to_text(markdown: str) -> str:
 
 # --- offline readability -------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def grade(tmp_path_factory):
     """Return a function text -> Flesch-Kincaid grade that never touches the network."""
@@ -229,6 +256,7 @@ def graded_texts() -> list[tuple[str, str]]:
 
 # --- tests ---------------------------------------------------------------------------------------------------------
 
+
 def test_markdown_to_text_keeps_words_and_drops_markup():
     markdown = (
         "---\ntitle: x\n---\n# A heading here\n\nSee [the finder](find/index.md) **now**.\n\n"
@@ -237,8 +265,14 @@ def test_markdown_to_text_keeps_words_and_drops_markup():
     )
     text = markdown_to_text(split_front_matter(markdown)[1])
     assert text.splitlines() == [
-        "A heading here.", "See the finder now.", "Time.", "What happens.", "9:00.", "Group therapy starts.",
-        "Ask about the licence.", "I feel safe at home.",
+        "A heading here.",
+        "See the finder now.",
+        "Time.",
+        "What happens.",
+        "9:00.",
+        "Group therapy starts.",
+        "Ask about the licence.",
+        "I feel safe at home.",
     ]
 
 

@@ -60,8 +60,11 @@ def imported(tmp_path_factory):
 
 
 def _errors(records: list[dict], schema: str = "service.json") -> list[str]:
-    return [f"$[{i}]{e.json_path[1:]}: {e.message}"
-            for i, record in enumerate(records) for e in hsds_validate.validation_errors(record, schema)]
+    return [
+        f"$[{i}]{e.json_path[1:]}: {e.message}"
+        for i, record in enumerate(records)
+        for e in hsds_validate.validation_errors(record, schema)
+    ]
 
 
 def _strict(schema):
@@ -77,6 +80,7 @@ def _strict(schema):
 
 
 # --- HSDS 3.1 ---------------------------------------------------------------------------------------------------
+
 
 def test_every_sample_service_record_validates_against_hsds_3_1(sample):
     services = export.hsds_services(sample, SITE_URL)
@@ -148,41 +152,65 @@ def test_service_nests_organization_location_phone_schedule_and_attributes(small
     assert [(p["number"], p.get("extension")) for p in service["phones"]] == [("434-555-0102", 12)]
     location = service["service_at_locations"][0]["location"]
     assert location["addresses"][0] == {
-        "id": location["addresses"][0]["id"], "location_id": location["id"], "address_1": "2 Example Way",
-        "city": "Charlottesville", "state_province": "VA", "postal_code": "22901", "country": "US",
-        "address_type": "physical"}
+        "id": location["addresses"][0]["id"],
+        "location_id": location["id"],
+        "address_1": "2 Example Way",
+        "city": "Charlottesville",
+        "state_province": "VA",
+        "postal_code": "22901",
+        "country": "US",
+        "address_type": "physical",
+    }
     assert location["description"] == "The map point is the centre of the ZIP code, not the building."
     terms = {t["id"]: t for t in export.hsds_taxonomy_terms(small, SITE_URL)}
     assert [(a["link_type"], terms[a["taxonomy_term_id"]]["code"]) for a in service["attributes"]] == [
-        ("focus", "mental_health"), ("levels_of_care", "iop"), ("populations", "adolescents"),
-        ("payment", "medicaid"), ("conditions", "depression"), ("therapies", "dbt")]
+        ("focus", "mental_health"),
+        ("levels_of_care", "iop"),
+        ("populations", "adolescents"),
+        ("payment", "medicaid"),
+        ("conditions", "depression"),
+        ("therapies", "dbt"),
+    ]
     therapy = terms[service["attributes"][-1]["taxonomy_term_id"]]
-    assert (therapy["name"], therapy["term_uri"]) == ("Dialectical behavior therapy (DBT)",
-                                                      "https://iop-finder.example.org/therapies/dbt/")
+    assert (therapy["name"], therapy["term_uri"]) == (
+        "Dialectical behavior therapy (DBT)",
+        "https://iop-finder.example.org/therapies/dbt/",
+    )
     assert "taxonomy_term" not in service["attributes"][0]  # terms are published once, in taxonomy_terms.json
     assert [lang["code"] for lang in service["languages"]] == ["en"]
 
 
 def test_schedules_come_from_details_sessions_and_days(sample):
     service = next(s for s in export.hsds_services(sample, SITE_URL) if s["name"].startswith("Harbor Light"))
-    assert [{k: v for k, v in s.items() if k not in ("id", "service_id")} for s in service["schedules"]] == [{
-        "description": "9 hours a week over 3 days, for about 8 to 12 weeks; evening sessions. Mon, Wed, Thu 6–9 pm",
-        "attending_type": "In person or by video",
-        "freq": "WEEKLY", "wkst": "MO", "interval": 1, "byday": "MO,WE,TH", "opens_at": "18:00:00",
-        "closes_at": "21:00:00",
-    }]
+    assert [{k: v for k, v in s.items() if k not in ("id", "service_id")} for s in service["schedules"]] == [
+        {
+            "description": "9 hours a week over 3 days, for about 8 to 12 weeks; evening sessions. Mon, Wed, Thu 6–9 pm",
+            "attending_type": "In person or by video",
+            "freq": "WEEKLY",
+            "wkst": "MO",
+            "interval": 1,
+            "byday": "MO,WE,TH",
+            "opens_at": "18:00:00",
+            "closes_at": "21:00:00",
+        }
+    ]
 
 
-@pytest.mark.parametrize("details, expected", [
-    ("Mon, Wed, Thu 6–9 pm", [("MO,WE,TH", "18:00:00", "21:00:00")]),
-    ("Mon–Thu 9:30 am–12:30 pm", [("MO,TU,WE,TH", "09:30:00", "12:30:00")]),
-    ("Tue and Thu 6–9 pm, Sat 9 am–1 pm", [("TU,TH", "18:00:00", "21:00:00"), ("SA", "09:00:00", "13:00:00")]),
-    ("Morning group Mon–Thu 9–11:30 am; evening group Mon–Thu 5:30–8 pm",
-     [("MO,TU,WE,TH", "09:00:00", "11:30:00"), ("MO,TU,WE,TH", "17:30:00", "20:00:00")]),
-    ("Mon 11–1 pm", [("MO", "11:00:00", "13:00:00")]),
-    ("Lun, Mié, Jue 6–9 pm (Mon, Wed, Thu 6–9 pm)", [("MO,WE,TH", "18:00:00", "21:00:00")]),
-    ("Call for times", []),
-])
+@pytest.mark.parametrize(
+    "details, expected",
+    [
+        ("Mon, Wed, Thu 6–9 pm", [("MO,WE,TH", "18:00:00", "21:00:00")]),
+        ("Mon–Thu 9:30 am–12:30 pm", [("MO,TU,WE,TH", "09:30:00", "12:30:00")]),
+        ("Tue and Thu 6–9 pm, Sat 9 am–1 pm", [("TU,TH", "18:00:00", "21:00:00"), ("SA", "09:00:00", "13:00:00")]),
+        (
+            "Morning group Mon–Thu 9–11:30 am; evening group Mon–Thu 5:30–8 pm",
+            [("MO,TU,WE,TH", "09:00:00", "11:30:00"), ("MO,TU,WE,TH", "17:30:00", "20:00:00")],
+        ),
+        ("Mon 11–1 pm", [("MO", "11:00:00", "13:00:00")]),
+        ("Lun, Mié, Jue 6–9 pm (Mon, Wed, Thu 6–9 pm)", [("MO,WE,TH", "18:00:00", "21:00:00")]),
+        ("Call for times", []),
+    ],
+)
 def test_schedule_details_are_read_as_weekly_slots(details, expected):
     assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in export.parse_slots(details)] == expected
 
@@ -195,18 +223,28 @@ def test_imported_record_carries_a_review_alert(imported):
 
 # --- programs.json and programs.csv -----------------------------------------------------------------------------
 
+
 def test_programs_json_holds_every_program_without_loader_bookkeeping(small):
     data = json.loads(export.programs_json(small))
-    assert [p["id"] for p in data["programs"]] == ["hillside-charlottesville", "lakeside-chicago",
-                                                    "riverbend-richmond"]
+    assert [p["id"] for p in data["programs"]] == ["hillside-charlottesville", "lakeside-chicago", "riverbend-richmond"]
     assert data["programs"][0] == {
-        "id": "hillside-charlottesville", "name": "Hillside Day IOP", "example": True,
-        "summary": "Day program for teens.", "focus": "mental_health", "levels_of_care": ["iop"],
+        "id": "hillside-charlottesville",
+        "name": "Hillside Day IOP",
+        "example": True,
+        "summary": "Day program for teens.",
+        "focus": "mental_health",
+        "levels_of_care": ["iop"],
         "address": {"street": "2 Example Way", "city": "Charlottesville", "state": "VA", "zip": "22901"},
-        "phone": "434-555-0102 x12", "telehealth": False, "populations": ["adolescents"], "languages": ["en"],
+        "phone": "434-555-0102 x12",
+        "telehealth": False,
+        "populations": ["adolescents"],
+        "languages": ["en"],
         "schedule": {"hours_per_week": 6, "days_per_week": 3, "sessions": ["day"]},
-        "conditions": ["depression"], "therapies": ["dbt"], "payment": ["medicaid"],
-        "last_verified": "2024-01-15", "source": "Test record",
+        "conditions": ["depression"],
+        "therapies": ["dbt"],
+        "payment": ["medicaid"],
+        "last_verified": "2024-01-15",
+        "source": "Test record",
     }
     assert export.programs_json(small) == export.programs_json(small)
 
@@ -220,14 +258,36 @@ def test_programs_csv_has_one_row_per_program_with_lists_joined(small):
         "populations,languages,schedule.hours_per_week,schedule.days_per_week,schedule.sessions,"
         "schedule.length_weeks.min,schedule.length_weeks.max,schedule.details,conditions,therapies,medications,"
         "services,payment,insurers,accreditations,licenses,medical_director.name,medical_director.credentials,"
-        "medical_director.board_certifications,last_verified,source,external_ids")
+        "medical_director.board_certifications,last_verified,source,external_ids"
+    )
     assert len(rows) == 3
     riverbend = rows[2]
-    assert {k: riverbend[k] for k in ("id", "levels_of_care", "address.zip", "location.lat", "languages",
-                                      "conditions", "therapies", "payment", "example", "last_verified")} == {
-        "id": "riverbend-richmond", "levels_of_care": "iop; op", "address.zip": "23220", "location.lat": "37.5494",
-        "languages": "en; es", "conditions": "ptsd; alcohol-use", "therapies": "cbt; dbt",
-        "payment": "medicaid; private_insurance", "example": "true", "last_verified": "2026-10-01"}
+    assert {
+        k: riverbend[k]
+        for k in (
+            "id",
+            "levels_of_care",
+            "address.zip",
+            "location.lat",
+            "languages",
+            "conditions",
+            "therapies",
+            "payment",
+            "example",
+            "last_verified",
+        )
+    } == {
+        "id": "riverbend-richmond",
+        "levels_of_care": "iop; op",
+        "address.zip": "23220",
+        "location.lat": "37.5494",
+        "languages": "en; es",
+        "conditions": "ptsd; alcohol-use",
+        "therapies": "cbt; dbt",
+        "payment": "medicaid; private_insurance",
+        "example": "true",
+        "last_verified": "2026-10-01",
+    }
 
 
 def test_programs_csv_writes_accreditations_and_licences_readably(sample):
@@ -250,4 +310,5 @@ def test_taxonomy_terms_validate_and_cover_every_attribute(sample):
 
 def test_hsds_services_json_is_the_same_records(sample):
     assert json.loads(export.hsds_services_json(sample, SITE_URL)) == json.loads(
-        export.hsds_json(export.hsds_services(sample, SITE_URL)))
+        export.hsds_json(export.hsds_services(sample, SITE_URL))
+    )

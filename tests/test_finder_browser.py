@@ -12,8 +12,16 @@ from generator import geo, indexes
 
 pytestmark = pytest.mark.browser
 
-FILTER_FIELDS = {"condition": "conditions", "therapy": "therapies", "med": "medications", "pay": "payment",
-                 "pop": "populations", "lang": "languages", "time": "sessions", "level": "levels_of_care"}
+FILTER_FIELDS = {
+    "condition": "conditions",
+    "therapy": "therapies",
+    "med": "medications",
+    "pay": "payment",
+    "pop": "populations",
+    "lang": "languages",
+    "time": "sessions",
+    "level": "levels_of_care",
+}
 ANY = {"focus", "pay", "lang", "time"}
 
 
@@ -42,8 +50,10 @@ def expected(dataset, origin, radius, filters=(), query=None, tele_state=None):
 
 
 def shown(page):
-    page.wait_for_function("(document.getElementById('finder-status') || {textContent: ''})"
-                           ".textContent.match(/found|No programs|could not/)")
+    page.wait_for_function(
+        "(document.getElementById('finder-status') || {textContent: ''})"
+        ".textContent.match(/found|No programs|could not/)"
+    )
     ids = page.eval_on_selector_all(".iop-result", "els => els.map(e => e.dataset.id)")
     miles = page.eval_on_selector_all(".iop-result__miles", "els => els.map(e => e.textContent)")
     return ids, [0.0 if m.startswith("less than") else float(m.split()[0]) for m in miles]
@@ -70,19 +80,22 @@ def test_typing_a_zip_lists_programs_nearest_first_with_true_distances(recorder,
     assert parse_qs(urlsplit(r.page.url).fragment) == {"zip": ["23220"], "r": ["25"]}
 
 
-@pytest.mark.parametrize("filters", [
-    [("focus", ["mental_health"])],
-    [("condition", ["depression"])],
-    [("condition", ["alcohol-use", "opioid-use"])],
-    [("therapy", ["dbt"])],
-    [("med", ["buprenorphine"])],
-    [("pay", ["medicare", "tricare"])],
-    [("pop", ["adolescents"])],
-    [("lang", ["es"])],
-    [("time", ["evening", "weekend"])],
-    [("level", ["php"])],
-    [("pay", ["medicaid"]), ("time", ["evening"]), ("condition", ["co-occurring"])],
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        [("focus", ["mental_health"])],
+        [("condition", ["depression"])],
+        [("condition", ["alcohol-use", "opioid-use"])],
+        [("therapy", ["dbt"])],
+        [("med", ["buprenorphine"])],
+        [("pay", ["medicare", "tricare"])],
+        [("pop", ["adolescents"])],
+        [("lang", ["es"])],
+        [("time", ["evening", "weekend"])],
+        [("level", ["php"])],
+        [("pay", ["medicaid"]), ("time", ["evening"]), ("condition", ["co-occurring"])],
+    ],
+)
 def test_each_filter_narrows_results_exactly_as_the_data_says(recorder, server, dataset, filters):
     query = "&".join(f"{name}={v}" for name, values in filters for v in values)
     r = recorder()

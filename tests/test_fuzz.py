@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, copy_project
 from generator import geo
 from generator.dataset import load_dataset
 
@@ -27,20 +27,43 @@ _start = SAMPLE.index("programs:")
 _second = SAMPLE.index("\n  - id:", SAMPLE.index("  - id:", _start) + 1)
 VALID = SAMPLE[_start:_second].rstrip() + "\n"
 
-FIELDS = ["id", "name", "summary", "focus", "levels_of_care", "address", "phone", "website", "telehealth",
-          "populations", "languages", "schedule", "conditions", "therapies", "payment", "last_verified", "source",
-          "location", "medications", "insurers", "accreditations", "licenses", "medical_director"]
+FIELDS = [
+    "id",
+    "name",
+    "summary",
+    "focus",
+    "levels_of_care",
+    "address",
+    "phone",
+    "website",
+    "telehealth",
+    "populations",
+    "languages",
+    "schedule",
+    "conditions",
+    "therapies",
+    "payment",
+    "last_verified",
+    "source",
+    "location",
+    "medications",
+    "insurers",
+    "accreditations",
+    "licenses",
+    "medical_director",
+]
 YAML_CHARS = ":-[]{}\"'|>&*!%@`#,?\n\t \\~=<"
 
 
 # --- Generators of broken documents -------------------------------------------------------------------------------
+
 
 def _mutate(text: str, ops: list[tuple[int, int, int, bytes]]) -> bytes:
     data = bytearray(text.encode("utf-8"))
     for kind, at, span, junk in ops:
         at = at % (len(data) + 1)
         if kind == 0:  # delete a span
-            del data[at:at + span]
+            del data[at : at + span]
         elif kind == 1:  # insert junk
             data[at:at] = junk
         elif kind == 2:  # duplicate a line
@@ -52,28 +75,50 @@ def _mutate(text: str, ops: list[tuple[int, int, int, bytes]]) -> bytes:
             start = data.rfind(b"\n", 0, at) + 1
             data[start:start] = b" " * (span % 5 + 1) if span % 2 else b""
             if not span % 2:
-                del data[start:start + 1]
+                del data[start : start + 1]
         else:  # overwrite a span with junk
-            data[at:at + len(junk)] = junk
+            data[at : at + len(junk)] = junk
     return bytes(data)
 
 
 mutations = st.builds(
-    _mutate, st.just(VALID),
-    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 5000), st.integers(1, 40),
-                       st.one_of(st.binary(max_size=12), st.text(YAML_CHARS, max_size=12).map(str.encode))),
-             min_size=1, max_size=6))
+    _mutate,
+    st.just(VALID),
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.integers(0, 5000),
+            st.integers(1, 40),
+            st.one_of(st.binary(max_size=12), st.text(YAML_CHARS, max_size=12).map(str.encode)),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
 
-syntax_soup = st.text(alphabet=st.sampled_from(list(YAML_CHARS) + list("abcid0123456789é🌱\u202e")),
-                      max_size=300).map(lambda s: ("programs:\n  - " + s).encode("utf-8"))
+syntax_soup = st.text(alphabet=st.sampled_from(list(YAML_CHARS) + list("abcid0123456789é🌱\u202e")), max_size=300).map(
+    lambda s: ("programs:\n  - " + s).encode("utf-8")
+)
 
-binary_junk = st.one_of(st.binary(max_size=400),
-                        st.binary(max_size=200).map(lambda b: VALID.encode() + b),
-                        st.binary(min_size=1, max_size=50).map(lambda b: b"\xef\xbb\xbf" + b + VALID.encode()))
+binary_junk = st.one_of(
+    st.binary(max_size=400),
+    st.binary(max_size=200).map(lambda b: VALID.encode() + b),
+    st.binary(min_size=1, max_size=50).map(lambda b: b"\xef\xbb\xbf" + b + VALID.encode()),
+)
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
-                    st.text(max_size=20), st.just("2026-13-45"), st.just("~"), st.just("!!binary aGk="),
-                    st.just("&a x"), st.just("*nope"), st.just("!!python/object:os.system ls"))
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.just("2026-13-45"),
+    st.just("~"),
+    st.just("!!binary aGk="),
+    st.just("&a x"),
+    st.just("*nope"),
+    st.just("!!python/object:os.system ls"),
+)
 
 
 def _yaml_value(v) -> str:
@@ -94,10 +139,12 @@ def _yaml_value(v) -> str:
 
 wrong_types = st.builds(
     lambda field, shape, value: VALID.replace(
-        f"\n    {field}:", f"\n    {field}: {shape.replace('{}', _yaml_value(value))}\n    x_{field}_was:", 1).encode(),
+        f"\n    {field}:", f"\n    {field}: {shape.replace('{}', _yaml_value(value))}\n    x_{field}_was:", 1
+    ).encode(),
     st.sampled_from(FIELDS),
     st.sampled_from(["{}", "[{}]", "[{}, [{}]]", "{a: {}}", "[[[{}]]]", "|\n      {}"]),
-    scalars)
+    scalars,
+)
 
 deep_nesting = st.builds(
     lambda depth, style: {
@@ -106,24 +153,52 @@ deep_nesting = st.builds(
         2: b"programs:\n" + b"".join(b"  " * i + b"- \n" for i in range(min(depth, 3000))),
         3: b"programs:\n  - name: " + b"[" * depth,  # never closed
     }[style],
-    st.sampled_from([39, 40, 41, 100, 1000, 100000]), st.integers(0, 3))
+    st.sampled_from([39, 40, 41, 100, 1000, 100000]),
+    st.integers(0, 3),
+)
 
 huge_strings = st.builds(
     lambda size, field, char: VALID.replace(f"\n    {field}: ", f"\n    {field}: {char * size}  # ", 1).encode(),
-    st.sampled_from([301, 601, 20001, 1_000_000]), st.sampled_from(["name", "summary", "source", "id", "phone"]),
-    st.sampled_from(["a", "é", "🌱", "\u202e"]))
+    st.sampled_from([301, 601, 20001, 1_000_000]),
+    st.sampled_from(["name", "summary", "source", "id", "phone"]),
+    st.sampled_from(["a", "é", "🌱", "\u202e"]),
+)
 
 duplicate_keys = st.builds(
-    lambda field, top: (VALID + "programs: []\n" if top else
-                        VALID.replace(f"\n    {field}:", f"\n    {field}: dup\n    {field}:", 1)).encode(),
-    st.sampled_from(FIELDS), st.booleans())
+    lambda field, top: (
+        VALID + "programs: []\n" if top else VALID.replace(f"\n    {field}:", f"\n    {field}: dup\n    {field}:", 1)
+    ).encode(),
+    st.sampled_from(FIELDS),
+    st.booleans(),
+)
 
-documents = st.one_of(mutations, syntax_soup, binary_junk, wrong_types, deep_nesting, huge_strings, duplicate_keys,
-                      st.sampled_from([b"", b"---\n", b"programs:", b"programs: 5", b"- a\n- b", b"--- 1\n--- 2",
-                                       b"programs: &a [*a]", b"\x00", b"\xff\xfe", b"programs:\n\t- id: x"]))
+documents = st.one_of(
+    mutations,
+    syntax_soup,
+    binary_junk,
+    wrong_types,
+    deep_nesting,
+    huge_strings,
+    duplicate_keys,
+    st.sampled_from(
+        [
+            b"",
+            b"---\n",
+            b"programs:",
+            b"programs: 5",
+            b"- a\n- b",
+            b"--- 1\n--- 2",
+            b"programs: &a [*a]",
+            b"\x00",
+            b"\xff\xfe",
+            b"programs:\n\t- id: x",
+        ]
+    ),
+)
 
 
 # --- Validation never raises, and always says where -------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def zips():
@@ -147,9 +222,19 @@ def test_fuzzed_documents_never_crash_validation(tmp_path, zips):
     target = tmp_path / "programs.yaml"
     seen = {"count": 0, "rejected": 0}
 
-    @settings(max_examples=1000, deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
-                                     HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=1000,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+            HealthCheck.filter_too_much,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
     @given(documents)
     def run(data):
         seen["count"] += 1
@@ -176,8 +261,9 @@ BROKEN_FOR_BUILD = [
     b"programs:\n  - name: " + b"{a: " * 60 + b"1" + b"}" * 60,
     VALID.replace("\n    name:", "\n    name: dup\n    name:", 1).encode(),
     VALID.replace("\n    phone: 804-555-0101", "\n    phone: [804]", 1).encode(),
-    VALID.replace("\n    website: https://example.org/harbor-light-richmond", "\n    website: javascript:alert(1)",
-                  1).encode(),
+    VALID.replace(
+        "\n    website: https://example.org/harbor-light-richmond", "\n    website: javascript:alert(1)", 1
+    ).encode(),
     VALID.replace("\n    summary:", "\n    summary: " + "a" * 1_000_000 + "\n    x_summary:", 1).encode(),
     b"",
     b"programs: 5\n",
@@ -185,12 +271,12 @@ BROKEN_FOR_BUILD = [
     b"programs: &a [*a]\n",
     b"programs:\n\t- id: x\n",
     VALID.replace("last_verified: 2026-10-02", "last_verified: 2026-13-45").encode(),
-    VALID.replace("zip: \"23220\"", "zip: \"2322\"").encode(),
+    VALID.replace('zip: "23220"', 'zip: "2322"').encode(),
     VALID.replace("\n    conditions:", "\n    conditions: {a: b}\n    x_conditions:", 1).encode(),
     VALID.encode() + b"\x00",
     VALID.replace("  - id: harbor-light-richmond", "  - id: Harbor Light!").encode(),
     VALID.replace("focus: substance_use", "focus: !!python/object:os.system ls").encode(),
-    b"programs:\n  - \"\\u202e<script>alert(1)</script>\": 1\n",
+    b'programs:\n  - "\\u202e<script>alert(1)</script>": 1\n',
 ]
 
 
@@ -198,8 +284,14 @@ def _cli_build(project: Path, data: bytes, out: Path) -> subprocess.CompletedPro
     (project / "data" / "programs.yaml").write_bytes(data)
     out.mkdir()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)], cwd=project,
-                          capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def _api_build(project: Path, data: bytes, out: Path) -> str:
@@ -233,7 +325,9 @@ def test_broken_files_stop_the_build_and_write_nothing(tmp_path, monkeypatch, ca
         caplog.clear()
         with caplog.at_level("ERROR", logger="mkdocs"):
             outcome = _api_build(project, data, out)
-        outcome += "\n" + "\n".join(r.getMessage() for r in caplog.records)  # any other exception fails the test with its traceback
+        outcome += "\n" + "\n".join(
+            r.getMessage() for r in caplog.records
+        )  # any other exception fails the test with its traceback
         if not outcome.startswith(("BuildError", "PluginError", "Abort")):
             failures.append(f"document {i}: expected the build to stop, got {outcome[:300]}")
         elif not re.search(r"data/programs\.yaml:\d+:\d+: ", outcome):

@@ -15,11 +15,14 @@ def test_zip_table_is_offline_and_complete():
     assert z.lat == pytest.approx(38.0936, abs=1e-4) and z.lon == pytest.approx(-78.5611, abs=1e-4)
 
 
-@pytest.mark.parametrize("a, b, miles", [
-    ("22901", "23220", 71.02),   # Charlottesville -> Richmond, VA
-    ("60614", "60201", 9.39),    # Chicago (Lincoln Park) -> Evanston, IL
-    ("10001", "90012", 2450.7),  # New York -> Los Angeles (published great-circle figures: about 2,450 miles)
-])
+@pytest.mark.parametrize(
+    "a, b, miles",
+    [
+        ("22901", "23220", 71.02),  # Charlottesville -> Richmond, VA
+        ("60614", "60201", 9.39),  # Chicago (Lincoln Park) -> Evanston, IL
+        ("10001", "90012", 2450.7),  # New York -> Los Angeles (published great-circle figures: about 2,450 miles)
+    ],
+)
 def test_known_distances_between_zip_centroids(a, b, miles):
     t = geo.zip_table()
     got = geo.geodesic_miles((t[a].lat, t[a].lon), (t[b].lat, t[b].lon))
@@ -66,10 +69,13 @@ def test_fast_text_index_is_byte_identical_to_stock_lunr(dataset):
     # Every slice size, as leaves hold 1 to 48 programs, and documents with odd text.
     for size in (1, 2, 5, 17):
         assert indexes.dumps(indexes.text_index(docs[:size])) == indexes.dumps(indexes.stock_text_index(docs[:size]))
-    odd = [{"id": "a", "name": "The the THE", "city": None, "topics": "— - --", "summary": "x\u00a0y ünïcode naïve"},
-           {"id": "b", "name": "a", "city": "a a a", "topics": "", "summary": "running runs ran"}]
-    assert indexes.dumps(indexes.text_index(odd)) == indexes.dumps(lunr(ref="id", fields=fields, documents=odd)
-                                                                     .serialize())
+    odd = [
+        {"id": "a", "name": "The the THE", "city": None, "topics": "— - --", "summary": "x\u00a0y ünïcode naïve"},
+        {"id": "b", "name": "a", "city": "a a a", "topics": "", "summary": "running runs ran"},
+    ]
+    assert indexes.dumps(indexes.text_index(odd)) == indexes.dumps(
+        lunr(ref="id", fields=fields, documents=odd).serialize()
+    )
 
 
 def test_vincenty_agrees_with_geographiclib_everywhere_in_the_directory():

@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-
 from conftest import FIXTURES, ROOT, copy_project, run_mkdocs
+
 from generator import indexes
 from generator.dataset import load_dataset
 
@@ -22,8 +22,15 @@ HOSTILE = FIXTURES / "hostile" / "programs.yaml"
 PID = "hostile-markup-richmond"
 
 # Fragments that would be live markup if a value were printed unescaped anywhere in a page.
-RAW_FRAGMENTS = ["<script>alert", "<img src=x", "<svg onload", "</script><script>", "<b>Bold</b>", "<!-- comment -->",
-                 "' onmouseover='"]
+RAW_FRAGMENTS = [
+    "<script>alert",
+    "<img src=x",
+    "<svg onload",
+    "</script><script>",
+    "<b>Bold</b>",
+    "<!-- comment -->",
+    "' onmouseover='",
+]
 
 
 def hostile_records() -> list[dict]:
@@ -35,8 +42,10 @@ def test_validation_rejects_the_javascript_website_with_the_exact_message():
     messages = [str(p) for p in ds.errors]
     assert len(messages) == 1, messages
     assert messages[0].startswith("tests/fixtures/hostile/programs.yaml:")
-    assert messages[0].endswith('programs[1].website: must start with https:// or http://, got "javascript:alert(1)" '
-                                "(other kinds of links are not allowed)"), messages[0]
+    assert messages[0].endswith(
+        'programs[1].website: must start with https:// or http://, got "javascript:alert(1)" '
+        "(other kinds of links are not allowed)"
+    ), messages[0]
     line = int(messages[0].split(":")[1])
     assert HOSTILE.read_text(encoding="utf-8").splitlines()[line - 1].strip().startswith("website: ")
     # Everything else about the hostile program is acceptable data: it must be shown, not refused.
@@ -45,13 +54,15 @@ def test_validation_rejects_the_javascript_website_with_the_exact_message():
 
 # --- The site built with the hostile program -------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     normal = yaml.safe_load((ROOT / "data" / "programs.yaml").read_text(encoding="utf-8"))["programs"][:2]
     programs = [hostile_records()[0]] + normal
     (project / "data" / "programs.yaml").write_text(
-        yaml.safe_dump({"programs": programs}, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+        yaml.safe_dump({"programs": programs}, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+    )
     for extra in (project / "data" / "programs").glob("*.yaml") if (project / "data" / "programs").is_dir() else []:
         extra.unlink()
     out = project / "site-out"
@@ -83,8 +94,11 @@ class Page(HTMLParser):
             self.attrs.append((tag, name, value or ""))
             if name.startswith("on"):
                 self.live.append(f"<{tag} {name}={value!r}>")
-            if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:") \
-                    and value != "javascript:void(0)":
+            if (
+                name in ("href", "src", "action")
+                and (value or "").strip().lower().startswith("javascript:")
+                and value != "javascript:void(0)"
+            ):
                 self.live.append(f"<{tag} {name}={value!r}>")
         if tag == "script":
             kind = dict(attrs).get("type", "")
@@ -114,10 +128,18 @@ class Page(HTMLParser):
 def shown_values(p: dict) -> dict[str, str]:
     """Each hostile value the program page prints, as the reader must see it."""
     return {
-        "name": p["name"], "organization": p["organization"], "summary": p["summary"],
-        "street": p["address"]["street"], "city": p["address"]["city"], "details": p["schedule"]["details"],
-        "insurer 1": p["insurers"][0], "insurer 2": p["insurers"][1], "director": p["medical_director"]["name"],
-        "source": p["source"], "license": p["licenses"][0]["number"], "website": p["website"],
+        "name": p["name"],
+        "organization": p["organization"],
+        "summary": p["summary"],
+        "street": p["address"]["street"],
+        "city": p["address"]["city"],
+        "details": p["schedule"]["details"],
+        "insurer 1": p["insurers"][0],
+        "insurer 2": p["insurers"][1],
+        "director": p["medical_director"]["name"],
+        "source": p["source"],
+        "license": p["licenses"][0]["number"],
+        "website": p["website"],
     }
 
 
@@ -159,22 +181,28 @@ def test_program_json_ld_parses_and_keeps_the_name(hostile_site, hostile):
         assert data.get("description", hostile["summary"]) == hostile["summary"]
 
 
-@pytest.mark.parametrize("listing", ["states/va", "conditions/alcohol-use", "conditions/depression", "therapies/cbt",
-                                     "therapies/dbt"])
+@pytest.mark.parametrize(
+    "listing", ["states/va", "conditions/alcohol-use", "conditions/depression", "therapies/cbt", "therapies/dbt"]
+)
 def test_listings_show_name_and_city_literally(hostile_site, hostile, listing):
     site, _ = hostile_site
     page = Page((site / listing / "index.html").read_text(encoding="utf-8"))
     assert hostile["name"] in page.visible, f"{listing} does not show the name literally"
     assert hostile["address"]["city"] in page.visible, f"{listing} does not show the city literally"
     assert ("a", "href", f"../../programs/{PID}/") in page.attrs or any(
-        n == "href" and v.rstrip("/").endswith(f"programs/{PID}") for _, n, v in page.attrs)
+        n == "href" and v.rstrip("/").endswith(f"programs/{PID}") for _, n, v in page.attrs
+    )
     _assert_safe(page, listing)
 
 
 def test_search_data_decodes_to_the_input(hostile_site, hostile):
     site, project = hostile_site
-    records = [r for f in (site / "search" / "p").glob("*.json")
-               for r in json.loads(f.read_text(encoding="utf-8"))["programs"] if r["id"] == PID]
+    records = [
+        r
+        for f in (site / "search" / "p").glob("*.json")
+        for r in json.loads(f.read_text(encoding="utf-8"))["programs"]
+        if r["id"] == PID
+    ]
     assert len(records) == 1
     assert records[0]["n"] == hostile["name"] and records[0]["c"] == hostile["address"]["city"]
     tele = json.loads((site / "search" / "t" / "VA.json").read_text(encoding="utf-8"))["programs"]
@@ -194,6 +222,7 @@ def test_search_data_decodes_to_the_input(hostile_site, hostile):
 
 
 # --- In the browser ----------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_site):
@@ -238,10 +267,13 @@ def test_no_dialog_fires_on_the_program_page_or_the_finder(recorder, hostile_ser
 
 # --- The checks bite ---------------------------------------------------------------------------------------------------
 
+
 def test_hostile_checks_catch_unescaped_output(hostile):
     """The same checks, on a page that prints the values raw, must fail."""
-    raw = (f"<html><body><h1>{hostile['name']}</h1><p>{hostile['organization']}</p>"
-           f"<p>{hostile['summary']}</p><p>{hostile['address']['city']}</p></body></html>")
+    raw = (
+        f"<html><body><h1>{hostile['name']}</h1><p>{hostile['organization']}</p>"
+        f"<p>{hostile['summary']}</p><p>{hostile['address']['city']}</p></body></html>"
+    )
     page = Page(raw)
     with pytest.raises(AssertionError, match="live script"):
         _assert_safe(page, "raw page")

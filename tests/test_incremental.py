@@ -16,8 +16,10 @@ EDITS = [
     # 1. A phone number: that program's page, vCard, card and search leaf, its neighbours' pages, its state page.
     [["data/programs.yaml", "phone: 804-555-0101", "phone: 804-555-0109"]],
     # 2. A renamed id (a page goes, another comes) and a program moved across Philadelphia (nearby recomputed).
-    [["data/programs.yaml", "id: riverbend-teen-richmond", "id: riverbend-teens-richmond"],
-     ["data/programs.yaml", "location: {lat: 40.1139, lon: -75.0146}", "location: {lat: 40.0339, lon: -75.1146}"]],
+    [
+        ["data/programs.yaml", "id: riverbend-teen-richmond", "id: riverbend-teens-richmond"],
+        ["data/programs.yaml", "location: {lat: 40.1139, lon: -75.0146}", "location: {lat: 40.0339, lon: -75.1146}"],
+    ],
     # 3. Nothing changed in the data, a page of text edited.
     [["content/about.md", "# About IOP Finder", "# About IOP Finder (draft)"]],
 ]
@@ -38,8 +40,13 @@ def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(tmp_path):
     edits.write_text(json.dumps(rounds_of_edits), encoding="utf-8")
     served = tmp_path / "served"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, str(ROOT / "tests" / "quality" / "serve_rebuilds.py"), str(project),
-                             str(served), str(edits)], capture_output=True, text=True, env=env, cwd=project)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "quality" / "serve_rebuilds.py"), str(project), str(served), str(edits)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     rounds = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(rounds) == 5

@@ -7,26 +7,51 @@ import json
 import jsonschema
 import pytest
 import yaml
+from conftest import ROOT
 
 from generator import model, schema
-
-from conftest import ROOT
 
 
 @pytest.mark.parametrize("collection", sorted(model.COLLECTIONS))
 def test_every_field_has_a_one_line_description(collection):
-    missing = [path for path, f in model.walk_fields(model.COLLECTIONS[collection])
-               if not f.description.strip() or "\n" in f.description]
+    missing = [
+        path
+        for path, f in model.walk_fields(model.COLLECTIONS[collection])
+        if not f.description.strip() or "\n" in f.description
+    ]
     assert missing == []
 
 
 def test_program_model_covers_the_required_fields():
     names = {f.name for f in model.PROGRAM.fields}
     required = {f.name for f in model.PROGRAM.fields if f.required}
-    assert {"id", "name", "summary", "example", "focus", "levels_of_care", "address", "location", "phone",
-            "website", "telehealth", "populations", "languages", "schedule", "conditions", "therapies",
-            "medications", "services", "payment", "insurers", "accreditations", "licenses", "medical_director",
-            "last_verified", "source"} <= names
+    assert {
+        "id",
+        "name",
+        "summary",
+        "example",
+        "focus",
+        "levels_of_care",
+        "address",
+        "location",
+        "phone",
+        "website",
+        "telehealth",
+        "populations",
+        "languages",
+        "schedule",
+        "conditions",
+        "therapies",
+        "medications",
+        "services",
+        "payment",
+        "insurers",
+        "accreditations",
+        "licenses",
+        "medical_director",
+        "last_verified",
+        "source",
+    } <= names
     assert {"id", "name", "last_verified", "source", "address", "phone"} <= required
 
 

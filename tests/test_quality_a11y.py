@@ -4,7 +4,6 @@ finder reached and used with the keyboard alone, focus visible at every step."""
 from __future__ import annotations
 
 import pytest
-
 from quality.tools import describe_violations, page_types, run_axe, serve, wait_for_page
 
 pytestmark = pytest.mark.browser
@@ -67,8 +66,10 @@ def _focused(page) -> dict:
 
 
 def _assert_visible(state: dict, step: str) -> None:
-    assert state["visible"], (f"{step}: focus on <{state['tag']} id={state['id']!r}> {state['text']!r} is not "
-                              f"visible (outline {state['outline']}, box-shadow {state['shadow']})")
+    assert state["visible"], (
+        f"{step}: focus on <{state['tag']} id={state['id']!r}> {state['text']!r} is not "
+        f"visible (outline {state['outline']}, box-shadow {state['shadow']})"
+    )
 
 
 def _tab_until(page, matches, step: str, limit: int = 120) -> dict:
@@ -88,8 +89,11 @@ def test_keyboard_alone_reaches_the_finder_searches_filters_and_opens_a_result(r
     page.goto(server + "/")
     page.wait_for_load_state("load")
 
-    link = _tab_until(page, lambda s: s["tag"] == "a" and (s["href"] or "").rstrip("/").endswith("find"),
-                      "reach the 'Find a program' link")
+    link = _tab_until(
+        page,
+        lambda s: s["tag"] == "a" and (s["href"] or "").rstrip("/").endswith("find"),
+        "reach the 'Find a program' link",
+    )
     _assert_visible(link, "finder link")
     page.keyboard.press("Enter")
     page.wait_for_url("**/find/")
@@ -97,8 +101,7 @@ def test_keyboard_alone_reaches_the_finder_searches_filters_and_opens_a_result(r
 
     _tab_until(page, lambda s: s["id"] == "f-zip", "reach the ZIP field")
     page.keyboard.type("23220")
-    page.wait_for_function(
-        "document.getElementById('finder-status').textContent.match(/found|No programs|could not/)")
+    page.wait_for_function("document.getElementById('finder-status').textContent.match(/found|No programs|could not/)")
     assert "programs found" in page.inner_text("#finder-status")
     before = page.locator(".iop-result").count()
 
@@ -112,14 +115,12 @@ def test_keyboard_alone_reaches_the_finder_searches_filters_and_opens_a_result(r
     page.keyboard.press("Space")
     assert page.is_checked("#f-pay-medicaid"), "Space did not tick the filter"
     page.wait_for_function("location.hash.includes('pay=medicaid')")
-    page.wait_for_function(
-        "document.getElementById('finder-status').textContent.match(/found|No programs|could not/)")
+    page.wait_for_function("document.getElementById('finder-status').textContent.match(/found|No programs|could not/)")
     after = page.locator(".iop-result").count()
     assert 0 < after <= before
 
     first = page.eval_on_selector(".iop-result a", "a => a.getAttribute('href')")
-    result = _tab_until(page, lambda s: s["tag"] == "a" and s["href"] == first, "reach the first result",
-                        limit=200)
+    result = _tab_until(page, lambda s: s["tag"] == "a" and s["href"] == first, "reach the first result", limit=200)
     _assert_visible(result, "first result link")
     page.keyboard.press("Enter")
     page.wait_for_url("**/programs/**")
@@ -148,7 +149,9 @@ def test_axe_catches_missing_alt(recorder, tmp_path):
 def test_keyboard_check_catches_an_invisible_focus(recorder, tmp_path):
     (tmp_path / "index.html").write_text(
         '<!doctype html><html lang="en"><head><title>t</title><style>a:focus{outline:none}</style></head>'
-        '<body><a href="#x" id="x">Find a program</a></body></html>', encoding="utf-8")
+        '<body><a href="#x" id="x">Find a program</a></body></html>',
+        encoding="utf-8",
+    )
     r = recorder()
     with serve(tmp_path) as origin:
         r.page.goto(origin + "/")

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from quality.tools import describe_vnu, run_vnu
 
 # Errors in the theme's own markup are fixed in generator/postprocess.py, so nothing is allow-listed here.
@@ -32,8 +31,10 @@ def test_every_built_page_is_valid_html(site, vnu_run, vnu_messages):
     notes = [m for m in vnu_messages if m["type"] == "info" and not m["message"].startswith("File was not checked")]
     warnings = [m for m in notes if m.get("subType") == "warning"]
     checked = {Path(f).resolve() for f in vnu_run[1]}
-    print(f"Nu HTML Checker: {len(checked)} of {len(pages)} pages checked, {len(errors)} errors, "
-          f"{len(warnings)} warnings, {len(notes) - len(warnings)} info")
+    print(
+        f"Nu HTML Checker: {len(checked)} of {len(pages)} pages checked, {len(errors)} errors, "
+        f"{len(warnings)} warnings, {len(notes) - len(warnings)} info"
+    )
     # The checker reads pages from file: URLs, where the CSP's 'self' cannot match, and counts JSON data blocks as
     # scripts, so its CSP notes are summarised, not listed; tests/test_quality_privacy.py checks the CSP in Chromium.
     listed = [m for m in warnings if "Content Security Policy" not in m["message"]]
@@ -53,19 +54,24 @@ def test_every_built_page_is_valid_html(site, vnu_run, vnu_messages):
 def test_html_check_catches_invalid_markup(tmp_path):
     page = tmp_path / "broken" / "index.html"
     page.parent.mkdir()
-    page.write_text('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Broken</title>'
-                    '<meta name="description" content="Use of "uppers" causes harm."></head>'
-                    '<body><main><p><div>block in a paragraph</p><img src="x.png"></main></body></html>',
-                    encoding="utf-8")
-    (tmp_path / "ok.html").write_text('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>OK</title>'
-                                      '</head><body><p>Fine.</p></body></html>', encoding="utf-8")
+    page.write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Broken</title>'
+        '<meta name="description" content="Use of "uppers" causes harm."></head>'
+        '<body><main><p><div>block in a paragraph</p><img src="x.png"></main></body></html>',
+        encoding="utf-8",
+    )
+    (tmp_path / "ok.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>OK</title>'
+        "</head><body><p>Fine.</p></body></html>",
+        encoding="utf-8",
+    )
     messages, checked = run_vnu(tmp_path)
     assert len(checked) == 2
     errors = [m for m in messages if m["type"] == "error"]
     text = describe_vnu(errors, tmp_path)
     assert errors and all("broken/index.html" in m["url"] for m in errors), text
     assert "An “img” element must have an “alt” attribute" in text
-    assert "Quote “\"” in attribute name" in text
+    assert 'Quote “"” in attribute name' in text
 
 
 def test_a_missing_tool_fails_in_ci_and_skips_on_a_workstation(monkeypatch, tmp_path):

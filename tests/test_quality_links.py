@@ -11,8 +11,10 @@ from quality.tools import crawl
 
 def test_every_internal_link_and_anchor_resolves(site):
     result = crawl(site)
-    print(f"link crawl: {result.pages} pages, {result.checked} internal links checked, "
-          f"{len(result.external)} distinct external links (not fetched), {len(result.other)} tel:/mailto: links")
+    print(
+        f"link crawl: {result.pages} pages, {result.checked} internal links checked, "
+        f"{len(result.external)} distinct external links (not fetched), {len(result.other)} tel:/mailto: links"
+    )
     for url, count in sorted(result.external.items()):
         print(f"  external ({count}x): {url}")
     assert result.pages == len(list(site.rglob("*.html")))
@@ -39,21 +41,28 @@ def test_no_link_uses_a_script_url(site):
 
 # --- The gate bites ----------------------------------------------------------------------------------------------------
 
+
 def _page(path, body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'<!doctype html><html lang="en"><head><title>t</title></head><body>{body}</body></html>',
-                    encoding="utf-8")
+    path.write_text(
+        f'<!doctype html><html lang="en"><head><title>t</title></head><body>{body}</body></html>', encoding="utf-8"
+    )
 
 
 def test_link_crawl_catches_broken_link(tmp_path):
-    _page(tmp_path / "index.html", '<a href="programs/real/">ok</a> <a href="programs/gone/">gone</a>'
-                                   ' <a href="learn/#missing">bad anchor</a> <img src="img/none.png" alt="x">'
-                                   ' <a href="https://example.org/">outside</a> <a href="learn/#real">ok</a>')
+    _page(
+        tmp_path / "index.html",
+        '<a href="programs/real/">ok</a> <a href="programs/gone/">gone</a>'
+        ' <a href="learn/#missing">bad anchor</a> <img src="img/none.png" alt="x">'
+        ' <a href="https://example.org/">outside</a> <a href="learn/#real">ok</a>',
+    )
     _page(tmp_path / "programs" / "real" / "index.html", '<a href="../../">home</a>')
     _page(tmp_path / "learn" / "index.html", '<h2 id="real">Real</h2><a href="../programs/real">no slash</a>')
     (tmp_path / "sitemap.xml").write_text(
         "<urlset><url><loc>https://iop-finder.example.org/programs/real/</loc></url>"
-        "<url><loc>https://iop-finder.example.org/programs/removed/</loc></url></urlset>", encoding="utf-8")
+        "<url><loc>https://iop-finder.example.org/programs/removed/</loc></url></urlset>",
+        encoding="utf-8",
+    )
     result = crawl(tmp_path)
     broken = "\n".join(result.broken)
     assert "programs/gone/" in broken

@@ -5,9 +5,17 @@ the pages keep working under it."""
 from __future__ import annotations
 
 import pytest
-
 from quality.tools import (
-    FINDER_ANSWERED, LIST_KEY, WATCH_SCRIPT, csp_of, csp_script_problems, foreign_requests, page_types, serve, wait_for_page, wait_until,
+    FINDER_ANSWERED,
+    LIST_KEY,
+    WATCH_SCRIPT,
+    csp_of,
+    csp_script_problems,
+    foreign_requests,
+    page_types,
+    serve,
+    wait_for_page,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -46,8 +54,10 @@ def test_every_page_type_stays_on_its_own_origin(recorder, server, site):
             report.append(f"{name} ({path}) requested other origins: {foreign}")
         stored = [w for w in state["writes"] if w != f"localStorage:{LIST_KEY}"]
         if stored or set(state["local"]) - {LIST_KEY} or state["session"]:
-            report.append(f"{name} ({path}) stored data in the browser: writes {stored}, "
-                          f"localStorage {state['local']}, sessionStorage {state['session']}")
+            report.append(
+                f"{name} ({path}) stored data in the browser: writes {stored}, "
+                f"localStorage {state['local']}, sessionStorage {state['session']}"
+            )
         if state["cookie"]:
             report.append(f"{name} ({path}) set cookies: {state['cookie']}")
         if state["csp"]:
@@ -68,7 +78,8 @@ def test_every_built_page_has_a_csp_that_forbids_inline_and_third_party_script(s
             bad[page.relative_to(site).as_posix()] = problems
     print(f"CSP: {len(pages)} pages checked, {len(bad)} without a strict script policy")
     assert not bad, "\n".join(f"{p}: {'; '.join(v)}" for p, v in sorted(bad.items())[:40]) + (
-        f"\n... and {len(bad) - 40} more" if len(bad) > 40 else "")
+        f"\n... and {len(bad) - 40} more" if len(bad) > 40 else ""
+    )
 
 
 def test_the_csp_comes_before_any_script(site):
@@ -127,18 +138,21 @@ def test_privacy_gate_catches_cdn_script(recorder, tmp_path):
 def test_csp_check_rejects_weak_policies():
     assert csp_script_problems(None) == ['no <meta http-equiv="Content-Security-Policy"> in the page']
     assert csp_script_problems("default-src 'self'; script-src 'self' 'unsafe-inline'") == [
-        "script-src allows 'unsafe-inline'"]
+        "script-src allows 'unsafe-inline'"
+    ]
     assert csp_script_problems("script-src 'self' https:") == ["script-src allows https:"]
     assert csp_script_problems("script-src *") == ["script-src allows *"]
     assert csp_script_problems("img-src 'self'") == [
-        "the CSP has neither script-src nor default-src, so any script may run"]
+        "the CSP has neither script-src nor default-src, so any script may run"
+    ]
     assert csp_script_problems("default-src 'self'; script-src 'self' 'sha256-abc='") == []
     assert csp_of('<meta http-equiv="Content-Security-Policy" content="script-src \'self\'">') == "script-src 'self'"
 
 
 def test_storage_and_cookie_watch_sees_writes(recorder, tmp_path):
     (tmp_path / "index.html").write_text(
-        '<!doctype html><html lang="en"><head><title>t</title></head><body><p>Hi</p></body></html>', encoding="utf-8")
+        '<!doctype html><html lang="en"><head><title>t</title></head><body><p>Hi</p></body></html>', encoding="utf-8"
+    )
     with serve(tmp_path) as origin:
         r = _guarded(recorder)
         r.page.goto(origin + "/")

@@ -10,11 +10,10 @@ import re
 
 import pytest
 import vobject
+from conftest import FIXTURES, read
 
 from generator.dataset import load_dataset
 from generator.views import phone_text
-
-from conftest import FIXTURES, read
 
 SITE_URL = "https://iop-finder.example.org/"
 
@@ -38,13 +37,16 @@ def test_renamed_program_old_url_redirects_to_new_page(site, dataset):
 
 def test_id_reused_as_former_id_is_rejected(tmp_path):
     text = (FIXTURES / "data" / "programs.yaml").read_text(encoding="utf-8")
-    text = text.replace("  - id: lakeside-chicago\n", "  - id: lakeside-chicago\n    former_ids: [riverbend-richmond]\n")
+    text = text.replace(
+        "  - id: lakeside-chicago\n", "  - id: lakeside-chicago\n    former_ids: [riverbend-richmond]\n"
+    )
     path = tmp_path / "programs.yaml"
     path.write_text(text, encoding="utf-8")
     ds = load_dataset(FIXTURES / "data", program_files=[path], today=dt.date(2026, 11, 23))
     assert [f"{p.path}: {p.message}" for p in ds.errors] == [
         f'programs[2].former_ids[0]: former id "riverbend-richmond" is already used by program "riverbend-richmond" '
-        f"at {path.as_posix()}:2 (ids and former ids must be unique)"]
+        f"at {path.as_posix()}:2 (ids and former ids must be unique)"
+    ]
 
 
 def test_every_program_page_has_parseable_json_ld(site, dataset):
@@ -62,9 +64,19 @@ def test_every_program_page_has_parseable_json_ld(site, dataset):
 
 def test_json_ld_escapes_script_breaking_text():
     from generator.referral import json_ld
-    p = {"name": "</script><script>alert(1)</script>", "summary": "<!-- & -->", "phone": "804-555-0101",
-         "address": {"street": "1 A St", "city": "X", "state": "VA", "zip": "23220"}, "_point": (37.5, -77.4),
-         "focus": "mental_health", "therapies": [], "conditions": [], "payment": [], "languages": []}
+
+    p = {
+        "name": "</script><script>alert(1)</script>",
+        "summary": "<!-- & -->",
+        "phone": "804-555-0101",
+        "address": {"street": "1 A St", "city": "X", "state": "VA", "zip": "23220"},
+        "_point": (37.5, -77.4),
+        "focus": "mental_health",
+        "therapies": [],
+        "conditions": [],
+        "payment": [],
+        "languages": [],
+    }
     text = json_ld(p, SITE_URL, {}, {})
     assert "<" not in text and ">" not in text
     assert json.loads(text)["name"] == p["name"]
@@ -90,8 +102,13 @@ def test_every_vcard_parses_with_the_right_phone_and_address(site, dataset):
         assert card.tel.value == "+1-" + number + (f";ext={ext}" if ext else "")
         adr = card.adr.value
         a = p["address"]
-        assert (adr.street, adr.city, adr.region, adr.code, adr.country) == (a["street"], a["city"], a["state"],
-                                                                             a["zip"], "USA")
+        assert (adr.street, adr.city, adr.region, adr.code, adr.country) == (
+            a["street"],
+            a["city"],
+            a["state"],
+            a["zip"],
+            "USA",
+        )
         assert f'href="{p["id"]}.vcf" download' in read(site, f"programs/{p['id']}/")
 
 
@@ -115,18 +132,25 @@ def test_every_program_card_is_in_its_shard_file(site, dataset):
     assert sorted(cards) == sorted(p["id"] for p in dataset.programs)
     harbor = cards["harbor-light-richmond"]
     assert harbor["url"] == f"{SITE_URL}programs/harbor-light-richmond/"
-    assert harbor["phone"] == phone_text(next(p for p in dataset.programs if p["id"] == "harbor-light-richmond")["phone"])
+    assert harbor["phone"] == phone_text(
+        next(p for p in dataset.programs if p["id"] == "harbor-light-richmond")["phone"]
+    )
     assert not list(site.glob("programs/*/card.json"))
     # FNV-1a 32-bit reference values, and shard counts that grow with the directory.
-    assert indexes.card_shard("a", 2 ** 32) == 0xE40C292C
-    assert indexes.card_shard("foobar", 2 ** 32) == 0xBF9CF968
+    assert indexes.card_shard("a", 2**32) == 0xE40C292C
+    assert indexes.card_shard("foobar", 2**32) == 0xBF9CF968
     assert [indexes.card_shard_count(n) for n in (0, 16, 17, 1000, 20000)] == [1, 1, 2, 64, 2048]
 
 
 def test_vcard_escapes_separators():
     from generator.referral import vcard
-    p = {"name": "A; B, C\\D", "summary": "Line one\nline two", "phone": "540-217-6366 x110",
-         "address": {"street": "1 Main St, Suite 2; Rear", "city": "X", "state": "VA", "zip": "22901"}}
+
+    p = {
+        "name": "A; B, C\\D",
+        "summary": "Line one\nline two",
+        "phone": "540-217-6366 x110",
+        "address": {"street": "1 Main St, Suite 2; Rear", "city": "X", "state": "VA", "zip": "22901"},
+    }
     card = vobject.readOne(vcard(p, SITE_URL))
     assert card.fn.value == "A; B, C\\D"
     assert card.adr.value.street == "1 Main St, Suite 2; Rear"
@@ -138,9 +162,13 @@ def test_copy_details_text_is_plain_and_complete(site, dataset):
     page = read(site, "programs/harbor-light-richmond/")
     text = html.unescape(re.search(r'data-copy-text="([^"]*)"', page).group(1))
     a = p["address"]
-    assert text.splitlines() == [p["name"], f"Phone: {phone_text(p['phone'])}",
-                                 f"Address: {a['street']}, {a['city']}, {a['state']} {a['zip']}",
-                                 f"Website: {p['website']}", "(Example listing: not a real provider.)"]
+    assert text.splitlines() == [
+        p["name"],
+        f"Phone: {phone_text(p['phone'])}",
+        f"Address: {a['street']}, {a['city']}, {a['state']} {a['zip']}",
+        f"Website: {p['website']}",
+        "(Example listing: not a real provider.)",
+    ]
 
 
 def test_program_pages_offer_correction_and_edit_links(site, dataset):
@@ -157,8 +185,9 @@ def test_qr_code_decodes_to_the_page_url(site, browser, dataset):
     page = browser.new_page(viewport={"width": 400, "height": 400})
     try:
         for p in dataset.programs[:6]:
-            svg = re.search(r'<div class="iop-qr-box">(<svg.*?</svg>)</div>', read(site, f"programs/{p['id']}/"),
-                            re.S).group(1)
+            svg = re.search(
+                r'<div class="iop-qr-box">(<svg.*?</svg>)</div>', read(site, f"programs/{p['id']}/"), re.S
+            ).group(1)
             sized = svg.replace("<svg ", '<svg width="300" height="300" ', 1)
             page.set_content(f'<body style="margin:0;background:#fff"><div>{sized}</div>')
             png = page.screenshot(clip={"x": 0, "y": 0, "width": 300, "height": 300})
@@ -196,7 +225,8 @@ def test_fast_qr_encoder_decodes_at_every_length_and_keeps_segnos_layout():
     versions = set()
     for length in range(1, 700, 7):
         text = "https://iop-finder.example.org/programs/" + "".join(
-            rnd.choice(string.ascii_lowercase + string.digits + "-/") for _ in range(length))
+            rnd.choice(string.ascii_lowercase + string.digits + "-/") for _ in range(length)
+        )
         rows = qr.matrix(text)
         results = zxingcpp.read_barcodes(_qr_image(rows))
         assert [r.text for r in results] == [text], length
@@ -211,7 +241,8 @@ def test_fast_qr_encoder_decodes_at_every_length_and_keeps_segnos_layout():
     assert min(versions) <= 3 and max(versions) >= 20
     # Non-Latin-1 text falls back to segno and still scans.
     assert [r.text for r in zxingcpp.read_barcodes(_qr_image(qr.matrix("https://example.org/é/ü/日本")))] == [
-        "https://example.org/é/ü/日本"]
+        "https://example.org/é/ü/日本"
+    ]
 
 
 def _svg_modules(svg: str, width: int, border: int = 2) -> list[bytes]:
@@ -231,9 +262,14 @@ def _svg_modules(svg: str, width: int, border: int = 2) -> list[bytes]:
     return [bytes(r) for r in drawn]
 
 
-@pytest.mark.parametrize("url", ["https://iop-finder.example.org/programs/harbor-light-richmond/",
-                                 "https://iop-finder.example.org/programs/" + "x" * 200 + "/",
-                                 "https://example.org/é/日本"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://iop-finder.example.org/programs/harbor-light-richmond/",
+        "https://iop-finder.example.org/programs/" + "x" * 200 + "/",
+        "https://example.org/é/日本",
+    ],
+)
 def test_qr_svg_draws_exactly_the_dark_modules(url):
     from generator import qr, referral
 

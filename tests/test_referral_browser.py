@@ -17,8 +17,9 @@ def pdf_pages(pdf: bytes) -> int:
 
 
 def list_ids(page):
-    page.wait_for_function("(document.getElementById('referral-status') || {textContent: ''})"
-                           ".textContent.match(/in this list|empty/)")
+    page.wait_for_function(
+        "(document.getElementById('referral-status') || {textContent: ''}).textContent.match(/in this list|empty/)"
+    )
     return page.eval_on_selector_all(".iop-referral__item", "els => els.map(e => e.dataset.id)")
 
 
@@ -105,10 +106,19 @@ def test_copy_details_puts_plain_text_on_the_clipboard(recorder, server, dataset
 
 def test_pages_work_under_their_content_security_policy(recorder, server):
     r = recorder(bypass_csp=False)
-    r.page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation',"
-                           " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
-    for url in ("/", "/find/#zip=60614&r=25&q=anxiety", "/programs/harbor-light-richmond/", "/list/",
-                "/learn/is-iop-right-for-me/", "/conditions/ptsd/", "/states/va/"):
+    r.page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    for url in (
+        "/",
+        "/find/#zip=60614&r=25&q=anxiety",
+        "/programs/harbor-light-richmond/",
+        "/list/",
+        "/learn/is-iop-right-for-me/",
+        "/conditions/ptsd/",
+        "/states/va/",
+    ):
         r.page.goto(server + url)
         r.page.wait_for_load_state("networkidle")
         assert r.page.evaluate("window.__csp") == [], url

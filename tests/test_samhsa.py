@@ -24,9 +24,11 @@ ROWS_FILE = ROOT / "tests" / "fixtures" / "samhsa" / "samhsa-locator-2019-va.jso
 CODES_FILE = ROOT / "tests" / "fixtures" / "samhsa" / "samhsa-service-codes.json"
 AS_OF = "2019-05-23"  # the date of the locator commit the first rows come from
 OUT = Path("data/programs/samhsa-va.yaml")
-SUMMARY_FIRST_RUN = ("41 rows read; 8 offer intensive outpatient care: 8 new, 0 updated, 0 unchanged, "
-                     "0 kept (verified since), 0 not imported (see messages); 33 rows without intensive outpatient "
-                     "care skipped.")
+SUMMARY_FIRST_RUN = (
+    "41 rows read; 8 offer intensive outpatient care: 8 new, 0 updated, 0 unchanged, "
+    "0 kept (verified since), 0 not imported (see messages); 33 rows without intensive outpatient "
+    "care skipped."
+)
 FRID_EMPOWERING_CVILLE = "ab7407016dd121765de56ac89d9f31ae2074d461de7c3370b2d1a3a6fae20c93"
 
 
@@ -57,6 +59,7 @@ def records(path: Path) -> dict[str, dict]:
 
 # --- The first import -------------------------------------------------------------------------------------------
 
+
 def test_import_makes_one_program_per_intensive_outpatient_row(project, capsys):
     code, out, err = run_import(capsys)
     assert code == 0, out + err
@@ -66,67 +69,155 @@ def test_import_makes_one_program_per_intensive_outpatient_row(project, capsys):
 
 def test_imported_names_phones_and_websites_are_cleaned_from_the_rows(project, capsys):
     run_import(capsys)
-    got = [(p["id"], p["name"], p.get("organization"), p["phone"], p["website"])
-           for p in records(project / OUT).values()]
+    got = [
+        (p["id"], p["name"], p.get("organization"), p["phone"], p["website"]) for p in records(project / OUT).values()
+    ]
     assert got == [
-        ("addiction-allies-llc-charlottesville", "Addiction Allies LLC", None, "434-962-1645",
-         "http://www.addictionallies.com"),
+        (
+            "addiction-allies-llc-charlottesville",
+            "Addiction Allies LLC",
+            None,
+            "434-962-1645",
+            "http://www.addictionallies.com",
+        ),
         # name2 names the program within the organization; intake1 (with its extension) is the intake line.
-        ("empowering-families-program-charlottesville",
-         "Empowering Families Program — Substance Abuse Intensive Outpatient", "Empowering Families Program",
-         "434-971-8454 x1", "http://www.empoweringfamiliesprogram.com"),
-        ("empowering-families-program-culpeper", "Empowering Families Program", None, "540-829-6685",
-         "http://www.empoweringfamiliesprogram.com"),
+        (
+            "empowering-families-program-charlottesville",
+            "Empowering Families Program — Substance Abuse Intensive Outpatient",
+            "Empowering Families Program",
+            "434-971-8454 x1",
+            "http://www.empoweringfamiliesprogram.com",
+        ),
+        (
+            "empowering-families-program-culpeper",
+            "Empowering Families Program",
+            None,
+            "540-829-6685",
+            "http://www.empoweringfamiliesprogram.com",
+        ),
         # name1 "Harrisonburg/Rockingham" + name2 "Community Services Board" is one name split over two lines.
-        ("harrisonburg-rockingham-community-services-board-harrisonburg",
-         "Harrisonburg/Rockingham Community Services Board", None, "540-434-1941", "http://www.hrcsb.org"),
+        (
+            "harrisonburg-rockingham-community-services-board-harrisonburg",
+            "Harrisonburg/Rockingham Community Services Board",
+            None,
+            "540-434-1941",
+            "http://www.hrcsb.org",
+        ),
         # name2 "Nonprofit 501c3" is a legal status, not part of the name.
-        ("mental-wellness-now-harrisonburg", "Mental Wellness Now", None, "540-246-8155",
-         "http://www.mentalwellnessnow.com"),
-        ("orchard-mountain-recovery-charlottesville", "Orchard Mountain Recovery", None, "434-282-2294",
-         "http://www.orchardmtnrecovery.com"),
-        ("region-ten-community-services-board-charlottesville", "Region Ten Community Services Board", None,
-         "434-972-1800", "http://www.regionten.org"),
-        ("valley-community-services-board-staunton",
-         "Valley Community Services Board — Substance Abuse Outpatient Services", "Valley Community Services Board",
-         "540-887-3200", "http://www.myvalleycsb.org"),
+        (
+            "mental-wellness-now-harrisonburg",
+            "Mental Wellness Now",
+            None,
+            "540-246-8155",
+            "http://www.mentalwellnessnow.com",
+        ),
+        (
+            "orchard-mountain-recovery-charlottesville",
+            "Orchard Mountain Recovery",
+            None,
+            "434-282-2294",
+            "http://www.orchardmtnrecovery.com",
+        ),
+        (
+            "region-ten-community-services-board-charlottesville",
+            "Region Ten Community Services Board",
+            None,
+            "434-972-1800",
+            "http://www.regionten.org",
+        ),
+        (
+            "valley-community-services-board-staunton",
+            "Valley Community Services Board — Substance Abuse Outpatient Services",
+            "Valley Community Services Board",
+            "540-887-3200",
+            "http://www.myvalleycsb.org",
+        ),
     ]
 
 
 def test_service_labels_map_to_the_vocabulary(project, capsys):
     run_import(capsys)
     p = records(project / OUT)["empowering-families-program-charlottesville"]
-    assert {k: p[k] for k in ("focus", "levels_of_care", "telehealth", "populations", "languages", "conditions",
-                              "therapies", "services", "payment")} == {
+    assert {
+        k: p[k]
+        for k in (
+            "focus",
+            "levels_of_care",
+            "telehealth",
+            "populations",
+            "languages",
+            "conditions",
+            "therapies",
+            "services",
+            "payment",
+        )
+    } == {
         "focus": "co_occurring",  # SA row listing "Persons with co-occurring mental and substance use disorders"
         "levels_of_care": ["iop", "op", "aftercare"],
         "telehealth": True,  # "Computerized treatment/telemedicine"
-        "populations": ["adults", "adolescents", "young_adults", "older_adults", "veterans", "lgbtq", "women",
-                        "men", "pregnant_postpartum"],
+        "populations": [
+            "adults",
+            "adolescents",
+            "young_adults",
+            "older_adults",
+            "veterans",
+            "lgbtq",
+            "women",
+            "men",
+            "pregnant_postpartum",
+        ],
         "languages": ["en"],
         "conditions": ["alcohol-use", "cannabis-use", "co-occurring", "opioid-use", "stimulant-use"],
-        "therapies": ["cbt", "family-therapy", "life-skills", "matrix-model", "psychoeducation",
-                      "relapse-prevention", "trauma-focused", "twelve-step-facilitation"],
+        "therapies": [
+            "cbt",
+            "family-therapy",
+            "life-skills",
+            "matrix-model",
+            "psychoeducation",
+            "relapse-prevention",
+            "trauma-focused",
+            "twelve-step-facilitation",
+        ],
         "services": ["individual_therapy", "group_therapy", "family_therapy", "aftercare", "drug_testing"],
-        "payment": ["medicaid", "medicare", "tricare", "private_insurance", "sliding_scale", "self_pay",
-                    "state_funded"],
+        "payment": [
+            "medicaid",
+            "medicare",
+            "tricare",
+            "private_insurance",
+            "sliding_scale",
+            "self_pay",
+            "state_funded",
+        ],
     }
     assert "medications" not in p  # "Accepts clients on opioid medication" is not a medication offered
-    assert p["address"] == {"street": "901 Preston Avenue, Suite 201", "city": "Charlottesville", "state": "VA",
-                            "zip": "22903"}
+    assert p["address"] == {
+        "street": "901 Preston Avenue, Suite 201",
+        "city": "Charlottesville",
+        "state": "VA",
+        "zip": "22903",
+    }
     assert p["location"] == {"lat": 38.0374836, "lon": -78.488558}
 
 
 def test_medications_languages_and_partial_hospitalization_are_mapped(project, capsys):
     run_import(capsys)
-    got = {pid: (p["levels_of_care"], p["languages"], p.get("medications"), "medications-for-addiction" in
-                 p["therapies"]) for pid, p in records(project / OUT).items()}
+    got = {
+        pid: (p["levels_of_care"], p["languages"], p.get("medications"), "medications-for-addiction" in p["therapies"])
+        for pid, p in records(project / OUT).items()
+    }
     assert got["addiction-allies-llc-charlottesville"] == (
-        ["php", "iop", "op", "aftercare"], ["en"], ["buprenorphine", "naltrexone", "acamprosate", "disulfiram"],
-        True)
+        ["php", "iop", "op", "aftercare"],
+        ["en"],
+        ["buprenorphine", "naltrexone", "acamprosate", "disulfiram"],
+        True,
+    )
     # "Services for the deaf and hard of hearing" (SL) is sign language; "Spanish" (OL) is es.
     assert got["region-ten-community-services-board-charlottesville"] == (
-        ["iop", "op", "aftercare"], ["en", "es", "ase"], ["buprenorphine"], True)
+        ["iop", "op", "aftercare"],
+        ["en", "es", "ase"],
+        ["buprenorphine"],
+        True,
+    )
     assert got["orchard-mountain-recovery-charlottesville"] == (["iop", "op", "aftercare"], ["en"], None, False)
 
 
@@ -138,18 +229,22 @@ def test_imported_records_are_marked_for_review_with_source_and_data_date(projec
     assert p["source"] == f"SAMHSA treatment locator (public domain), record {FRID_EMPOWERING_CVILLE}"
     assert p["last_verified"] == dt.date(2019, 5, 23)
     assert p["schedule"] == samhsa.DEFAULT_SCHEDULE
-    assert p["summary"] == ("Intensive outpatient care for alcohol or drug use, and mental health care for people "
-                            "who need both. These facts come from a 2019 government list and have not been checked "
-                            "by IOP Finder yet, so call before you go.")
+    assert p["summary"] == (
+        "Intensive outpatient care for alcohol or drug use, and mental health care for people "
+        "who need both. These facts come from a 2019 government list and have not been checked "
+        "by IOP Finder yet, so call before you go."
+    )
 
 
 def test_defaults_and_new_records_are_reported_on_stderr_with_frid_and_name(project, capsys):
     _, _, err = run_import(capsys)
     lines = err.splitlines()
     assert len(lines) == 8
-    assert lines[1] == (f"{ROWS_FILE.as_posix()}: frid {FRID_EMPOWERING_CVILLE} (Empowering Families Program — "
-                        "Substance Abuse Intensive Outpatient): new record empowering-families-program-charlottesville "
-                        "uses the default schedule (the locator has none; call to confirm)")
+    assert lines[1] == (
+        f"{ROWS_FILE.as_posix()}: frid {FRID_EMPOWERING_CVILLE} (Empowering Families Program — "
+        "Substance Abuse Intensive Outpatient): new record empowering-families-program-charlottesville "
+        "uses the default schedule (the locator has none; call to confirm)"
+    )
     assert "unknown" not in err  # every label in the sample is in the tables, including "Facility Smoking Policy "
 
 
@@ -180,6 +275,7 @@ def test_imported_file_validates_together_with_the_rest_of_the_data(project, cap
 
 # --- Re-running -------------------------------------------------------------------------------------------------
 
+
 def test_second_import_changes_nothing(project, capsys):
     run_import(capsys)
     first = (project / OUT).read_bytes()
@@ -188,7 +284,8 @@ def test_second_import_changes_nothing(project, capsys):
     assert code == 0
     assert out.splitlines()[0] == (
         "41 rows read; 8 offer intensive outpatient care: 0 new, 0 updated, 8 unchanged, 0 kept (verified since), "
-        "0 not imported (see messages); 33 rows without intensive outpatient care skipped.")
+        "0 not imported (see messages); 33 rows without intensive outpatient care skipped."
+    )
     assert (project / OUT).read_bytes() == first
 
 
@@ -206,8 +303,9 @@ def test_rerun_keeps_maintainer_fields_and_restores_owned_ones(project, capsys):
 
     code, out, _ = run_import(capsys)
     assert code == 0
-    assert out.splitlines()[0].startswith("41 rows read; 8 offer intensive outpatient care: 0 new, 1 updated, "
-                                          "7 unchanged,")
+    assert out.splitlines()[0].startswith(
+        "41 rows read; 8 offer intensive outpatient care: 0 new, 1 updated, 7 unchanged,"
+    )
     again = records(path)["orchard-mountain-recovery-charlottesville"]
     assert again["summary"] == "Evening program for adults, checked by phone."
     assert again["schedule"] == {"hours_per_week": 10, "days_per_week": 3, "sessions": ["evening"]}
@@ -222,14 +320,20 @@ def test_rerun_leaves_records_verified_after_the_data_alone(project, capsys):
     path = project / OUT
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     p = next(p for p in data["programs"] if p["id"] == "mental-wellness-now-harrisonburg")
-    p.update(phone="540-555-0142", last_verified=dt.date(2026, 3, 2), needs_review=False,
-             source=f"Phone call with intake staff; {p['source']}")
+    p.update(
+        phone="540-555-0142",
+        last_verified=dt.date(2026, 3, 2),
+        needs_review=False,
+        source=f"Phone call with intake staff; {p['source']}",
+    )
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
     _, out, err = run_import(capsys)
     assert ", 1 kept (verified since)," in out.splitlines()[0]
-    assert ("(Mental Wellness Now): mental-wellness-now-harrisonburg was verified on 2026-03-02, after this data "
-            "(2019-05-23): left as it is") in err
+    assert (
+        "(Mental Wellness Now): mental-wellness-now-harrisonburg was verified on 2026-03-02, after this data "
+        "(2019-05-23): left as it is"
+    ) in err
     kept = records(path)["mental-wellness-now-harrisonburg"]
     assert (kept["phone"], kept["needs_review"]) == ("540-555-0142", False)
 
@@ -239,8 +343,12 @@ def test_records_of_other_rows_and_hand_added_records_are_kept(project, capsys):
     path = project / OUT
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     extra = copy.deepcopy(data["programs"][0])
-    extra.update(id="hand-added-charlottesville", name="Hand Added IOP", phone="434-555-0177",
-                 source="Phone call with intake staff")
+    extra.update(
+        id="hand-added-charlottesville",
+        name="Hand Added IOP",
+        phone="434-555-0177",
+        source="Phone call with intake staff",
+    )
     data["programs"].append(extra)
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     run_import(capsys)
@@ -249,6 +357,7 @@ def test_records_of_other_rows_and_hand_added_records_are_kept(project, capsys):
 
 
 # --- Rows and labels that cannot be mapped ---------------------------------------------------------------------
+
 
 def _iop_row(frid: str, name: str, **changes) -> dict:
     row = copy.deepcopy(next(r for r in rows() if r["frid"] == FRID_EMPOWERING_CVILLE))
@@ -267,11 +376,11 @@ def test_unknown_labels_and_unusable_rows_are_reported_never_dropped_silently():
     assert (result.iop_rows, result.created, result.unmapped) == (3, 1, 2)
     assert [r["name"] for r in result.records] == ["Unknown Label Center"]
     assert result.messages == [
-        f"in.json: row 0: frid {'f' * 64} (Unknown Label Center): unknown label \"Telepathy\" in TC "
-        "(\"Type of Care\"): not imported (add it to generator/samhsa.py LABELS)",
+        f'in.json: row 0: frid {"f" * 64} (Unknown Label Center): unknown label "Telepathy" in TC '
+        '("Type of Care"): not imported (add it to generator/samhsa.py LABELS)',
         f"in.json: row 0: frid {'f' * 64} (Unknown Label Center): unknown service category NEW "
-        "(\"Brand New Category\"): not imported (add it to generator/samhsa.py LABELS)",
-        f"in.json: row 1: frid {'e' * 64} (No Phone Center): no usable phone number (phone \"12\", intake \"\"): "
+        '("Brand New Category"): not imported (add it to generator/samhsa.py LABELS)',
+        f'in.json: row 1: frid {"e" * 64} (No Phone Center): no usable phone number (phone "12", intake ""): '
         "not imported",
         f"in.json: row 2: frid {'d' * 64} (Mind Only Center): no condition can be inferred (mental health rows name "
         "no conditions; add it by hand): not imported",
@@ -285,8 +394,9 @@ def test_rows_without_intensive_outpatient_are_counted_and_listed_when_verbose(p
     skipped = [line for line in err.splitlines() if line.endswith("no intensive outpatient treatment: skipped")]
     first = next(r for r in rows() if not samhsa.offers_iop(r))
     assert len(skipped) == 33
-    assert skipped[0] == (f"{ROWS_FILE.as_posix()}: frid {first['frid']} ({first['name1']}): "
-                          "no intensive outpatient treatment: skipped")
+    assert skipped[0] == (
+        f"{ROWS_FILE.as_posix()}: frid {first['frid']} ({first['name1']}): no intensive outpatient treatment: skipped"
+    )
 
 
 def test_missing_required_lists_fall_back_to_documented_defaults():
@@ -294,8 +404,11 @@ def test_missing_required_lists_fall_back_to_documented_defaults():
     row["services"] = [s for s in row["services"] if s["f2"] in ("SET", "TC")]
     result = samhsa.import_rows([row], as_of=dt.date(2019, 5, 23), source_name="in.json")
     record = result.records[0]
-    assert (record["populations"], record["therapies"], record["payment"]) == (["adults"], ["psychoeducation"],
-                                                                              ["self_pay"])
+    assert (record["populations"], record["therapies"], record["payment"]) == (
+        ["adults"],
+        ["psychoeducation"],
+        ["self_pay"],
+    )
     assert result.messages[:3] == [
         f"in.json: row 0: frid {'c' * 64} (Bare Center): no populations in the row; used the default ['adults'] "
         "(check it)",
@@ -308,43 +421,59 @@ def test_missing_required_lists_fall_back_to_documented_defaults():
 
 # --- Ids, names, phones, websites -------------------------------------------------------------------------------
 
+
 def test_colliding_ids_get_a_short_hash_of_the_frid():
     a, b = _iop_row("a" * 64, "Twin Center"), _iop_row("b" * 64, "Twin Center")
     result = samhsa.import_rows([b, a], as_of=dt.date(2019, 5, 23), taken_ids={"other-center-charlottesville"})
     assert [r["id"] for r in result.records] == [
-        "twin-center-charlottesville", f"twin-center-charlottesville-{samhsa.short_hash('b' * 64)}"]
+        "twin-center-charlottesville",
+        f"twin-center-charlottesville-{samhsa.short_hash('b' * 64)}",
+    ]
     assert samhsa.short_hash("b" * 64) == "a0fab1"  # sha256 of the frid, first six hex digits
     taken = samhsa.import_rows([a], as_of=dt.date(2019, 5, 23), taken_ids={"twin-center-charlottesville"})
     assert taken.records[0]["id"] == f"twin-center-charlottesville-{samhsa.short_hash('a' * 64)}"
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("http://Www.fairwindsgrouphome.com", "http://www.fairwindsgrouphome.com"),
-    ("http://www.hrcsb.org/", "http://www.hrcsb.org"),
-    ("regionten.org", "http://regionten.org"),
-    ("HTTPS://UVAHealth.com/services/Psychiatry", "https://uvahealth.com/services/Psychiatry"),
-    ("ftp://example.org", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("http://Www.fairwindsgrouphome.com", "http://www.fairwindsgrouphome.com"),
+        ("http://www.hrcsb.org/", "http://www.hrcsb.org"),
+        ("regionten.org", "http://regionten.org"),
+        ("HTTPS://UVAHealth.com/services/Psychiatry", "https://uvahealth.com/services/Psychiatry"),
+        ("ftp://example.org", None),
+        ("", None),
+    ],
+)
 def test_websites_get_a_scheme_and_a_lowercase_host(raw, expected):
     assert samhsa.normalise_website(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("540-217-6366 x110", "540-217-6366 x110"),
-    ("540-908-3917 x15605", "540-908-3917 x15605"),
-    ("(434) 971-8454", "434-971-8454"),
-    ("12", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("540-217-6366 x110", "540-217-6366 x110"),
+        ("540-908-3917 x15605", "540-908-3917 x15605"),
+        ("(434) 971-8454", "434-971-8454"),
+        ("12", None),
+    ],
+)
 def test_phones_are_normalised_with_extensions_kept(raw, expected):
     assert samhsa.normalise_phone(raw) == expected
 
 
 def test_every_label_target_is_a_value_the_data_accepts():
     ds = load_dataset(ROOT / "data", root=ROOT, program_files=[])
-    allowed = {"levels_of_care": model.LEVELS_OF_CARE, "populations": model.POPULATIONS,
-               "languages": model.LANGUAGES, "medications": model.MEDICATIONS, "services": model.SERVICES,
-               "payment": model.PAYMENT, "conditions": ds.conditions, "therapies": ds.therapies}
+    allowed = {
+        "levels_of_care": model.LEVELS_OF_CARE,
+        "populations": model.POPULATIONS,
+        "languages": model.LANGUAGES,
+        "medications": model.MEDICATIONS,
+        "services": model.SERVICES,
+        "payment": model.PAYMENT,
+        "conditions": ds.conditions,
+        "therapies": ds.therapies,
+    }
     flags = {"substance_use", "mental_health", "co_occurring", "telehealth", "no_opioid_treatment"}
     for code, table in samhsa.LABELS.items():
         for label, targets in table.items():

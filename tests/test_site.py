@@ -7,10 +7,10 @@ import json
 import re
 from collections import defaultdict
 
+from conftest import read
+
 from generator import model
 from generator.views import tel_href
-
-from conftest import read
 
 CRISIS = re.compile(r'Call or text <a href="tel:988">988</a>.*?call <a href="tel:911">911</a>', re.S)
 
@@ -25,7 +25,9 @@ def test_every_program_has_a_page_and_nothing_else_is_in_programs(site, dataset)
 def test_program_page_shows_phone_as_tel_link_and_links_conditions(site, dataset):
     p = next(p for p in dataset.programs if p["id"] == "harbor-light-richmond")
     page = read(site, "programs/harbor-light-richmond/")
-    assert f'<a class="md-button md-button--primary iop-call" href="{tel_href(p["phone"])}">Call {p["phone"]}</a>' in page
+    assert (
+        f'<a class="md-button md-button--primary iop-call" href="{tel_href(p["phone"])}">Call {p["phone"]}</a>' in page
+    )
     assert tel_href("804-555-0101") == "tel:+18045550101"
     assert tel_href("540-217-6366 x110") == "tel:+15402176366;ext=110"
     for cid in p["conditions"]:
@@ -63,7 +65,9 @@ def test_program_page_shows_every_kind_of_fact(site, dataset):
 
 def test_stale_programs_say_call_to_confirm(site, dataset):
     import datetime as dt
+
     from generator.report import months_before
+
     stale = {p["id"] for p in dataset.programs if p["last_verified"] < months_before(dt.date.today(), 12)}
     assert stale, "the sample data keeps one stale program for this test"
     for p in dataset.programs:
@@ -86,7 +90,7 @@ def test_generated_pages_stay_out_of_search_index_and_nav(site, dataset):
         assert leaked == [], prefix
     assert "learn/what-is-iop/" in locations
     home = read(site, "")
-    nav = home[home.index('class="md-nav md-nav--primary"'):home.index("</nav>", home.index('md-nav--primary'))]
+    nav = home[home.index('class="md-nav md-nav--primary"') : home.index("</nav>", home.index("md-nav--primary"))]
     assert "programs/" not in nav
     assert "harbor-light-richmond" not in home
 
@@ -114,7 +118,7 @@ def test_condition_and_therapy_pages_list_exactly_their_programs(site, dataset):
             expected = {p["id"] for p in dataset.programs if vid in p[kind]}
             assert linked == expected, (kind, vid)
             param = "condition" if kind == "conditions" else "therapy"
-            assert f'../../find/?{param}={vid}' in page
+            assert f"../../find/?{param}={vid}" in page
 
 
 def test_mkdocs_serve_watches_the_data_folder():

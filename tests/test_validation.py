@@ -7,11 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURES, ROOT, copy_project, run_mkdocs
 
 from generator.dataset import load_dataset
 from generator.load import parse_bytes
-
-from conftest import FIXTURES, ROOT, copy_project, run_mkdocs
 
 TEN = [
     'tests/fixtures/broken/ten-mistakes.yaml:8:50: programs[0].address.state: unknown state "Virginia" (did you mean "VA"?)',
@@ -22,7 +21,7 @@ TEN = [
     'tests/fixtures/broken/ten-mistakes.yaml:15:18: programs[0].conditions[0]: unknown condition "ptds" (did you mean "ptsd"?)',
     'tests/fixtures/broken/ten-mistakes.yaml:20:5: programs[0].adress: unknown field (did you mean "address"?)',
     'tests/fixtures/broken/ten-mistakes.yaml:21:5: programs[1].last_verified: required field is missing (add a line like "last_verified: 2026-10-02")',
-    'tests/fixtures/broken/ten-mistakes.yaml:27:16: programs[1].location.lat: must be between -90 and 90, got 123.4',
+    "tests/fixtures/broken/ten-mistakes.yaml:27:16: programs[1].location.lat: must be between -90 and 90, got 123.4",
     'tests/fixtures/broken/ten-mistakes.yaml:37:5: programs[2].id: id "riverbend-richmond" is already used by program "riverbend-richmond" at tests/fixtures/broken/ten-mistakes.yaml:21 (ids and former ids must be unique)',
 ]
 
@@ -33,15 +32,16 @@ MORE = [
     'programs[0].phone: duplicate key "phone" (first set on line 8; keep only one)',
     'programs[0].populations[1]: "adults" is listed twice (remove one)',
     'programs[0].languages[0]: unknown language code "Spanish" (did you mean "es"?)',
-    'programs[0].schedule.length_weeks: min (12) is more than max (8) (swap them)',
+    "programs[0].schedule.length_weeks: min (12) is more than max (8) (swap them)",
     'programs[0].conditions: expected a list like [alcohol-use, depression], got text "depression" (write it as [depression])',
-    'programs[0].last_verified: date 2099-01-01 is in the future (use the date the facts were last checked)',
+    "programs[0].last_verified: date 2099-01-01 is in the future (use the date the facts were last checked)",
 ]
 
 
 def validate_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "validate", *args], cwd=ROOT,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "validate", *args], cwd=ROOT, capture_output=True, text=True
+    )
 
 
 def test_ten_mistakes_give_ten_located_messages_and_exit_1():
@@ -52,8 +52,12 @@ def test_ten_mistakes_give_ten_located_messages_and_exit_1():
 
 
 def test_other_mistakes_are_each_named_with_a_hint():
-    ds = load_dataset(FIXTURES / "data", root=ROOT, program_files=[FIXTURES / "broken" / "more-mistakes.yaml"],
-                      today=dt.date(2026, 11, 23))
+    ds = load_dataset(
+        FIXTURES / "data",
+        root=ROOT,
+        program_files=[FIXTURES / "broken" / "more-mistakes.yaml"],
+        today=dt.date(2026, 11, 23),
+    )
     assert [f"{p.path}: {p.message}" for p in ds.errors] == MORE
     assert all(p.file == "tests/fixtures/broken/more-mistakes.yaml" and p.line > 1 for p in ds.errors)
 
@@ -74,11 +78,15 @@ def test_unknown_condition_suggests_nearest_id_or_alias():
     conditions: [ptds, post-traumatic stress disorder, zzzzzz]
 """
     from generator.validate import check_collection
+
     node, problems = parse_bytes(data, "p.yaml")
     ds = load_dataset(FIXTURES / "data", program_files=[])
     from generator.dataset import _vocabulary
-    vocabs = {"conditions": _vocabulary("conditions", list(ds.conditions.values())),
-              "therapies": _vocabulary("therapies", list(ds.therapies.values()))}
+
+    vocabs = {
+        "conditions": _vocabulary("conditions", list(ds.conditions.values())),
+        "therapies": _vocabulary("therapies", list(ds.therapies.values())),
+    }
     loaded = check_collection(node, "programs", "p.yaml", vocabs, dt.date(2026, 1, 1))
     messages = [p.message for p in loaded.problems if "conditions[" in p.path]
     assert messages == [
@@ -103,7 +111,8 @@ def test_missing_file_is_reported_not_raised():
 def test_build_stops_with_the_same_messages_and_leaves_the_old_site(tmp_path):
     project = copy_project(tmp_path / "project")
     (project / "data" / "programs.yaml").write_text(
-        (FIXTURES / "broken" / "ten-mistakes.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (FIXTURES / "broken" / "ten-mistakes.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     site = tmp_path / "site"
     site.mkdir()
     (site / "keep.txt").write_text("the previous build")
@@ -122,8 +131,10 @@ def test_binary_junk_and_deep_nesting_are_problems_not_crashes():
     assert node is None and str(problems[0]).startswith("junk.yaml:1:1: the file is not valid UTF-8")
     node, problems = parse_bytes(b"[" * 200000 + b"]" * 200000, "deep.yaml")
     assert node is None
-    assert str(problems[0]) == ("deep.yaml:1:41: values are nested more than 40 levels deep (check the indentation; "
-                                "programs never need this much nesting)")
+    assert str(problems[0]) == (
+        "deep.yaml:1:41: values are nested more than 40 levels deep (check the indentation; "
+        "programs never need this much nesting)"
+    )
 
 
 def test_item_cache_reads_only_changed_programs_and_matches_a_full_read(tmp_path):
@@ -132,7 +143,7 @@ def test_item_cache_reads_only_changed_programs_and_matches_a_full_read(tmp_path
     import datetime as dt
     import shutil
 
-    from generator.dataset import ItemCache, load_dataset
+    from generator.dataset import load_dataset
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
@@ -176,19 +187,28 @@ def _sample_with(edits: list[tuple[str, str, int]]) -> str:
         at = -1
         for _ in range(nth + 1):
             at = text.index(old, at + 1)
-        text = text[:at] + new + text[at + len(old):]
+        text = text[:at] + new + text[at + len(old) :]
     return text
 
 
-@pytest.mark.parametrize("name, edits", [
-    ("valid", []),
-    # Problems in the first, a middle and the last part, and an id repeated across parts.
-    ("mistakes", [("phone: ", "phone: 12 #", 1), ("conditions: [", "conditions: [ptds, ", 17),
-                  ("hours_per_week: ", "hours_per_week: nine #", 35),
-                  ("id: riverbend-teen-richmond", "id: poplar-spring-philadelphia", 0)]),
-    # A YAML error inside the third part: the whole file is read again in one piece.
-    ("syntax", [("summary: ", 'summary: "never closed', 20)]),
-])
+@pytest.mark.parametrize(
+    "name, edits",
+    [
+        ("valid", []),
+        # Problems in the first, a middle and the last part, and an id repeated across parts.
+        (
+            "mistakes",
+            [
+                ("phone: ", "phone: 12 #", 1),
+                ("conditions: [", "conditions: [ptds, ", 17),
+                ("hours_per_week: ", "hours_per_week: nine #", 35),
+                ("id: riverbend-teen-richmond", "id: poplar-spring-philadelphia", 0),
+            ],
+        ),
+        # A YAML error inside the third part: the whole file is read again in one piece.
+        ("syntax", [("summary: ", 'summary: "never closed', 20)]),
+    ],
+)
 def test_reading_a_programs_file_in_parts_finds_exactly_what_one_piece_finds(name, edits, tmp_path, monkeypatch):
     """Big programs files are read in parts on every core (dataset._load_programs_file); the records and every
     problem (line, column, path, message) must be those of a one-piece reading, also when a part has a YAML error."""
@@ -198,7 +218,7 @@ def test_reading_a_programs_file_in_parts_finds_exactly_what_one_piece_finds(nam
     path.write_text(_sample_with(edits), encoding="utf-8")
 
     def read(parts: bool):
-        monkeypatch.setattr(dataset, "PARALLEL_MIN_BYTES", 0 if parts else 10 ** 12)
+        monkeypatch.setattr(dataset, "PARALLEL_MIN_BYTES", 0 if parts else 10**12)
         monkeypatch.setattr(parallel, "enabled", True)
         monkeypatch.setattr(parallel, "workers", lambda: 2)
         return dataset.load_dataset(ROOT / "data", root=tmp_path, today=dt.date(2026, 11, 23), program_files=[path])

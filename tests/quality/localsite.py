@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
-import io
 import http.server
+import io
 import os
 import shutil
 import threading
@@ -15,8 +15,12 @@ from pathlib import Path
 
 def chromium_path() -> str | None:
     """Debian's Chromium (or CHROMIUM_PATH); Playwright never downloads a browser here."""
-    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), shutil.which("chromium-browser"),
-                      "/usr/bin/chromium"):
+    for candidate in (
+        os.environ.get("CHROMIUM_PATH"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/bin/chromium",
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None

@@ -38,11 +38,19 @@ def main() -> None:
             assert config.plugins["iop-finder"] is plugin
             start = time.perf_counter()
             build(config, serve_url="http://127.0.0.1:8000/")
-            print(json.dumps({"seconds": round(time.perf_counter() - start, 3), "written": plugin.memory.written,
-                              "moved_pages": plugin.memory.moved_pages,
-                              "items_read": sum(c.misses for c in plugin.memory.item_caches.values())}),
-                  flush=True)
+            print(
+                json.dumps(
+                    {
+                        "seconds": round(time.perf_counter() - start, 3),
+                        "written": plugin.memory.written,
+                        "moved_pages": plugin.memory.moved_pages,
+                        "items_read": sum(c.misses for c in plugin.memory.item_caches.values()),
+                    }
+                ),
+                flush=True,
+            )
             from generator import parallel
+
             parallel.enabled = False  # as on_serve does once the server starts
     finally:
         config.plugins.on_shutdown()

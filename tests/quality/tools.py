@@ -55,8 +55,10 @@ def vnu_command() -> list[str]:
 
 # --- Pages every browser gate visits ------------------------------------------------------------------------------
 
+
 def page_types(site: Path) -> list[tuple[str, str]]:
     """(name, URL path) for each page type of the built site; the list page only if the build has one."""
+
     def first(folder: str) -> str:
         found = sorted(p.parent.name for p in (site / folder).glob("*/index.html"))
         assert found, f"the build has no pages under /{folder}/"
@@ -84,8 +86,9 @@ def page_types(site: Path) -> list[tuple[str, str]]:
     return pages
 
 
-FINDER_ANSWERED = "!!(document.getElementById('finder-status') || {textContent: ''}).textContent" \
-                  ".match(/found|No programs|could not/)"
+FINDER_ANSWERED = (
+    "!!(document.getElementById('finder-status') || {textContent: ''}).textContent.match(/found|No programs|could not/)"
+)
 
 
 def wait_until(page, expression: str, timeout: float = 30.0) -> None:
@@ -107,13 +110,14 @@ def wait_for_page(page, path: str) -> None:
 
 # --- Accessibility (axe-core) ---------------------------------------------------------------------------------------
 
+
 def run_axe(page) -> list[dict]:
     """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page as it is now."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(axe_js()))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS)
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
     return result["violations"]
 
 
@@ -131,6 +135,7 @@ def describe_violations(violations: list[dict]) -> str:
 
 # --- Valid HTML (Nu HTML Checker) -------------------------------------------------------------------------------------
 
+
 def run_vnu(target: Path) -> tuple[list[dict], list[str]]:
     """One Nu HTML Checker run (one Java start) over every HTML file under `target`: (messages, files checked)."""
     cmd = vnu_command() + ["--format", "json", "--verbose", "--skip-non-html", str(target)]
@@ -138,9 +143,11 @@ def run_vnu(target: Path) -> tuple[list[dict], list[str]]:
     checked = [line.strip() for line in proc.stdout.splitlines() if line.strip().endswith(".html")]
     try:
         return json.loads(proc.stderr)["messages"], checked
-    except (json.JSONDecodeError, KeyError):
-        raise AssertionError(f"the Nu HTML Checker did not answer in JSON (exit {proc.returncode}):\n"
-                             f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    except (json.JSONDecodeError, KeyError) as exc:
+        raise AssertionError(
+            f"the Nu HTML Checker did not answer in JSON (exit {proc.returncode}):\n"
+            f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+        ) from exc
 
 
 def describe_vnu(messages: list[dict], base: Path) -> str:
@@ -149,12 +156,15 @@ def describe_vnu(messages: list[dict], base: Path) -> str:
         url = m.get("url", "")
         where = url.split(base.as_posix(), 1)[-1] if base.as_posix() in url else url
         extract = (m.get("extract") or "").replace("\n", " ").strip()
-        lines.append(f"{where}:{m.get('lastLine', '?')}: {m['type']}{'/' + m['subType'] if 'subType' in m else ''}: "
-                     f"{m['message']}  [{extract[:120]}]")
+        lines.append(
+            f"{where}:{m.get('lastLine', '?')}: {m['type']}{'/' + m['subType'] if 'subType' in m else ''}: "
+            f"{m['message']}  [{extract[:120]}]"
+        )
     return "\n".join(lines)
 
 
 # --- Links --------------------------------------------------------------------------------------------------------------
+
 
 class _Collector(HTMLParser):
     """Every id/name an anchor can point at, and every href/src/srcset in one HTML page."""
@@ -187,7 +197,7 @@ def parse_page(path: Path) -> _Collector:
     return c
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cached_ids(path: Path) -> frozenset[str]:
     return frozenset(parse_page(path).ids)
 
@@ -262,7 +272,7 @@ def crawl(site: Path, site_url: str = SITE_URL) -> CrawlResult:
         # A fragment with "=" is the finder's search state (zip=...&r=...), read by script, not an anchor.
         if fragment and "=" not in fragment and target.suffix == ".html":
             if fragment not in _cached_ids(target):
-                out.broken.append(f"{where}: {link!r} -> no id=\"{fragment}\" in {target.relative_to(site)}")
+                out.broken.append(f'{where}: {link!r} -> no id="{fragment}" in {target.relative_to(site)}')
     return out
 
 
@@ -305,8 +315,11 @@ def csp_script_problems(csp: str | None) -> list[str]:
 
 def foreign_requests(requests, origin: str) -> list[str]:
     """Requests to anything but the site's own origin (data: URLs never leave the browser)."""
-    return [f"{method} {url}" for method, url, *_ in requests
-            if not (url.startswith(origin + "/") or url == origin or url.startswith("data:"))]
+    return [
+        f"{method} {url}"
+        for method, url, *_ in requests
+        if not (url.startswith(origin + "/") or url == origin or url.startswith("data:"))
+    ]
 
 
 # JS run before any page script: records CSP violations and every localStorage/sessionStorage write.
@@ -323,5 +336,3 @@ for (const name of ['setItem']) {
   };
 }
 """
-
-

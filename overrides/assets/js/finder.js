@@ -330,9 +330,7 @@
     return li;
   }
 
-  var last = null;
   function render(st, origin, list, complete, teleState) {
-    last = { st: st, origin: origin, list: list, complete: complete, teleState: teleState };
     resultsEl.textContent = "";
     var where = origin.label;
     if (!list.length) {
