@@ -25,6 +25,7 @@ from .localsite import chromium_path
 ROOT = Path(__file__).resolve().parents[2]
 NPM_TOOLS = (
     ROOT / "node_modules" / "axe-core" / "axe.min.js",
+    ROOT / "node_modules" / "eslint" / "bin" / "eslint.js",
     ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
 )
 
