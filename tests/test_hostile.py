@@ -1,4 +1,4 @@
-"""Hostile data: a program whose fields hold markup, template syntax, RTL overrides and emoji is shown literally,
+"""Hostile data: a program whose fields hold markup, template syntax, right-to-left text and emoji is shown literally,
 escaped, on every page and in the search data; a javascript: website is rejected by validation.
 
 The fixture is tests/fixtures/hostile/programs.yaml: program 0 is valid (and hostile), program 1 is the same with a
