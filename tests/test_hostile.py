@@ -381,6 +381,26 @@ def test_search_data_and_exports_decode_to_the_input(hostile_site, hostile, cond
     assert PID in refs
 
 
+def test_contact_card_and_csv_of_the_hostile_program_parse_back_to_its_values(hostile_site, hostile):
+    import csv
+    import io
+
+    import vobject
+
+    site, _ = hostile_site
+    card = vobject.readOne((site / "programs" / PID / f"{PID}.vcf").read_text(encoding="utf-8"))
+    assert card.fn.value == hostile["name"] and card.org.value == [hostile["organization"]]
+    assert card.adr.value.street == hostile["address"]["street"] and card.adr.value.city == hostile["address"]["city"]
+    assert card.url.value == hostile["website"]
+    rows = list(csv.DictReader(io.StringIO((site / "data" / "programs.csv").read_text(encoding="utf-8"))))
+    row = next(r for r in rows if r["id"] == PID)
+    assert (row["name"], row["address.street"], row["insurers"]) == (
+        hostile["name"],
+        hostile["address"]["street"],
+        "; ".join(hostile["insurers"]),
+    )
+
+
 # --- In the browser ----------------------------------------------------------------------------------------------------
 
 
@@ -480,3 +500,33 @@ def test_hostile_checks_catch_unescaped_output(hostile, condition):
     assert hostile["name"] not in page.visible and hostile["summary"] not in page.visible
     assert page.title != condition["name"]
     assert any(fragment in raw for fragment in RAW_FRAGMENTS)
+
+
+def test_safe_renderer_knows_its_small_subset_and_shows_everything_else_as_text():
+    from generator.safe_markdown import literal, render
+
+    assert render(
+        "One **bold** and *soft* line\nwith `<code>`.\n\n- [A guide](https://example.org/a?b=1&c=2)\n- two\n  lines"
+    ) == (
+        "<p>One <strong>bold</strong> and <em>soft</em> line\nwith <code>&lt;code&gt;</code>.</p>\n"
+        '<ul>\n<li><a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer">A guide</a></li>\n'
+        "<li>two\nlines</li>\n</ul>"
+    )
+    assert render("1. first\n2. second") == "<ol>\n<li>first</li>\n<li>second</li>\n</ol>"
+    assert render('# Not a heading <script>alert(1)</script> {: onclick="x" }') == (
+        '<p># Not a heading &lt;script&gt;alert(1)&lt;/script&gt; {: onclick="x" }</p>'
+    )
+    assert render("[local](http://localhost/) ![pixel](https://t.example.net/p.png) [js](javascript:x)") == (
+        "<p>local pixel js</p>"
+    )
+    assert render(r"\*not italic\* and snake_case_name") == "<p>*not italic* and snake_case_name</p>"
+    assert render(
+        "IOPs and an IOP", {"IOP": "Intensive outpatient program", "IOPs": "Intensive outpatient programs"}
+    ) == (
+        '<p><abbr title="Intensive outpatient programs">IOPs</abbr> and an '
+        '<abbr title="Intensive outpatient program">IOP</abbr></p>'
+    )
+    assert (
+        literal('--8<-- "a" {: x } *[A]: b')
+        == "&#45;&#45;8&#60;&#45;&#45; &#34;a&#34; &#123;&#58; x &#125; &#42;&#91;A&#93;&#58; b"
+    )
