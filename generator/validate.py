@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import model
@@ -44,6 +45,7 @@ _YAML_NUMBER = re.compile(
     r"|\.(?:nan|NaN|NAN)"
 )
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_resolver = yaml.resolver.Resolver()
 _TYPE_NAMES = {
     "tag:yaml.org,2002:str": "text",
     "tag:yaml.org,2002:int": "a whole number",
@@ -89,11 +91,19 @@ class Context:
         self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, path, message, severity))
 
 
+def printable(text: str) -> str:
+    """Text as a terminal may print it: invisible and control characters (an escape sequence that would clear
+    the screen or recolour the output, a direction override) are shown as \\u escapes instead."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ("\\n" if ch == "\n" else f"\\u{ord(ch):04x}") for ch in text)
+
+
 def quote(value: object) -> str:
     text = str(value)
     if len(text) > 60:
         text = text[:57] + "..."
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return '"' + printable(text.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 
 
 def _flow_text(node: Node, budget: int = 40) -> str:
@@ -105,7 +115,7 @@ def _flow_text(node: Node, budget: int = 40) -> str:
     else:
         text = "{" + ", ".join(f"{_flow_text(k, budget // 2)}: {_flow_text(v, budget // 2)}" for k, v in node.value[:4])
         text += "}"
-    text = text.replace("\n", " ")
+    text = printable(text.replace("\n", " "))
     return text if len(text) <= budget else text[: max(budget - 3, 1)] + "..."
 
 
@@ -138,8 +148,12 @@ def _example(spec: Field) -> str:
 # --- Scalars ----------------------------------------------------------------------------------------------------
 
 
+def reads_as_number(text: str) -> bool:
+    """Whether some YAML tool reads this text, written without quotes, as a number (23220, 02134, 1e3, 0x1F)."""
+    return bool(_YAML_NUMBER.fullmatch(text)) or _resolver.resolve(ScalarNode, text, (True, False)) in _NUMBER_TAGS
+
+
 def _unquoted_number(node: Node) -> bool:
-    """A value written without quotes that YAML tools read as a number (23220, 02134, 1e3, 0x1F)."""
     if not isinstance(node, ScalarNode) or node.style:
         return False
     return node.tag in _NUMBER_TAGS or bool(_YAML_NUMBER.fullmatch(node.value))
@@ -471,10 +485,12 @@ def _check_object(node: Node, spec: Field, path: str, ctx: Context, rel: str, pa
             ok = False
             continue
         key = key_node.value
-        child_path = f"{path}.{key}" if path else key
+        child_path = f"{path}.{printable(key)}" if path else printable(key)
         if key in seen:
             first = seen[key].start_mark.line + 1
-            ctx.add(key_node, child_path, f'duplicate key "{key}" (first set on line {first}; keep only one)')
+            ctx.add(
+                key_node, child_path, f'duplicate key "{printable(key)}" (first set on line {first}; keep only one)'
+            )
             ok = False
             continue
         seen[key] = key_node
@@ -617,9 +633,9 @@ class CollectionChecker:
                 if key == collection and key not in seen_top and isinstance(key_node, ScalarNode):
                     items = value_node
                 elif key in seen_top:
-                    ctx.add(key_node, str(key), f'duplicate key "{key}" (keep only one list)')
+                    ctx.add(key_node, printable(key), f'duplicate key "{printable(key)}" (keep only one list)')
                 else:
-                    ctx.add(key_node, str(key), f'unknown top-level key (this file holds only "{collection}:")')
+                    ctx.add(key_node, printable(key), f'unknown top-level key (this file holds only "{collection}:")')
                 seen_top.add(key)
             if items is None:
                 ctx.add(root, "", f'missing "{collection}:" list at the top of the file')
