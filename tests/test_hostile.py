@@ -10,9 +10,13 @@ program 1 is the same with a javascript: website.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import http.server
 import json
+import threading
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
@@ -530,3 +534,143 @@ def test_safe_renderer_knows_its_small_subset_and_shows_everything_else_as_text(
         literal('--8<-- "a" {: x } *[A]: b')
         == "&#45;&#45;8&#60;&#45;&#45; &#34;a&#34; &#123;&#58; x &#125; &#42;&#91;A&#93;&#58; b"
     )
+
+
+# --- Location privacy, with and without JavaScript, across links (issue 14, item 6) ----------------------------------
+
+ZIP = "23220"
+LOCATION_QUERY = f"zip={ZIP}&near=37.55,-77.46&from={ZIP}"
+
+
+@contextlib.contextmanager
+def recording_server(directory):
+    """The built site over local HTTP, remembering every request the server receives and its Referer header:
+    what a host's logs would hold."""
+    seen: list[tuple[str, str | None]] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(directory), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            seen.append((self.path, self.headers.get("Referer")))
+            super().do_GET()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _leaks(seen: list[tuple[str, str | None]], skip_first: bool) -> list:
+    """Requests that carry the ZIP code or coordinates, in their address or their Referer."""
+    requests = seen[1:] if skip_first else seen
+    return [(path, ref) for path, ref in requests if any(v in f"{path} {ref}" for v in (ZIP, "37.55", "-77.46"))]
+
+
+@pytest.fixture(scope="module")
+def logged_site(site):
+    with recording_server(site) as (origin, seen):
+        yield origin, seen
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_link_carrying_a_location_never_passes_it_on(recorder, logged_site, site, javascript):
+    """Every page type opened from a link with ?zip=, ?near= and ?from=: the one request the link itself makes is
+    the only one that carries them; every request after it (stylesheets, scripts, search data, the next page)
+    names neither the ZIP nor the point, and sends no Referer at all."""
+    from quality.tools import page_types
+
+    origin, seen = logged_site
+    r = recorder(java_script_enabled=javascript)
+    for n, (name, path) in enumerate(page_types(site)):
+        base, _, fragment = path.partition("#")
+        # (n makes every address new, so the browser asks the server again rather than its cache)
+        url = f"{origin}{base}?n={n}&{LOCATION_QUERY}" + (f"#{fragment}" if fragment else "")
+        del seen[:]
+        r.page.goto(url)
+        r.page.wait_for_load_state("networkidle")
+        assert seen and seen[0][0].startswith(base.replace(".html", "")) and ZIP in seen[0][0], (name, seen[:1])
+        assert _leaks(seen, skip_first=True) == [], (name, _leaks(seen, skip_first=True))
+        assert [ref for _, ref in seen if ref] == [], (name, "a request sent a Referer")
+        if javascript:  # the location moved into the fragment; what is not a location stays
+            parts = urlsplit(r.page.url)
+            assert parts.query == f"n={n}" and ZIP in parts.fragment, (name, r.page.url)
+
+
+@pytest.mark.browser
+def test_the_finder_answers_a_query_string_zip_from_the_fragment(recorder, logged_site):
+    from quality.tools import FINDER_ANSWERED, wait_until
+
+    origin, seen = logged_site
+    r = recorder()
+    del seen[:]
+    r.page.goto(f"{origin}/find/?zip={ZIP}&r=10&condition=ptsd")
+    wait_until(r.page, FINDER_ANSWERED)
+    parts = urlsplit(r.page.url)
+    assert parts.query == "r=10&condition=ptsd"  # what is not a location stays where the link put it
+    assert parse_qs(parts.fragment)["zip"] == [ZIP]
+    assert "within 10 miles of ZIP code 23220" in r.page.inner_text("#finder-status")
+    assert _leaks(seen, skip_first=True) == []
+    requested = [path for path, _ in seen]
+    assert any(path.endswith("/search/zip/232.json") for path in requested)  # the prefix only
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_home_page_zip_box_never_sends_the_zip(recorder, logged_site, javascript):
+    origin, seen = logged_site
+    r = recorder(java_script_enabled=javascript)
+    r.page.goto(f"{origin}/")
+    r.page.wait_for_load_state("networkidle")
+    del seen[:]
+    r.page.fill("#home-zip", ZIP)
+    r.page.click(".iop-zip-jump button[type=submit]")
+    r.page.wait_for_load_state("networkidle")
+    if javascript:
+        assert urlsplit(r.page.url).path == "/find/" and urlsplit(r.page.url).fragment == f"zip={ZIP}&r=25"
+    else:
+        assert urlsplit(r.page.url).path == "/states/"  # browse by state instead
+        assert "Browse programs by state" in r.page.inner_text("h1")
+    assert seen, "the form went nowhere"
+    assert _leaks(seen, skip_first=False) == []
+    assert [ref for _, ref in seen if ref] == []
+
+
+@pytest.mark.browser
+def test_the_referral_list_stores_program_ids_only(recorder, logged_site, dataset):
+    from quality.tools import LIST_KEY, wait_until
+
+    origin, seen = logged_site
+    r = recorder()
+    r.page.goto(f"{origin}/find/#zip={ZIP}&r=25")
+    r.page.wait_for_selector(".iop-result .iop-add:not([hidden])")
+    first = r.page.eval_on_selector_all(".iop-result", "els => els.map(e => e.dataset.id)")[0]
+    assert r.page.locator("[data-from]").count() == 0
+    r.page.click(f'.iop-result[data-id="{first}"] .iop-add')
+    assert json.loads(r.page.evaluate(f"localStorage.getItem('{LIST_KEY}')")) == {"ids": [first]}
+    # Links made on the finder's page still carry the search's ZIP, in the fragment, for the list's distances.
+    assert r.page.get_attribute("[data-list-count]", "href").endswith(f"list/#ids={first}&from={ZIP}")
+
+    # A list saved by an older version, ZIP and all, keeps only its ids from the first page that reads it.
+    r.page.evaluate(f"localStorage.setItem('{LIST_KEY}', JSON.stringify({{ids: ['{first}'], from: '{ZIP}'}}))")
+    r.page.goto(f"{origin}/about/")
+    r.page.wait_for_load_state("networkidle")
+    assert json.loads(r.page.evaluate(f"localStorage.getItem('{LIST_KEY}')")) == {"ids": [first]}
+    assert r.page.get_attribute("[data-list-count]", "href").endswith(f"list/#ids={first}")
+
+    # A shared list link with ?from= in its query: moved into the fragment, distances still shown.
+    del seen[:]
+    r.page.goto(f"{origin}/list/?ids={first}&from={ZIP}")
+    wait_until(r.page, "document.querySelectorAll('.iop-referral__miles').length === 1")
+    assert urlsplit(r.page.url).query == "" and parse_qs(urlsplit(r.page.url).fragment)["from"] == [ZIP]
+    assert _leaks(seen, skip_first=True) == []
+    assert json.loads(r.page.evaluate(f"localStorage.getItem('{LIST_KEY}')")) == {"ids": [first]}
