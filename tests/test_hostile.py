@@ -674,3 +674,173 @@ def test_the_referral_list_stores_program_ids_only(recorder, logged_site, datase
     assert urlsplit(r.page.url).query == "" and parse_qs(urlsplit(r.page.url).fragment)["from"] == [ZIP]
     assert _leaks(seen, skip_first=True) == []
     assert json.loads(r.page.evaluate(f"localStorage.getItem('{LIST_KEY}')")) == {"ids": [first]}
+
+
+# --- The maintainer report stays near-linear on adversarial data (issue 14, item 8) --------------------------------
+
+
+def legacy_likely_duplicates(programs: list[dict]) -> list:
+    """The duplicate check as it was before it became near-linear: every pair within the latitude window, the
+    reference the fast check must agree with."""
+    import difflib
+
+    from generator import geo, report
+
+    ordered = sorted(programs, key=lambda p: (p["_file"], p["_line"]))
+    reasons: dict[tuple[int, int], list[str]] = {}
+    by_phone: dict[str, int] = {}
+    for j, p in enumerate(ordered):
+        if p["phone"] in by_phone:
+            reasons.setdefault((by_phone[p["phone"]], j), []).append(f"same phone {p['phone']}")
+        else:
+            by_phone[p["phone"]] = j
+    names = [report.normalised_name(p["name"]) for p in ordered]
+    lat_window = report.DUPLICATE_RADIUS_MILES / 69.0
+    placed = sorted((p["_point"][0], p["_point"][1], i) for i, p in enumerate(ordered) if p.get("_point"))
+    for a, (lat1, lon1, i) in enumerate(placed):
+        for lat2, lon2, j in placed[a + 1 :]:
+            if lat2 - lat1 > lat_window:
+                break
+            miles = geo.haversine_miles(lat1, lon1, lat2, lon2)
+            if miles > report.DUPLICATE_RADIUS_MILES:
+                continue
+            ratio = difflib.SequenceMatcher(None, names[i], names[j]).ratio()
+            if ratio >= report.DUPLICATE_NAME_RATIO:
+                reasons.setdefault((min(i, j), max(i, j)), []).append(
+                    f"similar name ({ratio:.2f} alike) {miles:.2f} miles away"
+                )
+    found = []
+    for (i, j), why in sorted(reasons.items()):
+        first, second = ordered[i], ordered[j]
+        found.append(
+            report.Finding(
+                second["_file"],
+                second["_line"],
+                second["_column"],
+                "duplicate",
+                second["id"],
+                f"may be the same program as {first['id']} ({first['_file']}:{first['_line']}): "
+                + " and ".join(why)
+                + " (merge them, or keep both if they really differ)",
+            )
+        )
+    return found
+
+
+def adversarial_programs(count: int, seed: int, crowd_at_one_point: int) -> list[dict]:
+    """Programs as the report sees them: many at one ZIP code's centre with names that differ by a letter, a word
+    or nothing; some a few hundred yards away in the next grid cell; pairs across the antimeridian and at the
+    pole; and shared phone numbers."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["Harbor", "Light", "Recovery", "Hope", "Bridge", "Path", "Way", "New", "Day", "Care", "Rise", "Oak"]
+    base = (37.5494, -77.4591)
+    places = (
+        [base] * crowd_at_one_point
+        + [(base[0] + rng.choice([-1, 1]) * 0.004, base[1] + rng.choice([-1, 0, 1]) * 0.005) for _ in range(12)]
+        + [(52.0, 179.9999), (52.0, -179.9999), (89.9990, 0.0), (89.9990, 180.0), (-89.9990, 45.0), (-89.999, -135.0)]
+    )
+    out = []
+    for n in range(count):
+        lat, lon = places[n % len(places)]
+        name = " ".join(rng.sample(words, 3))
+        if n % 7 == 0:
+            name += " IOP"
+        elif n % 7 == 1:
+            name = name[:-1] + rng.choice("aeiou")
+        elif n % 7 == 2 and out:
+            name = out[rng.randrange(len(out))]["name"]
+        out.append(
+            {
+                "id": f"p{n:04d}",
+                "name": name,
+                "phone": f"804-555-{rng.randrange(40):04d}",
+                "_point": (lat, lon),
+                "_file": f"data/programs/{'ab'[n % 2]}.yaml",
+                "_line": 2 + 20 * n,
+                "_column": 5,
+            }
+        )
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fast_duplicate_check_finds_exactly_what_comparing_every_pair_finds(seed):
+    from generator import report
+
+    # Grid, cheap bounds and argument order: with no crowd limit, every pair near one another is compared.
+    crowd = adversarial_programs(140, seed, crowd_at_one_point=40)
+    expected = legacy_likely_duplicates(crowd)
+    assert len(expected) > 40
+    assert report.likely_duplicates(crowd, crowd_limit=10**9) == expected
+    # Below the crowd limit (at most 50 programs near any one), the default check compares every pair too.
+    small = adversarial_programs(40, seed, crowd_at_one_point=10)
+    assert report.likely_duplicates(small) == legacy_likely_duplicates(small)
+    assert report.crowded_places(small) == []
+
+
+def test_duplicates_across_the_antimeridian_and_at_the_poles_are_found():
+    from generator import report
+
+    def program(pid, line, lat, lon):
+        return {"id": pid, "name": "Polar Recovery", "phone": f"907-555-01{line:02d}", "_point": (lat, lon),
+                "_file": "p.yaml", "_line": line, "_column": 5}  # fmt: skip
+
+    programs = [
+        program("east", 2, 52.0, 179.9999),
+        program("west", 3, 52.0, -179.9999),
+        program("north-a", 4, 89.999, 0.0),
+        program("north-b", 5, 89.999, 180.0),
+        program("south-a", 6, -89.999, 45.0),
+        program("south-b", 7, -89.999, -135.0),
+    ]
+    found = report.likely_duplicates(programs)
+    assert found == legacy_likely_duplicates(programs)
+    assert [(f.program_id, f.message.split("): ")[1].split(" (merge")[0]) for f in found] == [
+        ("west", "similar name (1.00 alike) 0.01 miles away"),
+        ("north-b", "similar name (1.00 alike) 0.14 miles away"),
+        ("south-b", "similar name (1.00 alike) 0.14 miles away"),
+    ]
+
+
+def test_a_crowd_at_one_point_is_compared_by_name_order_and_said_so():
+    """Past the crowd limit, every reported pair is one that comparing every pair also finds, every program whose
+    exact name came before is flagged, and the report says where names were compared only in part."""
+    from generator import report
+
+    crowd = adversarial_programs(300, 7, crowd_at_one_point=280)
+    fast, slow = report.likely_duplicates(crowd), legacy_likely_duplicates(crowd)
+    assert set(fast) <= set(slow) and len(fast) > len(crowd) // 3
+    names = {}
+    for p in sorted(crowd, key=lambda p: (p["_file"], p["_line"])):
+        if p["_point"] == crowd[0]["_point"] and report.normalised_name(p["name"]) in names:
+            assert p["id"] in {f.program_id for f in fast}, p
+        names.setdefault(report.normalised_name(p["name"]), p)
+    notes = report.crowded_places(crowd)
+    assert [(n.kind, n.program_id) for n in notes] == [("crowded", "p0000")]
+    at_centre = sum(p["_point"] == crowd[0]["_point"] for p in crowd)
+    assert at_centre == 282  # and 12 more in the cells around it, all within about a mile
+    assert notes[0].message.startswith("294 programs are listed within about a mile of this one, too many to compare")
+    text = report.render_text(report.build_report(crowd_records(crowd), today=dt.date(2026, 11, 23)))
+    assert text.splitlines()[-1].endswith("likely duplicates, 1 crowded places among 300 programs (as of 2026-11-23).")
+
+
+def crowd_records(programs: list[dict]) -> list[dict]:
+    """The adversarial programs with the fields the rest of the report reads."""
+    return [{**p, "last_verified": dt.date(2026, 1, 1), "_positions": {}} for p in programs]
+
+
+def test_the_adversarial_report_benchmark_runs(tmp_path, capsys):
+    """bench/report_adversarial.py writes its project, runs the report and prints its figures (not timed here)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("report_adversarial", ROOT / "bench" / "report_adversarial.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--count", "300", "--keep", str(tmp_path / "project")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("1 crowded places among 300 programs (as of 2026-11-23).")
+    assert lines[1].startswith("300 programs (one-point): `python -m generator report` took ")
+    text = (tmp_path / "project" / "data" / "programs.yaml").read_text(encoding="utf-8")
+    assert text.count('zip: "23220"') == 300 and "location:" not in text
