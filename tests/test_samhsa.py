@@ -784,3 +784,29 @@ def test_a_reimport_keeps_what_maintainers_wrote_exactly(project, capsys):
     assert again["last_verified"] == "2026-01-05" and again["schedule"]["details"] == "Mon, Wed: 9-12"
     assert '      zip: "02134"\n' in path.read_text(encoding="utf-8")
     assert main(["validate", str(OUT)]) == 0
+
+
+def test_rows_of_any_shape_never_make_the_import_raise():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    good = _iop_row("a" * 64, "Good Center")
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+        max_leaves=20,
+    )
+    row_like = st.builds(
+        lambda key, value: {**good, key: value},
+        st.sampled_from([*good.keys(), "services", "zip", "state", "latitude"]),
+        json_values,
+    ) | st.builds(lambda entry: {**good, "services": [*good["services"], entry]}, json_values)
+
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.lists(row_like | json_values, max_size=6))
+    def run(rows):
+        result = samhsa.import_rows(rows, as_of=dt.date(2019, 5, 23), source_name="in.json")
+        assert result.created + result.unmapped + len(result.not_iop) + result.updated + result.unchanged == len(rows)
+        assert len({r["id"] for r in result.records}) == len(result.records)
+
+    run()
