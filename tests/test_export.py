@@ -42,7 +42,7 @@ def small():
 @pytest.fixture(scope="module")
 def sample():
     """The 36 sample programs."""
-    ds = load_dataset(ROOT / "data", root=ROOT, today=TODAY)
+    ds = load_dataset(ROOT / "data", root=ROOT, today=dt.date.today())
     assert not ds.errors
     return ds
 
@@ -54,7 +54,7 @@ def imported(tmp_path_factory):
     result = samhsa.import_rows(rows, as_of=dt.date(2019, 5, 23))
     path = tmp_path_factory.mktemp("import") / "samhsa-va.yaml"
     path.write_text(samhsa.render_yaml(result.records, "../../schema/programs.schema.json"), encoding="utf-8")
-    ds = load_dataset(ROOT / "data", root=ROOT, today=TODAY, program_files=[path])
+    ds = load_dataset(ROOT / "data", root=ROOT, today=dt.date.today(), program_files=[path])
     assert not ds.errors
     return ds
 

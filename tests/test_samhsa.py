@@ -44,7 +44,7 @@ def project(tmp_path, monkeypatch) -> Path:
 
 
 def run_import(capsys, *extra: str) -> tuple[int, str, str]:
-    code = main(["import-samhsa", str(ROWS_FILE), "--as-of", AS_OF, "--today", "2026-11-23", *extra])
+    code = main(["import-samhsa", str(ROWS_FILE), "--as-of", AS_OF, "--today", dt.date.today().isoformat(), *extra])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -260,7 +260,7 @@ def test_output_file_is_block_style_yaml_with_schema_comment_and_quoted_zips(pro
 
 def test_imported_file_passes_validation(project, capsys):
     run_import(capsys)
-    ds = load_dataset(project / "data", root=project, today=dt.date(2026, 11, 23), program_files=[project / OUT])
+    ds = load_dataset(project / "data", root=project, today=dt.date.today(), program_files=[project / OUT])
     assert [str(p) for p in ds.problems] == []
     assert len(ds.programs) == 8
     assert main(["validate", str(OUT)]) == 0

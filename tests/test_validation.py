@@ -147,7 +147,7 @@ def test_item_cache_reads_only_changed_programs_and_matches_a_full_read(tmp_path
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    today = dt.date(2026, 11, 23)
+    today = dt.date.today()
     caches: dict = {}
 
     def both():
@@ -221,7 +221,7 @@ def test_reading_a_programs_file_in_parts_finds_exactly_what_one_piece_finds(nam
         monkeypatch.setattr(dataset, "PARALLEL_MIN_BYTES", 0 if parts else 10**12)
         monkeypatch.setattr(parallel, "enabled", True)
         monkeypatch.setattr(parallel, "workers", lambda: 2)
-        return dataset.load_dataset(ROOT / "data", root=tmp_path, today=dt.date(2026, 11, 23), program_files=[path])
+        return dataset.load_dataset(ROOT / "data", root=tmp_path, today=dt.date.today(), program_files=[path])
 
     cuts = []
     monkeypatch.setattr(load, "split_items", lambda *a, _real=load.split_items: cuts.append(_real(*a)) or cuts[-1])
