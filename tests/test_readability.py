@@ -117,7 +117,10 @@ def textstat_offline(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def scores(site, dataset, textstat_offline) -> list[Score]:
-    results = [score(textstat_offline, name, reading_text(path.read_text(encoding="utf-8"))) for name, path in built_pages(site)]
+    results = [
+        score(textstat_offline, name, reading_text(path.read_text(encoding="utf-8")))
+        for name, path in built_pages(site)
+    ]
     home = (site / "index.html").read_text(encoding="utf-8")
     results.append(score(textstat_offline, "crisis notice (every page)", reading_text(home, root_class="md-banner")))
     results += [score(textstat_offline, name, text) for name, text in template_texts(dataset)]

@@ -33,8 +33,12 @@ _BLOCKS = {
 }  # fmt: skip
 # Elements that are not prose: code, the permalink signs, scripts, and the parts listed in the module docstring.
 _SKIP_TAGS = {"script", "style", "pre", "code", "svg", "template"}
-# The finder's filter options are vocabulary names (conditions, therapies, languages), like the listings.
-_SKIP_CLASSES = {"headerlink", "iop-page-sources", "iop-listing", "iop-source-list", "iop-nearby", "iop-option"}
+# Not prose: the finder's filter options and the state list are names from the data (conditions, therapies,
+# languages, states), like the program listings; a glossary's terms are the hard words it exists to explain.
+_SKIP_CLASSES = {
+    "headerlink", "iop-page-sources", "iop-listing", "iop-source-list", "iop-nearby", "iop-option", "iop-states",
+    "iop-term",
+}  # fmt: skip
 _VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr", "area", "col", "embed", "track", "param"}
 
 
