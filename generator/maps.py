@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -248,7 +249,8 @@ def program_dots(state: str, programs: Sequence[dict], layout_width: int) -> lis
 
 def state_map_html(state: str, programs: Sequence[dict], base: str, anchor) -> str:
     """The state's outline with a link per dot: a program's page, or for a numbered dot the list below (at the
-    first program's city, `anchor(city)`). Programs that meet only by video are listed but not dotted."""
+    section `anchor(city)` of the city most of its programs are in). Programs that meet only by video are listed
+    but not dotted."""
     frame = state_frame(state)
     vx, vy, vw, vh = frame.view
     layers, merged = [], False
@@ -287,15 +289,17 @@ def state_map_html(state: str, programs: Sequence[dict], base: str, anchor) -> s
 def _dot_link(dot: Dot, view: tuple[int, int, int, int], base: str, anchor) -> str:
     vx, vy, vw, vh = view
     place = f"left:{(dot.x - vx) / vw * 100:.2f}%;top:{(dot.y - vy) / vh * 100:.2f}%"
-    first = dot.programs[0]
     if len(dot.programs) == 1:
+        first = dot.programs[0]
         name = html.escape(f"{first['name']}, {first['address']['city']}")
         href = html.escape(f"{base}programs/{first['id']}/")
         return f'<a class="iop-dot" href="{href}" style="{place}" aria-label="{name}" title="{name}"></a>'
-    cities = sorted({p["address"]["city"] for p in dot.programs})
-    where = cities[0] if len(cities) == 1 else f"{first['address']['city']} and nearby"
+    # Named and linked by the city most of them are in (the list below is by city).
+    tally = Counter(p["address"]["city"] for p in dot.programs)
+    city = min(tally, key=lambda c: (-tally[c], c))
+    where = city if len(tally) == 1 else f"{city} and nearby"
     name = html.escape(f"{programs_text(len(dot.programs))} in {where}: see the list")
-    href = html.escape("#" + anchor(first["address"]["city"]))
+    href = html.escape("#" + anchor(city))
     return (
         f'<a class="iop-dot iop-dot--many" href="{href}" style="{place}" aria-label="{name}" title="{name}">'
         f"{len(dot.programs)}</a>"
