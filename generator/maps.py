@@ -214,7 +214,8 @@ class Dot:
 
 
 def program_dots(state: str, programs: Sequence[dict], layout_width: int) -> list[Dot]:
-    """One dot per program that people visit in person, merged with any dot closer than DOT_SPACING when the map
+    """One dot per program that people visit in person, merged with any dot nearer than DOT_SPACING (across or
+    down) when the map
     is `layout_width` CSS px wide. Each dot sits on its first program's spot, moved just inside the outline if the
     spot is offshore of it, so every dot is on its own state."""
     frame = state_frame(state)
@@ -236,7 +237,8 @@ def program_dots(state: str, programs: Sequence[dict], layout_width: int) -> lis
             for gy in (cy - 1, cy, cy + 1):
                 for i in grid.get((gx, gy), ()):
                     ax, ay = anchors[i]
-                    if (ax - x) ** 2 + (ay - y) ** 2 < reach * reach and home is None:
+                    # (square reach: a link's box is square, so boxes never overlap, whatever their corners)
+                    if max(abs(ax - x), abs(ay - y)) < reach and home is None:
                         home = i
         if home is None:
             grid.setdefault((cx, cy), []).append(len(anchors))
