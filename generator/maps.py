@@ -279,9 +279,10 @@ def state_map_html(state: str, programs: Sequence[dict], base: str, anchor) -> s
             f"{'it is' if video_only == 1 else 'they are'} in the list but not on the map."
         )
     return (
-        f'<figure class="iop-map iop-statemap" style="max-width:{frame.max_width}px">'
+        '<figure class="iop-map iop-statemap">'
         f'<div class="iop-statemap__frame" role="group" '
-        f'aria-label="Map of programs in {html.escape(model.US_STATES[state])}" style="aspect-ratio:{vw} / {vh}">'
+        f'aria-label="Map of programs in {html.escape(model.US_STATES[state])}" '
+        f'style="max-width:{frame.max_width}px;aspect-ratio:{vw} / {vh}">'
         f'<svg class="iop-statemap__svg" viewBox="{vx} {vy} {vw} {vh}" aria-hidden="true" focusable="false">'
         f'<path data-state="{state}" d="{frame.shape.path()}"/></svg>' + "".join(layers) + "</div>"
         f'<figcaption class="iop-map-note">{html.escape(note)}</figcaption></figure>'
