@@ -118,7 +118,8 @@ def us_map_html(counts: Mapping[str, int], base: str) -> str:
     classes = shade_classes(list(counts.values()))
     territories = {s for s, inset in projection.STATE_INSET.items() if inset not in ("alaska", "hawaii")}
     shown = [s for s in shapes if s not in territories or counts.get(s)]
-    boxes = [shapes[s].box for s in shown]
+    insets = _territory_insets(s for s in shown if s in territories)
+    boxes = [shapes[s].box for s in shown] + [_frame_box(inset) for inset in insets]
     pad = round(4 / US_UNIT)
     x0, y0 = min(b[0] for b in boxes) - pad, min(b[1] for b in boxes) - pad
     x1, y1 = max(b[2] for b in boxes) + pad, max(b[3] for b in boxes) + pad
@@ -131,7 +132,10 @@ def us_map_html(counts: Mapping[str, int], base: str) -> str:
             f'<a href="{html.escape(base)}states/{state.lower()}/" aria-label="{html.escape(name)}">'
             f'<path d="{paths[state]}" fill="{shade.fill}"/><title>{html.escape(name)}</title></a>'
         )
-    frames = "".join(_frame_path(inset) for inset in _territory_insets(s for s in shown if s in territories))
+    frames = "".join("M{0} {1}H{2}V{3}H{0}z".format(*_frame_box(inset)) for inset in insets)
+    labels = "".join(
+        _frame_labels(inset, [s for s in shown if projection.STATE_INSET.get(s) == inset.name]) for inset in insets
+    )
     legend = "".join(
         f'<li><svg class="iop-map-swatch" viewBox="0 0 2 2" aria-hidden="true"><rect width="2" height="2" '
         f'fill="{c.fill}"/></svg>{html.escape(c.label)}</li>'
@@ -147,7 +151,7 @@ def us_map_html(counts: Mapping[str, int], base: str) -> str:
         'aria-label="Map of the United States. Each state with programs is a link to its list.">'
         + (f'<path class="iop-usmap__none" aria-hidden="true" d="{empty}"/>' if empty else "")
         + "".join(links)
-        + (f'<path class="iop-usmap__frames" aria-hidden="true" d="{frames}"/>' if frames else "")
+        + (f'<path class="iop-usmap__frames" aria-hidden="true" d="{frames}"/>{labels}' if frames else "")
         + "</svg>"
         '<figcaption><p class="iop-map-note">Darker states have more programs. Select a state to see its '
         "programs, or use the list of states.</p>"
@@ -160,9 +164,19 @@ def _territory_insets(states) -> list[projection.Conic]:
     return [inset for inset in projection.INSETS if inset.name in names]
 
 
-def _frame_path(inset: projection.Conic) -> str:
-    x0, y0, x1, y1 = (round(v / US_UNIT) for v in inset.box)
-    return f"M{x0} {y0}H{x1}V{y1}H{x0}z"
+def _frame_box(inset: projection.Conic) -> tuple[int, int, int, int]:
+    return tuple(round(v / US_UNIT) for v in inset.box)
+
+
+def _frame_labels(inset: projection.Conic, states: list[str]) -> str:
+    """The territories' codes in their inset's corner, one a line: the islands are a few pixels across."""
+    x0, y0, _, _ = _frame_box(inset)
+    size = round(9 / US_UNIT)
+    return "".join(
+        f'<text class="iop-usmap__label" aria-hidden="true" x="{x0 + size // 3}" y="{y0 + size * (i + 1)}" '
+        f'font-size="{size}">{state}</text>'
+        for i, state in enumerate(sorted(states))
+    )
 
 
 def with_us_map(page_html: str, by_state: Mapping[str, Sequence], page_url: str) -> str:
@@ -215,9 +229,8 @@ class Dot:
 
 def program_dots(state: str, programs: Sequence[dict], layout_width: int) -> list[Dot]:
     """One dot per program that people visit in person, merged with any dot nearer than DOT_SPACING (across or
-    down) when the map
-    is `layout_width` CSS px wide. Each dot sits on its first program's spot, moved just inside the outline if the
-    spot is offshore of it, so every dot is on its own state."""
+    down) when the map is `layout_width` CSS px wide. Each dot sits on its first program's spot, moved just inside
+    the outline if the spot is offshore of it, so every dot is on its own state."""
     frame = state_frame(state)
     units_per_px = frame.view[2] / layout_width
     reach = DOT_SPACING * units_per_px
@@ -246,6 +259,36 @@ def program_dots(state: str, programs: Sequence[dict], layout_width: int) -> lis
             members.append([p])
         else:
             members[home].append(p)
+    return _merge_wide(anchors, members, units_per_px)
+
+
+def dot_width(count: int) -> int:
+    """CSS px across a dot: 24, or wider for a number of three or four digits (12 px bold, 8 px a digit)."""
+    return max(24, 8 * len(str(count)) + 8) if count > 1 else 24
+
+
+def _merge_wide(anchors: list, members: list, units_per_px: float) -> list[Dot]:
+    """Dots of 100 programs or more are wider than the spacing allowed for: fold any neighbour such a dot would
+    touch into the earlier of the two, until no two dots' boxes come closer than the 2 px gap."""
+    anchors, members = list(anchors), [list(m) for m in members]
+    gap = DOT_SPACING - 24
+    while any(len(m) >= 100 for m in members):
+        clash = None
+        for i, (ax, ay) in enumerate(anchors):
+            wi = dot_width(len(members[i]))
+            for j in range(i + 1, len(anchors)):
+                bx, by = anchors[j]
+                across = ((wi + dot_width(len(members[j]))) / 2 + gap) * units_per_px
+                if abs(ax - bx) < across and abs(ay - by) < DOT_SPACING * units_per_px:
+                    clash = (i, j)
+                    break
+            if clash:
+                break
+        if clash is None:
+            break
+        i, j = clash
+        members[i] += members.pop(j)
+        anchors.pop(j)
     return [Dot(x, y, tuple(ps)) for (x, y), ps in zip(anchors, members)]
 
 
@@ -303,6 +346,9 @@ def _dot_link(dot: Dot, view: tuple[int, int, int, int], base: str, anchor) -> s
     where = city if len(tally) == 1 else f"{city} and nearby"
     name = html.escape(f"{programs_text(len(dot.programs))} in {where}: see the list")
     href = html.escape("#" + anchor(city))
+    width = dot_width(len(dot.programs))
+    if width > 24:
+        place += f";width:{width}px;margin-left:-{width // 2}px"
     return (
         f'<a class="iop-dot iop-dot--many" href="{href}" style="{place}" aria-label="{name}" title="{name}">'
         f"{len(dot.programs)}</a>"

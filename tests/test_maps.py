@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_project, read, run_mkdocs
 
-from generator import boundaries, maps, model
+from generator import boundaries, maps, model, projection
 from generator.dataset import load_dataset
 
 VIDEO_ONLY = "birchwood-anxiety-ocd-evanston"
@@ -144,7 +144,29 @@ def test_dots_are_laid_out_never_to_overlap_at_their_narrowest_width(dataset):
             for i, a in enumerate(dots):
                 assert frame.shape.contains(a.x, a.y)
                 for b in dots[i + 1 :]:
-                    assert max(abs(a.x - b.x), abs(a.y - b.y)) * px >= maps.DOT_SPACING
+                    across = (maps.dot_width(len(a.programs)) + maps.dot_width(len(b.programs))) / 2 + 2
+                    assert abs(a.x - b.x) * px >= across or abs(a.y - b.y) * px >= maps.DOT_SPACING
+
+
+def test_dots_of_hundreds_widen_and_their_neighbours_fold_in():
+    """At scale a city's dot holds hundreds of programs: its number needs a wider dot, which must not cover the
+    next one."""
+    frame = maps.state_frame("NY")
+    px_per_unit = frame.layouts[0] / frame.view[2]
+    x0 = projection.project(-73.99, 40.75, "NY")[0] / maps.STATE_UNIT
+    lon = next(  # 30 px east at the narrow layout: clear of a 24 px dot, not of a 40 px one
+        -73.99 + k / 1000
+        for k in range(2000)
+        if (projection.project(-73.99 + k / 1000, 40.75, "NY")[0] / maps.STATE_UNIT - x0) * px_per_unit >= 30
+    )
+    base = {"address": {"city": "New York", "state": "NY"}, "name": "x"}
+    crowd = [{**base, "id": f"p{i}", "_point": (40.75, -73.99)} for i in range(1200)]
+    crowd.append({**base, "id": "near", "_point": (40.75, lon)})
+    dots = maps.program_dots("NY", crowd, frame.layouts[0])
+    assert [len(d.programs) for d in dots] == [1201]
+    assert maps.dot_width(1201) == 40 and maps.dot_width(150) == 32 and maps.dot_width(99) == 24
+    few = maps.program_dots("NY", crowd[:50] + crowd[-1:], frame.layouts[0])
+    assert [len(d.programs) for d in few] == [50, 1]
 
 
 @pytest.fixture(scope="module")
