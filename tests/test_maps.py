@@ -246,3 +246,14 @@ def test_finder_outline_files_cover_every_state_and_territory(site):
         x0, y0, x1, y1 = (v * maps.FINDER_UNIT for v in box)
         bx0, by0, bx1, by1 = boundaries.plane_box(state)
         assert (x0, y0, x1, y1) == pytest.approx((bx0, by0, bx1, by1), abs=maps.FINDER_UNIT)
+
+
+def test_territories_appear_only_where_programs_are_in_labelled_insets():
+    without = maps.us_map_html({"VA": 2}, "")
+    assert "states/pr/" not in without and "iop-usmap__frames" not in without
+    with_pr = maps.us_map_html({"VA": 2, "PR": 3}, "")
+    assert '<a href="states/pr/" aria-label="Puerto Rico: 3 programs">' in with_pr
+    assert ">PR</text>" in with_pr and ">GU</text>" not in with_pr
+    x, y, w, h = map(int, re.search(r'viewBox="([-\d ]+)"', with_pr).group(1).split())
+    fx0, fy0, fx1, fy1 = (round(v / maps.US_UNIT) for v in projection.BY_NAME["caribbean"].box)
+    assert x <= fx0 and fx1 <= x + w and y <= fy0 and fy1 <= y + h
