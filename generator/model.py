@@ -543,6 +543,13 @@ PROGRAM = Field(
         ),
         Field("email", "email", "Intake email address.", example="intake@example.org"),
         Field("telehealth", "bool", "True if IOP sessions can be attended by video.", required=True, example=True),
+        Field(
+            "telehealth_only",
+            "bool",
+            "True if every session is by video (telehealth); the address is then the office, and maps leave the "
+            "program off.",
+            example=False,
+        ),
         _choice_list(
             "populations",
             POPULATIONS,

@@ -254,7 +254,7 @@ def test_programs_csv_has_one_row_per_program_with_lists_joined(small):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert text.splitlines()[0] == (
         "id,former_ids,name,organization,example,needs_review,summary,focus,levels_of_care,address.street,"
-        "address.city,address.state,address.zip,location.lat,location.lon,phone,website,email,telehealth,"
+        "address.city,address.state,address.zip,location.lat,location.lon,phone,website,email,telehealth,telehealth_only,"
         "populations,languages,schedule.hours_per_week,schedule.days_per_week,schedule.sessions,"
         "schedule.length_weeks.min,schedule.length_weeks.max,schedule.details,conditions,therapies,medications,"
         "services,payment,insurers,accreditations,licenses,medical_director.name,medical_director.credentials,"
