@@ -142,7 +142,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-# --- What was built --------------------------------------------------------------------------------------------
+# --- What was built ---------------------------------------------------------------------------------------------------
 
 
 def site_stats(site: Path, rng: random.Random) -> dict:
@@ -712,7 +712,7 @@ def run_size(n: int, args, browser) -> tuple[dict, list[dict]]:
     if hugo_site is not None:
         values.update(hugo_stats(hugo_site / "public"))
     if args.warm:
-        values.update(warm(n, work, site, records, values, args))
+        values.update(build_after_edit(n, work, site, records, values, args))
     if browser is not None:
         print(f"[N={n}] browser: {args.searches} searches…", flush=True)
         extra = measure_browser(browser, site, records, args.searches, args.seed, args.pages, args.dense)
@@ -769,7 +769,7 @@ def build_side_by_side(n: int, work: Path, site: Path, hugo_site: Path | None, r
     return values
 
 
-def warm(n: int, work: Path, site: Path, records: list[dict], values: dict, args) -> dict:
+def build_after_edit(n: int, work: Path, site: Path, records: list[dict], values: dict, args) -> dict:
     """One more build after renaming one program (the one in the middle of the data file)."""
     record = records[len(records) // 2]
     print(f"[N={n}] build after renaming program {record['id']}…", flush=True)
