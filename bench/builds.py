@@ -135,6 +135,8 @@ def cold_figures(runs: dict) -> dict:
             }
         )
         out["ratio_cold"] = out["build_s"] / out["hugo_s"]
+        if out["build_cpu_s"] and out["hugo_cpu_s"]:
+            out["ratio_cpu"] = out["build_cpu_s"] / out["hugo_cpu_s"]
     return out
 
 

@@ -67,6 +67,7 @@ METRICS = [
     ("hugo_cpu_s", "Hugo CPU time (user+sys, median)", "s"),
     ("hugo_peak_mb", "Hugo peak memory (max RSS)", "MB"),
     ("ratio_cold", "IOP Finder cold / Hugo cold (medians)", "×"),
+    ("ratio_cpu", "IOP Finder CPU time / Hugo CPU time (medians; steadier than wall time on a busy machine)", "×"),
     ("warm_s", "Build after a one-program edit (warm when a build cache is kept; see below)", "s"),
     ("ratio_warm", "Build after a one-program edit / Hugo cold (median)", "×"),
     ("html_pages", "HTML pages written", "count"),

@@ -140,6 +140,7 @@ def test_bench_times_both_tools_from_the_same_run(side_by_side):
     )
     assert metrics["hugo_s"] == pytest.approx(sum(extra["hugo_runs_s"]) / 2, abs=0.01)
     assert metrics["ratio_cold"] == pytest.approx(metrics["build_s"] / metrics["hugo_s"], rel=0.02)
+    assert metrics["ratio_cpu"] == pytest.approx(metrics["build_cpu_s"] / metrics["hugo_cpu_s"], rel=0.02)
     for pair, (a, b) in zip(extra["ratio_pairs"], zip(extra["build_runs_s"], extra["hugo_runs_s"])):
         assert pair == pytest.approx(a / b, rel=0.05)
     assert metrics["hugo_program_pages"] == N == metrics["program_pages"]
@@ -530,6 +531,7 @@ def test_cold_builds_alternate_and_start_without_what_a_build_kept(tmp_path, mon
     figures = builds.cold_figures(runs)
     assert figures["build_runs_s"] == [4.0, 7.0, 8.0] and figures["build_s"] == 7.0
     assert figures["build_spread_s"] == 4.0 and figures["hugo_s"] == 2.0 and figures["ratio_cold"] == 3.5
+    assert figures["ratio_cpu"] == 4.0 / 2.5
     assert figures["ratio_pairs"] == [2.0, 3.5, 4.0]
 
 
