@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -72,8 +73,6 @@ def hugo_path() -> str | None:
 
 
 def hugo_version() -> str:
-    import subprocess
-
     path = hugo_path()
     if not path:
         return ""
