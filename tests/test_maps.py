@@ -228,7 +228,7 @@ def test_telehealth_only_needs_telehealth(tmp_path):
     at = next(i for i in range(start, len(lines)) if lines[i] == "    telehealth: false\n")
     lines.insert(at + 1, "    telehealth_only: true\n")
     path.write_text("".join(lines), encoding="utf-8")
-    ds = load_dataset(data, root=tmp_path, today=dt.date(2026, 11, 23))
+    ds = load_dataset(data, root=tmp_path, today=dt.date.today())
     assert [str(p) for p in ds.errors] == [
         f"data/programs.yaml:{at + 2}:5: programs[1].telehealth_only: is true but telehealth is false "
         "(set telehealth: true, or remove telehealth_only)"
