@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
 from generator import geo, model, report  # noqa: E402
 from generator.dataset import load_dataset  # noqa: E402
 
-TODAY = dt.date(2026, 11, 23)
+TODAY = dt.date.today()  # the vocabularies' review dates must not lie in the future
 WORDS = (
     "Harbor Light Hope Bridge Path New Day Care Rise Oak River Stone Haven Grace Pine Valley North South "
     "Recovery Wellness Family Life Spring Summit Clear Open Road Safe Port Cedar"

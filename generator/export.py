@@ -228,7 +228,9 @@ def _schedules(p: dict, service_id: str) -> list[dict]:
     base = {
         "service_id": service_id,
         "description": _schedule_words(schedule),
-        "attending_type": "In person or by video" if p["telehealth"] else "In person",
+        "attending_type": "By video only"
+        if p.get("telehealth_only")
+        else ("In person or by video" if p["telehealth"] else "In person"),
     }
     slots = parse_slots(schedule.get("details", ""))
     if not slots:

@@ -57,7 +57,7 @@ FOCUS = {
 LEVELS_OF_CARE = {
     "detox": "Detox (withdrawal management)",
     "residential": "Residential",
-    "php": "Partial hospitalization (PHP)",
+    "php": "Partial hospitalization (PHP, a day program)",
     "iop": "Intensive outpatient (IOP)",
     "op": "Outpatient (OP)",
     "aftercare": "Aftercare",
@@ -72,7 +72,7 @@ POPULATIONS = {
     "lgbtq": "LGBTQ+ people",
     "women": "Women",
     "men": "Men",
-    "pregnant_postpartum": "Pregnant or postpartum people",
+    "pregnant_postpartum": "Pregnant people and new parents (postpartum)",
 }
 
 SESSIONS = {
@@ -82,12 +82,12 @@ SESSIONS = {
 }
 
 MEDICATIONS = {
-    "buprenorphine": "Buprenorphine",
-    "methadone": "Methadone",
-    "naltrexone": "Naltrexone",
-    "acamprosate": "Acamprosate",
-    "disulfiram": "Disulfiram",
-    "naloxone": "Naloxone (overdose reversal)",
+    "buprenorphine": "Buprenorphine (for opioid use)",
+    "methadone": "Methadone (for opioid use)",
+    "naltrexone": "Naltrexone (for alcohol or opioid use)",
+    "acamprosate": "Acamprosate (for alcohol use)",
+    "disulfiram": "Disulfiram (for alcohol use)",
+    "naloxone": "Naloxone (reverses an opioid overdose)",
 }
 
 SERVICES = {
@@ -95,13 +95,13 @@ SERVICES = {
     "group_therapy": "Group therapy",
     "family_therapy": "Family therapy",
     "medication_management": "Medication management",
-    "psychiatric_evaluation": "Psychiatric evaluation",
-    "case_management": "Case management",
+    "psychiatric_evaluation": "Psychiatric evaluation (a full mental health check-up)",
+    "case_management": "Case management (help with practical needs)",
     "vocational": "Job and school support",
     "aftercare": "Aftercare planning",
     "alumni": "Alumni group",
     "drug_testing": "Drug testing",
-    "peer_support": "Peer support",
+    "peer_support": "Peer support (help from people in recovery)",
     "transportation": "Help with transportation",
     "childcare": "Childcare during sessions",
 }
@@ -109,20 +109,20 @@ SERVICES = {
 PAYMENT = {
     "medicaid": "Medicaid",
     "medicare": "Medicare",
-    "tricare": "TRICARE (military)",
+    "tricare": "TRICARE (military health plan)",
     "private_insurance": "Private insurance",
     "sliding_scale": "Sliding-scale fees (based on income)",
     "self_pay": "Self-pay (cash)",
     "financing": "Payment plans or financing",
-    "state_funded": "State-funded care",
+    "state_funded": "State-funded care (low or no cost)",
 }
 
 ACCREDITATION_BODIES = {
     "joint_commission": "The Joint Commission",
     "carf": "CARF International",
-    "ncqa": "NCQA",
+    "ncqa": "NCQA (National Committee for Quality Assurance)",
     "coa": "Council on Accreditation (COA)",
-    "achc": "ACHC",
+    "achc": "ACHC (Accreditation Commission for Health Care)",
 }
 
 BOARD_CERTIFICATIONS = {
@@ -341,7 +341,7 @@ ADDRESS = Field(
 LOCATION = Field(
     "location",
     "object",
-    "Map coordinates of the entrance; leave out to use the ZIP code's centre.",
+    "Map coordinates of the entrance; leave out to use the ZIP code's center.",
     fields=(
         Field(
             "lat",
@@ -441,16 +441,16 @@ ACCREDITATION = Field(
 LICENSE = Field(
     "license",
     "object",
-    "One state licence the program holds.",
+    "One state license the program holds.",
     fields=(
         Field(
             "issuer",
             "str",
-            "Agency that issued the licence.",
+            "Agency that issued the license.",
             required=True,
             example="Virginia Department of Behavioral Health and Developmental Services",
         ),
-        Field("number", "str", "Licence number as the agency shows it.", required=True, example="IOP-2024-0173"),
+        Field("number", "str", "License number as the agency shows it.", required=True, example="IOP-2024-0173"),
     ),
 )
 
@@ -565,6 +565,13 @@ PROGRAM = Field(
         ),
         Field("email", "email", "Intake email address.", example="intake@example.org"),
         Field("telehealth", "bool", "True if IOP sessions can be attended by video.", required=True, example=True),
+        Field(
+            "telehealth_only",
+            "bool",
+            "True if every session is by video (telehealth); the address is then the office, and maps leave the "
+            "program off.",
+            example=False,
+        ),
         _choice_list(
             "populations",
             POPULATIONS,
@@ -628,7 +635,7 @@ PROGRAM = Field(
         _list(
             "licenses",
             LICENSE,
-            "State licences held.",
+            "State licenses held.",
             example=[{"issuer": "State health department", "number": "IOP-1"}],
         ),
         MEDICAL_DIRECTOR,
@@ -655,6 +662,16 @@ PROGRAM = Field(
             label="Ids in other directories",
         ),
     ),
+)
+
+# Condition and therapy pages say when a person last checked their text against its sources, like the guides.
+LAST_REVIEWED = Field(
+    "last_reviewed",
+    "date",
+    "Date a person last checked this text against its sources (YYYY-MM-DD, not in the future).",
+    required=True,
+    example="2026-11-23",
+    label="Last reviewed",
 )
 
 CONDITION = Field(
@@ -707,6 +724,7 @@ CONDITION = Field(
             required=True,
             example=["nimh-depression"],
         ),
+        LAST_REVIEWED,
     ),
 )
 
@@ -737,6 +755,7 @@ THERAPY = Field(
             required=True,
             example=["nida-principles"],
         ),
+        LAST_REVIEWED,
     ),
 )
 

@@ -32,6 +32,7 @@ from . import (
     incremental,
     indexes,
     links,
+    maps,
     model,
     parallel,
     postprocess,
@@ -198,6 +199,8 @@ class Site:
         for tid, therapy in self.ds.therapies.items():
             files.append(File.generated(cfg, f"therapies/{tid}.md", content=self.therapy_markdown(therapy)))
         files.append(File.generated(cfg, "reference/data.md", content=reference.reference_markdown()))
+        for uri, text in maps.outline_files().items():
+            files.append(File.generated(cfg, uri, content=text))
         with timing.stage("search plan"):
             self.search = indexes.SearchPlan(self.ds)
         self.card_shards = indexes.card_shard_count(len(self.ds.programs))
@@ -425,8 +428,14 @@ class Site:
             by_city[p["address"]["city"]].append(views.program_line(p, BASE))
         cities = [{"name": city, "anchor": _anchor(city), "programs": by_city[city]} for city in sorted(by_city)]
         name = model.US_STATES[state]
+        state_map = maps.state_map_html(state, sorted(self.by_state[state], key=_program_order), BASE, _anchor)
         body = self.html.get_template("state.html").render(
-            state=name, code=state, cities=cities, count=len(self.by_state[state]), base=BASE
+            state=name,
+            code=state,
+            cities=cities,
+            count=len(self.by_state[state]),
+            base=BASE,
+            map=markupsafe.Markup(state_map),
         )
         return self._pour(
             "state",

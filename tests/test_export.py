@@ -42,7 +42,7 @@ def small():
 @pytest.fixture(scope="module")
 def sample():
     """The 36 sample programs."""
-    ds = load_dataset(ROOT / "data", root=ROOT, today=TODAY)
+    ds = load_dataset(ROOT / "data", root=ROOT, today=dt.date.today())
     assert not ds.errors
     return ds
 
@@ -54,7 +54,7 @@ def imported(tmp_path_factory):
     result = samhsa.import_rows(rows, as_of=dt.date(2019, 5, 23))
     path = tmp_path_factory.mktemp("import") / "samhsa-va.yaml"
     path.write_text(samhsa.render_yaml(result.records, "../../schema/programs.schema.json"), encoding="utf-8")
-    ds = load_dataset(ROOT / "data", root=ROOT, today=TODAY, program_files=[path])
+    ds = load_dataset(ROOT / "data", root=ROOT, today=dt.date.today(), program_files=[path])
     assert not ds.errors
     return ds
 
@@ -254,7 +254,7 @@ def test_programs_csv_has_one_row_per_program_with_lists_joined(small):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert text.splitlines()[0] == (
         "id,former_ids,name,organization,example,needs_review,summary,focus,levels_of_care,address.street,"
-        "address.city,address.state,address.zip,location.lat,location.lon,phone,website,email,telehealth,"
+        "address.city,address.state,address.zip,location.lat,location.lon,phone,website,email,telehealth,telehealth_only,"
         "populations,languages,schedule.hours_per_week,schedule.days_per_week,schedule.sessions,"
         "schedule.length_weeks.min,schedule.length_weeks.max,schedule.details,conditions,therapies,medications,"
         "services,payment,insurers,accreditations,licenses,medical_director.name,medical_director.credentials,"

@@ -44,7 +44,7 @@ def project(tmp_path, monkeypatch) -> Path:
 
 
 def run_import(capsys, *extra: str) -> tuple[int, str, str]:
-    code = main(["import-samhsa", str(ROWS_FILE), "--as-of", AS_OF, "--today", "2026-11-23", *extra])
+    code = main(["import-samhsa", str(ROWS_FILE), "--as-of", AS_OF, "--today", dt.date.today().isoformat(), *extra])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -267,7 +267,7 @@ def test_output_file_is_block_style_yaml_with_schema_comment_and_quoted_zips(pro
 
 def test_imported_file_passes_validation(project, capsys):
     run_import(capsys)
-    ds = load_dataset(project / "data", root=project, today=dt.date(2026, 11, 23), program_files=[project / OUT])
+    ds = load_dataset(project / "data", root=project, today=dt.date.today(), program_files=[project / OUT])
     assert [str(p) for p in ds.problems] == []
     assert len(ds.programs) == 8
     assert main(["validate", str(OUT)]) == 0
@@ -521,7 +521,7 @@ def changed(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
 def import_rows_file(capsys, project: Path, rows, name: str = "rows.json") -> tuple[int, str, str]:
     source = project.parent / name
     source.write_text(rows if isinstance(rows, str) else json.dumps(rows), encoding="utf-8")
-    code = main(["import-samhsa", str(source), "--as-of", AS_OF, "--today", "2026-11-23"])
+    code = main(["import-samhsa", str(source), "--as-of", AS_OF, "--today", dt.date.today().isoformat()])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

@@ -147,7 +147,7 @@ def test_item_cache_reads_only_changed_programs_and_matches_a_full_read(tmp_path
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    today = dt.date(2026, 11, 23)
+    today = dt.date.today()
     caches: dict = {}
 
     def both():
@@ -221,7 +221,7 @@ def test_reading_a_programs_file_in_parts_finds_exactly_what_one_piece_finds(nam
         monkeypatch.setattr(dataset, "PARALLEL_MIN_BYTES", 0 if parts else 10**12)
         monkeypatch.setattr(parallel, "enabled", True)
         monkeypatch.setattr(parallel, "workers", lambda: 2)
-        return dataset.load_dataset(ROOT / "data", root=tmp_path, today=dt.date(2026, 11, 23), program_files=[path])
+        return dataset.load_dataset(ROOT / "data", root=tmp_path, today=dt.date.today(), program_files=[path])
 
     cuts = []
     monkeypatch.setattr(load, "split_items", lambda *a, _real=load.split_items: cuts.append(_real(*a)) or cuts[-1])
@@ -247,14 +247,14 @@ def test_reading_a_programs_file_in_parts_finds_exactly_what_one_piece_finds(nam
 P = "tests/fixtures/hostile/pretend/"
 PRIVATE = "must be a public website, not this computer or a private network"
 PRETEND = [
-    f'{P}conditions.yaml:11:5: conditions[1].id: "index" would give this condition the page /conditions/, which lists '
+    f'{P}conditions.yaml:12:5: conditions[1].id: "index" would give this condition the page /conditions/, which lists '
     "every condition (choose another id)",
-    f'{P}conditions.yaml:19:5: conditions[2].id: "con" is a name Windows cannot give a file or folder, so its page '
+    f'{P}conditions.yaml:21:5: conditions[2].id: "con" is a name Windows cannot give a file or folder, so its page '
     "could not be built (choose another id)",
-    f"{P}conditions.yaml:28:5: conditions[3].name: contains a line break (U+000D) (write it on one line)",
-    f"{P}conditions.yaml:30:5: conditions[3].summary: 0777 without quotes is a number, and YAML 1.1 tools read it as "
+    f"{P}conditions.yaml:31:5: conditions[3].name: contains a line break (U+000D) (write it on one line)",
+    f"{P}conditions.yaml:33:5: conditions[3].summary: 0777 without quotes is a number, and YAML 1.1 tools read it as "
     '511 (write it in quotes: summary: "0777")',
-    f"{P}conditions.yaml:35:7: conditions[3].[therapies, sources]: a field name must be text, got a list "
+    f"{P}conditions.yaml:39:7: conditions[3].[therapies, sources]: a field name must be text, got a list "
     '[therapies, sources] (write a field name such as "id")',
     f'{P}programs.yaml:3:5: programs[0].id: "index" is kept for the site\'s own pages (choose another id)',
     f'{P}programs.yaml:4:18: programs[0].former_ids[0]: "nul" is a name Windows cannot give a file or folder, so its '
@@ -283,14 +283,14 @@ PRETEND = [
     f"{P}sources.yaml:24:5: sources[5].title: contains the direction control character U+202E, which reorders the "
     "text around it (delete it)",
     f'{P}sources.yaml:27:5: sources[6].title: 2024 without quotes is a number, not text (write it in quotes: title: "2024")',
-    f'{P}therapies.yaml:10:5: therapies[1].id: "index" would give this therapy the page /therapies/, which lists every '
+    f'{P}therapies.yaml:11:5: therapies[1].id: "index" would give this therapy the page /therapies/, which lists every '
     "therapy (choose another id)",
-    f"{P}therapies.yaml:18:5: therapies[2].name: contains an invisible zero-width character U+200B (delete it: it "
+    f"{P}therapies.yaml:20:5: therapies[2].name: contains an invisible zero-width character U+200B (delete it: it "
     "makes text look like other text)",
-    f"{P}therapies.yaml:26:5: therapies[3].summary: contains a line break (U+000A) (write it on one line)",
-    f"{P}therapies.yaml:34:5: therapies[4].description: contains the direction control character U+202E, which "
+    f"{P}therapies.yaml:29:5: therapies[3].summary: contains a line break (U+000A) (write it on one line)",
+    f"{P}therapies.yaml:38:5: therapies[4].description: contains the direction control character U+202E, which "
     "reorders the text around it (delete it)",
-    f"{P}therapies.yaml:35:5: therapies[4].session: contains a tab (U+0009) (indent with spaces and end lines with a "
+    f"{P}therapies.yaml:39:5: therapies[4].session: contains a tab (U+0009) (indent with spaces and end lines with a "
     "plain line break)",
 ]
 

@@ -289,7 +289,16 @@
 
   /* --- Rendering (DOM only: every value is text, never HTML) --- */
   function say(text) { statusEl.textContent = text; }
-  function clearResults() { resultsEl.textContent = ""; moreBtn.hidden = true; copyBtn.hidden = true; }
+  function clearResults() { resultsEl.textContent = ""; moreBtn.hidden = true; copyBtn.hidden = true; showOnMap(null, []); }
+  /* Tell the results map (assets/js/results-map.js) what the cards show, in their order. */
+  function showOnMap(origin, items) {
+    resultsEl.dispatchEvent(new CustomEvent("iop:results", { bubbles: true, detail: {
+      origin: origin && { lat: origin.lat, lon: origin.lon, state: origin.state, label: origin.label },
+      results: items.map(function (i) {
+        return { id: i.p.id, name: i.p.n, city: i.p.c, state: i.p.s, lat: i.p.la, lon: i.p.lo, miles: i.miles, videoOnly: !!i.p.vo };
+      })
+    } }));
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -358,6 +367,7 @@
       if (!st.tele) tips.appendChild(el("li", null, "Tick “Also show programs in my state that offer video sessions”."));
       box.appendChild(tips);
       resultsEl.appendChild(box);
+      showOnMap(origin, []);
       say("No programs found within " + st.r + " miles of " + where + ". Try a wider distance or fewer filters.");
       moreBtn.hidden = true;
       copyBtn.hidden = false;
@@ -366,6 +376,7 @@
     var ol = el("ol", "iop-results");
     list.slice(0, shown).forEach(function (item) { ol.appendChild(card(item)); });
     resultsEl.appendChild(ol);
+    showOnMap(origin, list.slice(0, shown));
     if (window.IOPList) window.IOPList.searchedFrom(st.zip || null);
     var count = list.length;
     var noun = count === 1 ? "program" : "programs";
