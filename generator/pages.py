@@ -38,6 +38,7 @@ from . import (
     postprocess,
     reference,
     referral,
+    safe_markdown,
     timing,
     views,
 )
@@ -53,6 +54,7 @@ MARK_BODY = "<h1>IOPSHELLHEADING</h1>IOPSHELLBODY"
 MARK_HEAD = "<!--IOPSHELLHEAD-->"
 BASE = "../../"  # every lean page lives two folders down: programs/<id>/, states/<st>/
 LISTING_MARK = "<!-- iop-program-listing -->"
+DATA_MARK = "<!-- iop-data-{} -->"  # where a Markdown-by-design data field's safe HTML goes (see _data_blocks)
 LEAN_BATCH = 200  # lean files per parallel task
 SEARCH_BATCH = 16  # search leaves per parallel task
 CARD_BATCH = 64  # card files per parallel task
@@ -137,6 +139,9 @@ class Site:
         self.html = _env(autoescape=True)
         self.md = _env(autoescape=False)
         self.md.filters["h"] = lambda s: html.escape(str(s), quote=True)
+        self.md.filters["md"] = safe_markdown.literal  # data text in generated Markdown: shown, never parsed
+        self.data_html: dict[str, dict[str, str]] = {}  # src_uri -> marker -> HTML of data fields
+        self.abbreviations: dict[str, str] | None = None
         self.shells: dict[str, str] = {}
         self.lean: list[RenderedFile] = []
         self.outputs: list[OutputFile] = []
@@ -467,6 +472,7 @@ class Site:
         therapies = [self.ds.therapies[t] for t in cond["therapies"]]
         return self.md.get_template("condition.md").render(
             c=cond,
+            blocks=self._data_blocks(f"conditions/{cond['id']}.md", cond, ("description", "how_iop_helps")),
             therapies=therapies,
             programs=self._listing(f"conditions/{cond['id']}.md", self.by_condition.get(cond["id"], [])),
             finder=f"../find/index.md?condition={cond['id']}",
@@ -476,6 +482,7 @@ class Site:
         conditions = [c for c in self.ds.conditions.values() if therapy["id"] in c["therapies"]]
         return self.md.get_template("therapy.md").render(
             t=therapy,
+            blocks=self._data_blocks(f"therapies/{therapy['id']}.md", therapy, ("description", "session", "helps")),
             conditions=conditions,
             programs=self._listing(f"therapies/{therapy['id']}.md", self.by_therapy.get(therapy["id"], [])),
             finder=f"../find/index.md?therapy={therapy['id']}",
@@ -490,7 +497,22 @@ class Site:
         self.listings[src_uri] = programs
         return LISTING_MARK
 
+    def _data_blocks(self, src_uri: str, record: dict, fields: tuple[str, ...]) -> dict[str, str]:
+        """Markers for a record's Markdown-by-design fields. Their HTML, made by the safe renderer, goes in after
+        MkDocs' Markdown has run (`listing_html`), so data never meets snippets, raw HTML or attr_list."""
+        if self.abbreviations is None:
+            self.abbreviations = safe_markdown.site_abbreviations(self.config)
+        marks = {name: DATA_MARK.format(name) for name in fields}
+        self.data_html[src_uri] = {
+            marks[name]: safe_markdown.render(record[name], self.abbreviations) for name in fields
+        }
+        return marks
+
     def listing_html(self, src_uri: str, html_text: str) -> str:
+        for marker, block in self.data_html.get(src_uri, {}).items():
+            if html_text.count(marker) != 1:
+                raise RuntimeError(f"{src_uri}: the page lost its marker {marker}")
+            html_text = html_text.replace(marker, block)
         programs = self.listings.get(src_uri)
         if programs is None or LISTING_MARK not in html_text:
             return html_text
