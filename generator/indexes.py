@@ -118,25 +118,43 @@ def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
 
 
 def quadtree(points: Iterable[tuple[str, float, float]], leaf_size: int = LEAF_SIZE) -> dict[str, list[str]]:
-    """Split the world into quadrants (keys of digits 0-3) until each holds at most leaf_size points."""
+    """Split the world into quadrants (keys of digits 0-3, see `quadrant`) until each holds at most leaf_size
+    points."""
     leaves: dict[str, list[str]] = {}
-    stack = [("", -90.0, -180.0, 90.0, 180.0, list(points))]
+    stack = [("", (-90.0, -180.0, 90.0, 180.0), list(points))]
     while stack:
-        key, s, w, n, e, pts = stack.pop()
+        key, box, pts = stack.pop()
         if len(pts) <= leaf_size or len(key) >= MAX_DEPTH:
             if pts:
                 leaves[key or "r"] = [pid for pid, _, _ in pts]
             continue
+        s, w, n, e = box
         mid_lat, mid_lon = (s + n) / 2, (w + e) / 2
         quads = defaultdict(list)
         for pt in pts:
             _, lat, lon = pt
             quads[(lat >= mid_lat) * 2 + (lon >= mid_lon)].append(pt)
         for q, sub in quads.items():
-            qs, qn = (mid_lat, n) if q >= 2 else (s, mid_lat)
-            qw, qe = (mid_lon, e) if q % 2 else (w, mid_lon)
-            stack.append((key + str(q), qs, qw, qn, qe, sub))
+            stack.append((key + str(q), quadrant(box, q), sub))
     return leaves
+
+
+def quadrant(box: tuple[float, float, float, float], q: int) -> tuple[float, float, float, float]:
+    """Quarter q of a (south, west, north, east) box: 2 and 3 are the northern half, 1 and 3 the eastern."""
+    s, w, n, e = box
+    mid_lat, mid_lon = (s + n) / 2, (w + e) / 2
+    s, n = (mid_lat, n) if q >= 2 else (s, mid_lat)
+    w, e = (mid_lon, e) if q % 2 else (w, mid_lon)
+    return s, w, n, e
+
+
+def leaf_bounds(key: str) -> tuple[float, float, float, float]:
+    """The (south, west, north, east) box of a leaf key; "r" is the whole world. finder.js has the same
+    (IOP.leafBounds in iop.js) to find the leaves a search circle touches."""
+    box = (-90.0, -180.0, 90.0, 180.0)
+    for digit in "" if key == "r" else key:
+        box = quadrant(box, int(digit))
+    return box
 
 
 def text_document(p: dict, ds: Dataset) -> dict:

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -22,12 +21,11 @@ from .problems import Problem
 
 INVALID = object()  # a value that failed its check; the problem is already recorded
 
+# The rules are the model's (model.SLUG_RULE and the rest), shared with the JSON Schema.
 _SLUG = re.compile(model.SLUG_PATTERN)
-_PHONE = re.compile(
-    r"^\s*(?:\+?1[\s.-]?)?\(?([2-9]\d{2})\)?[\s.-]?(\d{3})[\s.-]?(\d{4})"
-    r"(?:\s*(?:x|ext\.?|extension)\s*(\d{1,6}))?\s*$",
-    re.IGNORECASE,
-)
+_PHONE = re.compile(model.PHONE_PATTERN)  # groups: area code, exchange, line, extension
+_ZIP = re.compile(model.ZIP_PATTERN)
+_URL = re.compile(model.URL_PATTERN)
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -39,8 +37,6 @@ _TYPE_NAMES = {
     "tag:yaml.org,2002:null": "nothing (empty)",
     "tag:yaml.org,2002:timestamp": "a date",
 }
-_MAX_LENGTH = {"str": 300, "markdown": 20000}
-_LONG_FIELDS = {"summary": 600, "source": 600, "details": 300}
 _VOCAB_NOUN = {"conditions": "condition", "therapies": "therapy", "sources": "source"}
 
 
@@ -121,7 +117,7 @@ def _scalar_text(node: Node, spec: Field, path: str, ctx: Context) -> str | obje
     if not text:
         ctx.add(node, path, "must not be empty (write a value or remove the line)")
         return INVALID
-    limit = _LONG_FIELDS.get(spec.name, _MAX_LENGTH.get(spec.kind, 300))
+    limit = model.max_length(spec)
     if len(text) > limit:
         ctx.add(node, path, f"is {len(text)} characters long; the limit is {limit} (shorten it)")
         return INVALID
@@ -146,7 +142,7 @@ def _check_scalar(node: Node, spec: Field, path: str, ctx: Context) -> Any:
     if kind == "date":
         return _check_date(node, spec, path, ctx)
     if kind == "zip":
-        if isinstance(node, ScalarNode) and re.fullmatch(r"\d{5}", node.value.strip()):
+        if isinstance(node, ScalarNode) and _ZIP.match(node.value):
             return node.value.strip()
         got = _describe(node) if not isinstance(node, ScalarNode) else quote(node.value)
         ctx.add(node, path, f'expected a 5-digit ZIP code like "23220", got {got}')
@@ -265,8 +261,7 @@ def _check_date(node: Node, spec: Field, path: str, ctx: Context) -> Any:
 
 
 def _check_url(node: Node, path: str, text: str, ctx: Context) -> Any:
-    parts = urlsplit(text) if not re.search(r"[\s<>\"'`\\]", text) else None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if not _URL.match(text):
         ctx.add(
             node, path, f"must start with https:// or http://, got {quote(text)} (other kinds of links are not allowed)"
         )
