@@ -10,7 +10,7 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, run_mkdocs
+from conftest import copy_project, run_mkdocs
 from quality.tools import WATCH_SCRIPT, csp_of, csp_script_problems, page_types, serve, wait_for_page
 
 from generator import csp
@@ -159,6 +159,3 @@ def test_probe_policies_are_few(injected_site):
     assert all(
         re.fullmatch(r"default-src 'self'; script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')*;.*", p) for p in policies
     )
-
-
-_ = ROOT
