@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import cards, export, finder, geo, indexes, listings, pages, reference, referral, sitemap
+from . import cards, export, finder_form, geo, indexes, listings, pages, reference, referral, sitemap
 from .catalogue import Catalogue
 
 CARD_SHARDS_MARK = "IOP_CARD_SHARDS"  # content/list/index.md: how many card files the list page picks from
@@ -65,7 +65,7 @@ class Plan:
     shared: dict[str, Hashable]
     sitemap: list[sitemap.Entry]
     card_shards: int
-    finder_form: str
+    form_html: str  # the finder form, for content/find/index.md
     shells: dict[str, str] = field(default_factory=dict)
 
     def key(self, output: Output) -> tuple:
@@ -83,8 +83,8 @@ class Plan:
     def fill_markdown(self, markdown: str) -> str:
         """A hand-written page's Markdown with the generator's marks filled in (the finder form, the number of
         card files)."""
-        if finder.FORM_MARK in markdown:
-            markdown = markdown.replace(finder.FORM_MARK, self.finder_form)
+        if finder_form.FORM_MARK in markdown:
+            markdown = markdown.replace(finder_form.FORM_MARK, self.form_html)
         if CARD_SHARDS_MARK in markdown:
             markdown = markdown.replace(CARD_SHARDS_MARK, str(self.card_shards))
         return markdown
@@ -142,7 +142,7 @@ def make_plan(cat: Catalogue) -> Plan:
         },
         sitemap=sitemap.entries(cat),
         card_shards=len(card_files),
-        finder_form=finder.form_html(ds),
+        form_html=finder_form.form_html(ds),
     )
 
     def group(ids) -> tuple:

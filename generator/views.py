@@ -17,12 +17,6 @@ def label(choices: Mapping[str, str], values) -> list[str]:
     return [choices[v] for v in values or ()]
 
 
-def join_words(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def tel_href(phone: str) -> str:
     number, _, ext = phone.partition(" x")
     digits = number.replace("-", "")
