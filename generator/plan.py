@@ -127,29 +127,40 @@ def record_keys(programs: list[dict]) -> dict[str, bytes]:
 
 
 def make_plan(cat: Catalogue) -> Plan:
-    ds, settings = cat.ds, cat.settings
+    """Every output of the site, in the order the executor meets them (neighbours share folders and data)."""
+    ds = cat.ds
     records = record_keys(ds.programs)
-    search = indexes.SearchData(ds)
+
+    def group(ids) -> tuple:
+        return tuple(records[i] for i in ids)
+
     card_files = cards.card_files(ds.programs)
     plan = Plan(
         files=[],
-        joined=[],
+        joined=export_outputs(cat, group),
         pages=engine_pages(cat),
-        listings={},
+        listings=listing_outputs(cat, group),
         shared={
-            DATA: digest((ds.conditions, ds.therapies, settings, indexes.vocab_lists(ds), code_digest())),
+            DATA: digest((ds.conditions, ds.therapies, cat.settings, indexes.vocab_lists(ds), code_digest())),
             ZIPS: zip_digest(),
         },
         sitemap=sitemap.entries(cat),
         card_shards=len(card_files),
         form_html=finder_form.form_html(ds),
     )
-
-    def group(ids) -> tuple:
-        return tuple(records[i] for i in ids)
-
     plan.files += program_outputs(cat, plan, records)
+    plan.files += state_outputs(cat, plan, group)
+    plan.files += search_outputs(indexes.SearchData(ds), group)
     plan.files += [
+        Output(uri, group(p["id"] for p in programs), _card_maker(cat, programs), COST_PER_PROGRAM * len(programs))
+        for uri, programs in card_files
+    ]
+    plan.files.append(Output("data/hsds/taxonomy_terms.json", None, _taxonomy_maker(cat)))  # shared input only
+    return plan
+
+
+def state_outputs(cat: Catalogue, plan: Plan, group: Callable) -> list[Output]:
+    return [
         Output(
             f"states/{state.lower()}/index.html",
             group(p["id"] for p in programs),
@@ -159,45 +170,47 @@ def make_plan(cat: Catalogue) -> Plan:
         )
         for state, programs in cat.by_state.items()
     ]
+
+
+def search_outputs(search: indexes.SearchData, group: Callable) -> list[Output]:
+    """The finder's files: records and text index of each leaf and telehealth list, ZIP tables, the manifest."""
+    out = []
     for records_uri, index_uri, ids in search.groups():
-        plan.files.append(
+        out.append(
             Output(records_uri, group(ids), lambda ids=ids: search.records_file(ids), COST_PER_PROGRAM * len(ids))
         )
-        plan.files.append(
+        out.append(
             Output(index_uri, group(ids), lambda ids=ids: search.index_file(ids), COST_INDEX_PER_PROGRAM * len(ids))
         )
-    plan.files += [
+    out += [
         Output(f"search/zip/{prefix}.json", prefix, lambda prefix=prefix: search.zip_file(prefix), uses=(ZIPS,))
         for prefix in search.prefixes
     ]
     manifest = search.manifest()  # small, and made of everything: its own text is its key
-    plan.files.append(Output("search/manifest.json", digest(manifest), lambda: manifest, uses=()))
-    plan.files += [
-        Output(
-            uri,
-            group(p["id"] for p in programs),
-            lambda programs=programs: cards.card_file(programs, cat.page_url),
-            COST_PER_PROGRAM * len(programs),
-        )
-        for uri, programs in card_files
-    ]
-    plan.joined = export_outputs(cat, group)
-    plan.files.append(
-        Output(
-            "data/hsds/taxonomy_terms.json",
-            None,
-            lambda: export.hsds_json(export.hsds_taxonomy_terms(ds, settings.site_url)),
-        )
-    )
-    plan.listings = {
-        src: Output(
-            f"{src}#listing",
-            group(p["id"] for p in programs),
-            lambda programs=programs: listings.listing_html(programs),
-        )
-        for src, programs in listed_programs(cat).items()
+    out.append(Output("search/manifest.json", digest(manifest), lambda: manifest, uses=()))
+    return out
+
+
+def _taxonomy_maker(cat: Catalogue) -> Callable[[], str]:
+    return lambda: export.hsds_json(export.hsds_taxonomy_terms(cat.ds, cat.settings.site_url))
+
+
+def _card_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
+    return lambda: cards.card_file(programs, cat.page_url)
+
+
+def listing_outputs(cat: Catalogue, group: Callable) -> dict[str, Output]:
+    """The program listing of each condition and therapy page, by the page's source path."""
+    listed = {f"conditions/{cid}.md": cat.listed("conditions", cid) for cid in cat.ds.conditions}
+    listed.update({f"therapies/{tid}.md": cat.listed("therapies", tid) for tid in cat.ds.therapies})
+    return {
+        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(programs))
+        for src, programs in listed.items()
     }
-    return plan
+
+
+def _listing_maker(programs: list[dict]) -> Callable[[], str]:
+    return lambda: listings.listing_html(programs)
 
 
 def program_outputs(cat: Catalogue, plan: Plan, records: dict[str, bytes]) -> list[Output]:
@@ -250,13 +263,6 @@ def export_outputs(cat: Catalogue, group: Callable) -> list[Joined]:
             for n, (programs, make) in enumerate(spec.parts(ds, site_url))
         ]
         out.append(Joined(path, spec.head(), spec.sep, spec.tail, parts))
-    return out
-
-
-def listed_programs(cat: Catalogue) -> dict[str, list[dict]]:
-    """The programs each condition and therapy page lists, by the page's source path."""
-    out = {f"conditions/{cid}.md": cat.listed("conditions", cid) for cid in cat.ds.conditions}
-    out.update({f"therapies/{tid}.md": cat.listed("therapies", tid) for tid in cat.ds.therapies})
     return out
 
 

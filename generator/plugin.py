@@ -82,9 +82,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.site_dir: Path | None = None  # the published site (config.site_dir points at the scratch folder)
         self.mkdocs_config = None
         self.nav = None
-        self.files: Files | None = None
-        self.env = None
-        self.policies: dict[tuple[str, str], str] = {}
+        self.theme: Theme | None = None
 
     # --- The pipeline -------------------------------------------------------------------------------------------
 
@@ -96,7 +94,6 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self.store.start()
-        self.policies = {}
         settings = self._settings(config)
         with timing.stage("load+validate"):
             ds = load_dataset(
@@ -128,7 +125,6 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             files.append(OutputFile.generated(config, path, content=b""))
         for src_uri, markdown in self.plan.pages.items():
             files.append(File.generated(config, src_uri, content=markdown))
-        self.files = files
         return files
 
     def on_nav(self, nav, *, config, files):
@@ -153,21 +149,21 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         return context
 
     def on_env(self, env, *, config, files):
-        self.env = env
         env.globals["iop"] = {"sources": self.cat.ds.sources, "program_count": len(self.cat.ds.programs)}
+        self.theme = Theme(env, self.nav, files, config)
         with timing.stage("pages, search files and exports"):
-            self.plan.set_shells({kind: self._shell(kind, config) for kind in shells.KINDS})
+            self.plan.set_shells({kind: self.theme.shell(kind) for kind in shells.KINDS})
             self.result = executor.execute(self.plan, self.store, self.scratch.path, self.site_dir)
         timing.mark("theme files and Markdown pages")
         return env
 
     def on_post_page(self, output, *, page, config):
-        return postprocess.finish(output, self._page_policy(page, config))
+        return postprocess.finish(output, self.theme.page_policy(page))
 
     def on_post_template(self, output_content, *, template_name, config):
         if not template_name.endswith(".html"):
             return output_content
-        return postprocess.finish(output_content, self._template_policy(template_name, config))
+        return postprocess.finish(output_content, self.theme.template_policy(template_name))
 
     @event_priority(-100)  # last: other plugins (search) still write into the scratch folder in theirs
     def on_post_build(self, *, config) -> None:
@@ -218,39 +214,50 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             nearby_radius_miles=self.config.nearby_radius_miles,
         )
 
-    def _shell(self, kind: str, config) -> str:
-        """The theme rendered for a placeholder page at the depth of `kind`'s pages, with its policy: the
-        shell holds no data yet, so every inline script in it is the theme's own."""
-        page = self._probe_page(shells.src_uri(kind), config, title=shells.MARK_TITLE, content=shells.MARK_BODY)
+
+class Theme:
+    """The theme as MkDocs renders it, for one build: the shells of generated pages, and the probe renders the
+    page policies come from. A probe is a template rendered for a placeholder page at the real page's address,
+    before any data is in it, so its inline scripts are the theme's own."""
+
+    def __init__(self, env, nav, files: Files, config):
+        self.env, self.nav, self.files, self.config = env, nav, files, config
+        self.policies: dict[tuple[str, str], str] = {}
+
+    def shell(self, kind: str) -> str:
+        """The theme for a placeholder page at the depth of `kind`'s pages, finished with its own policy."""
+        page = self._placeholder(shells.src_uri(kind), title=shells.MARK_TITLE, content=shells.MARK_BODY)
         page.meta = {"description": shells.MARK_DESC}
-        html = self.env.get_template(shells.TEMPLATE).render(get_context(self.nav, self.files, config, page))
+        html = self._render(shells.TEMPLATE, page)
         return shells.checked(kind, postprocess.finish(html, csp.policy(csp.inline_script_hashes(html))))
 
-    def _probe_page(self, src_uri: str, config, *, title: str, content: str) -> Page:
-        page = Page(title, File.generated(config, src_uri, content=""), config)
+    def page_policy(self, page) -> str:
+        """The policy of a page: from its template rendered at its address with a placeholder for its content."""
+        template = page.meta.get("template", "main.html")
+        key = (template, get_relative_url(".", page.url))
+        if key not in self.policies:
+            probe = self._placeholder(page.file.src_uri, title=PROBE_TITLE, content="<p>probe</p>")
+            self.policies[key] = csp.policy(csp.inline_script_hashes(self._render(template, probe)))
+        return self.policies[key]
+
+    def template_policy(self, name: str) -> str:
+        """The policy of a theme page (404.html): its template holds no data, so it is its own probe."""
+        base = _template_base(name, self.config)
+        if (name, base) not in self.policies:
+            context = get_context(self.nav, self.files, self.config, base_url=base)
+            self.policies[(name, base)] = csp.policy(
+                csp.inline_script_hashes(self.env.get_template(name).render(context))
+            )
+        return self.policies[(name, base)]
+
+    def _placeholder(self, src_uri: str, *, title: str, content: str) -> Page:
+        page = Page(title, File.generated(self.config, src_uri, content=""), self.config)
         page.content = content
         page.meta = {}
         return page
 
-    def _page_policy(self, page, config) -> str:
-        """The policy for a page: the inline scripts of its template, rendered at the page's address with a
-        placeholder for its content, so nothing the page's data says can add a script to it."""
-        template = page.meta.get("template", "main.html")
-        key = (template, get_relative_url(".", page.url))
-        if key not in self.policies:
-            probe = self._probe_page(page.file.src_uri, config, title=PROBE_TITLE, content="<p>probe</p>")
-            html = self.env.get_template(template).render(get_context(self.nav, self.files, config, probe))
-            self.policies[key] = csp.policy(csp.inline_script_hashes(html))
-        return self.policies[key]
-
-    def _template_policy(self, name: str, config) -> str:
-        """The policy for a theme page (404.html): its template holds no data, so its probe is itself."""
-        base = _template_base(name, config)
-        key = (name, base)
-        if key not in self.policies:
-            html = self.env.get_template(name).render(get_context(self.nav, self.files, config, base_url=base))
-            self.policies[key] = csp.policy(csp.inline_script_hashes(html))
-        return self.policies[key]
+    def _render(self, template: str, page: Page) -> str:
+        return self.env.get_template(template).render(get_context(self.nav, self.files, self.config, page))
 
 
 def _template_base(name: str, config) -> str:
