@@ -4,11 +4,12 @@ site exactly as it was.
 
     scratch = Scratch(site)      .site.iop-build-<pid>-<random>/ beside site/ (same disk, so the swap is a rename)
     ... the engine and the executor write into scratch.path ...
-    scratch.publish()            swap the two folders in one step, then delete the old site
+    scratch.publish()            swap the two folders in one step; the old site is deleted in the background
     scratch.discard()            after a failure: delete the scratch folder, the site is untouched
 
 A small guard process deletes the scratch folder if the build dies without saying it finished (even by SIGKILL,
-which no handler can catch); a later build also sweeps away scratch folders whose build is no longer running.
+which no handler can catch), and deletes the old site after a swap, so nobody waits for a thousand megabytes to be
+unlinked; a later build also sweeps away scratch folders whose build is no longer running.
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ import tempfile
 from pathlib import Path
 
 MARK = ".iop-build-"
-# Waits for "done" on its input; if the build ends without sending it, the scratch folder goes.
-GUARD = "import shutil, sys\nif sys.stdin.read() != 'done':\n    shutil.rmtree(sys.argv[1], ignore_errors=True)\n"
+# Reads its input to the end: "keep" leaves the folder alone; anything else (the old site after a swap, or nothing
+# because the build died) deletes it.
+GUARD = "import shutil, sys\nif sys.stdin.read() != 'keep':\n    shutil.rmtree(sys.argv[1], ignore_errors=True)\n"
+_deleting: list[subprocess.Popen] = []  # guards deleting an old site, reaped by the next Scratch
 
 
 class Scratch:
     def __init__(self, site: Path):
         self.site = Path(os.path.abspath(site))
         self.site.parent.mkdir(parents=True, exist_ok=True)
+        _deleting[:] = [guard for guard in _deleting if guard.poll() is None]
         sweep(self.site)
         self.path = Path(tempfile.mkdtemp(prefix=f".{self.site.name}{MARK}{os.getpid()}-", dir=self.site.parent))
         self._guard: subprocess.Popen | None = subprocess.Popen(
@@ -41,15 +45,21 @@ class Scratch:
         )
 
     def publish(self) -> None:
-        """Make the scratch folder the site; what was the site is deleted."""
+        """Make the scratch folder the site; what was the site (now at the scratch path) is deleted by the guard."""
         swap(self.path, self.site)
-        self.discard()  # the scratch path now holds the previous site
+        guard, self._guard = self._guard, None
+        try:
+            guard.stdin.write(b"delete")
+            guard.stdin.close()
+            _deleting.append(guard)
+        except OSError:  # the guard is gone: delete here
+            shutil.rmtree(self.path, ignore_errors=True)
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
         if self._guard is not None:
             try:
-                self._guard.communicate(b"done", timeout=30)
+                self._guard.communicate(b"keep", timeout=30)
             except (OSError, subprocess.TimeoutExpired):
                 self._guard.kill()
             self._guard = None
