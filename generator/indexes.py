@@ -305,6 +305,7 @@ def card_shard_count(programs: int) -> int:
     return shards
 
 
+@cache  # each id is hashed for its card file and for each export's slices
 def fnv1a(text: str) -> int:
     """FNV-1a, 32-bit: a small stable hash that list.js computes the same way."""
     h = 0x811C9DC5
