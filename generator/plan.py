@@ -130,7 +130,7 @@ def record_keys(programs: list[dict]) -> dict[str, bytes]:
 def make_plan(cat: Catalogue) -> Plan:
     """Every output of the site, in the order the executor meets them (neighbours share folders and data)."""
     # Tens of thousands of small objects that live for the whole build: the cyclic collector would only rescan
-    # the dataset again and again while they are made (a third of the time at 20,000 programs).
+    # the dataset again and again while they are made (a quarter of the time at 20,000 programs).
     collecting = gc.isenabled()
     gc.disable()
     try:
