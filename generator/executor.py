@@ -24,7 +24,7 @@ from . import parallel
 from .keystore import NoStore
 from .plan import Joined, Output, Plan, part_name
 
-BATCHES_PER_WORKER = 12  # enough batches that a slow one never leaves a core idle for long
+BATCHES_PER_WORKER = 48  # small enough batches that a slow (or descheduled) one never leaves a core idle long
 
 
 class WriteError(Exception):
