@@ -112,3 +112,16 @@ def test_the_runner_reports_a_wrong_answer():
     """The harness bites: a distance that is plainly wrong is caught."""
     got = run_js([("geodesicMiles", [37.5494, -77.4591, 38.9, -77.03])])[0]
     assert not math.isclose(got, geo.vincenty_miles((37.5494, -77.4591), (38.9, -77.03)) + 1.0)
+
+
+def test_the_finder_form_carries_the_filters_as_the_build_declares_them(site, dataset):
+    """finder.js reads each filter's name, record key and mode from the form; the form has them from
+    indexes.FILTERS, and the script keeps no map of its own."""
+    page = (site / "find" / "index.html").read_text(encoding="utf-8")
+    found = re.findall(
+        r'<fieldset class="iop-filter" data-filter="([^"]+)" data-key="([^"]+)" data-mode="([^"]+)">', page
+    )
+    assert found == [(f.name, f.key, f.mode) for f in indexes.FILTERS]
+    assert {f.key for f in indexes.FILTERS} == set(indexes.vocab_lists(dataset))  # the manifest's lists
+    script = (ROOT / "overrides" / "assets" / "js" / "finder.js").read_text(encoding="utf-8")
+    assert not re.search(r'condition:\s*"cd"', script) and 'getAttribute("data-key")' in script
