@@ -25,6 +25,15 @@ def _hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes digit-only text in quotes, as maintainers must (an unquoted 01852 is refused: YAML 1.2 reads 1852)."""
+
+
+_Dumper.add_representer(
+    str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style='"' if v.isdigit() else None)
+)
+
+
 def _inject(path, collection: str, fields: dict[str, str], count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
@@ -32,7 +41,9 @@ def _inject(path, collection: str, fields: dict[str, str], count: int = 1) -> No
         for name, extra in fields.items():
             record[name] = f"{record[name]} {extra}"
     header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
-    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    path.write_text(
+        header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
