@@ -102,6 +102,7 @@
 
   /* --- Matching --- */
   var manifest = null;
+  var ready = getJSON("manifest.json").then(function (m) { manifest = m; });
   function positions(key) {
     var map = {};
     manifest.vocab[key].forEach(function (v, i) { map[v] = i; });
@@ -200,7 +201,8 @@
 
   function search(st) {
     var mine = ++run;
-    return findOrigin(st).then(function (origin) {
+    // A ZIP typed (or a link opened) before the manifest arrives waits for it instead of failing.
+    return ready.then(function () { return findOrigin(st); }).then(function (origin) {
       if (mine !== run) return;
       if (!origin) { clearResults(); say(""); return; }
       say("Searching…");
@@ -453,8 +455,7 @@
   });
 
   form.classList.remove("iop-pending");
-  getJSON("manifest.json").then(function (m) {
-    manifest = m;
+  ready.then(function () {
     stateToForm(current);
     shareWrap.hidden = !current.near;
     if (current.zip || current.near) search(current);
