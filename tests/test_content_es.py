@@ -225,6 +225,72 @@ def test_person_first_words_and_usted(where, text):
     assert not tu, f"{where} speaks to the reader as tú: {tu} (use usted)"
 
 
+def glossary_rows() -> list[tuple[str, str, str]]:
+    """(English, Spanish, note) for every term in docs/glosario-es.md."""
+    rows = []
+    for line in (ROOT / "docs" / "glosario-es.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("| ") else []
+        if len(cells) == 3 and cells[0] not in ("English", "---"):
+            rows.append((cells[0], cells[1], cells[2]))
+    return rows
+
+
+def avoided_words() -> dict[str, str]:
+    """Each word the glossary says to avoid, and the term it belongs to."""
+    return {
+        word: spanish
+        for _, spanish, note in glossary_rows()
+        if "Evite:" in note
+        for word in re.findall(r"«([^»]+)»", note.split("Evite:", 1)[1])
+    }
+
+
+def reader_texts() -> list[tuple[str, str]]:
+    """Every Spanish text as a reader meets it: pages without their front matter or source titles, the Spanish
+    of the conditions and therapies, and the interface words in locales/es.yaml."""
+    from quality.readability_es import markdown_reading_text
+
+    texts = [
+        (f"content/es/{rel}", markdown_reading_text((SPANISH / rel).read_text(encoding="utf-8")))
+        for rel in ENGLISH_PAGES
+    ]
+    texts += [(where, text) for where, text in spanish_texts() if not where.startswith("content/")]
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from strings(v)
+
+    locale = yaml.safe_load((ROOT / "locales" / "es.yaml").read_text(encoding="utf-8"))
+    texts.append(("locales/es.yaml", "\n".join(strings(locale))))
+    return texts
+
+
+def test_the_glossary_of_terms_is_complete_enough_to_follow():
+    rows = glossary_rows()
+    assert len(rows) >= 150, len(rows)
+    spanish = {es.split(" (")[0].lower() for _, es, _ in rows}
+    for term in ("programa intensivo ambulatorio", "hospitalización parcial", "trastorno por consumo de alcohol",
+                 "medicamentos para el trastorno por consumo de opioides", "sala de emergencias"):  # fmt: skip
+        assert term in spanish, term
+    assert "Evite:" in dict((en, note) for en, _, note in rows)["intensive outpatient program (IOP)"]
+
+
+@pytest.mark.parametrize(("where", "text"), reader_texts(), ids=lambda v: v if "/" in v[:40] else "")
+def test_spanish_text_keeps_to_the_glossary(where, text):
+    found = [
+        f"«{word}» (the glossary says: {term})"
+        for word, term in avoided_words().items()
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
+    ]
+    assert not found, f"{where}: " + "; ".join(found)
+
+
 def test_person_first_check_bites():
     assert LABELS.findall("Un alcohólico y unos drogadictos") == ["alcohólico", "drogadictos"]
     assert LABELS.findall("Alcohólicos Anónimos ayuda al consumo de alcohol.") == []
