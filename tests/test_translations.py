@@ -204,6 +204,19 @@ def test_an_unknown_or_empty_translation_is_named(tmp_path):
     ]
 
 
+def abbreviations(path: Path) -> dict[str, str]:
+    return dict(re.findall(r"^\*\[([^\]]+)\]: (.+)$", path.read_text(encoding="utf-8"), flags=re.M))
+
+
+def test_every_abbreviation_has_a_spanish_meaning():
+    english = abbreviations(ROOT / "includes" / "abbreviations.md")
+    spanish = abbreviations(ROOT / "includes" / "abbreviations-es.md")
+    missing = set(english) - {"IOPs"} - set(spanish)  # Spanish plurals of letters take no "s": los IOP
+    assert not missing, f"includes/abbreviations-es.md lacks {sorted(missing)}"
+    assert not [k for k in set(english) & set(spanish) if english[k] == spanish[k]]
+    assert spanish["TOC"] == spanish["OCD"] and spanish["TEPT"] == spanish["PTSD"]
+
+
 # --- the locale's crisis notice and self-check ----------------------------------------------------------------------
 
 
