@@ -1,7 +1,7 @@
 """The Spanish pages (content/es/): one for every English page, with the same sources, anchors, self-check and
 clinical facts, written for people (usted, person-first), and built strictly with every link resolved.
 
-The Spanish site is not published yet (mkdocs.yml marks content/es/ as drafts): its condition, therapy and state
+The Spanish site is not published yet (mkdocs.yml excludes content/es/ for now): its condition, therapy and state
 pages come with the two-language build. `PENDING` lists the Spanish pages that the Spanish pages already link to
 and that build will add; the built-site test below fails if a link goes anywhere else that does not exist.
 Reading ease is measured by tests/test_readability_es.py.
@@ -79,7 +79,7 @@ def test_every_english_page_has_a_spanish_page_at_the_same_path():
     assert built == ENGLISH_PAGES
 
 
-def test_spanish_pages_are_not_in_the_nav_and_wait_as_drafts():
+def test_spanish_pages_are_not_in_the_nav_and_wait_unpublished():
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
 
     def paths(items):
@@ -88,7 +88,7 @@ def test_spanish_pages_are_not_in_the_nav_and_wait_as_drafts():
                 yield from paths(value) if isinstance(value, list) else [value]
 
     assert not [p for p in paths(config["nav"]) if p.startswith("es/")]
-    assert "/es/" in config["draft_docs"].split() and "/es/" in config["not_in_nav"].split()
+    assert "/es/" in config["exclude_docs"].split() and "/es/" in config["not_in_nav"].split()
 
 
 @pytest.mark.parametrize("rel", ENGLISH_PAGES)
@@ -373,12 +373,12 @@ def test_thoughts_of_suicide_are_not_called_a_reason_an_iop_is_not_for_you():
 
 @pytest.fixture(scope="module")
 def site_with_spanish(tmp_path_factory) -> Path:
-    """The sample site built with the Spanish pages published (their draft mark taken out of mkdocs.yml)."""
+    """The sample site built with the Spanish pages published (their exclusion taken out of mkdocs.yml)."""
     project = copy_project(tmp_path_factory.mktemp("project-es"))
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    assert "draft_docs: |\n  /es/\n" in text
-    config.write_text(text.replace("draft_docs: |\n  /es/\n", ""), encoding="utf-8")
+    assert "exclude_docs: |\n  /es/\n" in text
+    config.write_text(text.replace("exclude_docs: |\n  /es/\n", ""), encoding="utf-8")
     out = tmp_path_factory.mktemp("site-es")
     result = run_mkdocs(project, out)
     assert result.returncode == 0, result.stdout + result.stderr
