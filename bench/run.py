@@ -2,9 +2,13 @@
 
     python bench/run.py --sizes 1000,5000,20000 [--searches 100] [--out bench/out]
                         [--no-browser] [--serve-sizes 20000] [--profile 20000] [--lighthouse 1000]
+                        [--hugo] [--repeat 3] [--warm]
 
 For each N: generate the data (bench/synth.py) in a project copy under OUT/work/N, build it with
-`mkdocs build --strict` in a subprocess (wall and CPU time, peak memory), count what was written, then serve the
+`mkdocs build --strict` in a subprocess (wall and CPU time, peak memory; --repeat cold builds, median and spread),
+with --hugo build the same programs with Hugo too (bench/hugo.py, alternating with IOP Finder's builds, see
+bench/builds.py), with --warm build once more after renaming one program, and measure what was written: sizes,
+the largest file and where the bytes are (bench/sitesize.py, also written to OUT/sizes-N.md). Then serve the
 site on 127.0.0.1 and drive Chromium (Playwright) through cold-cache visits: a program page's first-visit
 transfer, the search data fetched by `/find/#zip=<ZIP>&r=25` for random ZIP codes where programs are, and the
 finder's time to first results. Prints one table (rows = metrics, columns = N) and writes it to OUT/results.json.
@@ -39,7 +43,11 @@ for p in (str(ROOT), str(HERE), str(ROOT / "tests")):
     if p not in sys.path:
         sys.path.insert(0, p)
 
+import builds  # noqa: E402
+import hugo  # noqa: E402
+import sitesize  # noqa: E402
 import synth  # noqa: E402
+from measure import LoadSampler  # noqa: E402
 from quality.localsite import chromium_path, serve  # noqa: E402  (shared with the tests)
 
 from generator import geo  # noqa: E402
@@ -47,14 +55,32 @@ from generator import geo  # noqa: E402
 # (key, label, unit). Every key appears as one row of the table, in this order.
 METRICS = [
     ("synth_s", "Generate synthetic data", "s"),
-    ("build_s", "Build wall time", "s"),
-    ("build_cpu_s", "Build CPU time (user+sys)", "s"),
+    ("cold_runs", "Cold builds of each tool (--repeat), alternating which goes first", "count"),
+    ("build_s", "Build wall time (median of the cold builds)", "s"),
+    ("build_spread_s", "Build wall time, spread of the cold builds (slowest − fastest)", "s"),
+    ("build_cpu_s", "Build CPU time (user+sys, median)", "s"),
     ("build_peak_mb", "Build peak memory (max RSS of one process)", "MB"),
     ("build_tree_mb", "Build peak memory, all processes (sampled PSS sum)", "MB"),
+    ("hugo_write_s", "Hugo: write its content files (before its builds, not timed in them)", "s"),
+    ("hugo_s", "Hugo cold build wall time (median, same programs, all cores)", "s"),
+    ("hugo_spread_s", "Hugo cold build, spread (slowest − fastest)", "s"),
+    ("hugo_cpu_s", "Hugo CPU time (user+sys, median)", "s"),
+    ("hugo_peak_mb", "Hugo peak memory (max RSS)", "MB"),
+    ("ratio_cold", "IOP Finder cold / Hugo cold (medians)", "×"),
+    ("ratio_cpu", "IOP Finder CPU time / Hugo CPU time (medians; steadier than wall time on a busy machine)", "×"),
+    ("warm_s", "Build after a one-program edit (warm when a build cache is kept; see below)", "s"),
+    ("ratio_warm", "Build after a one-program edit / Hugo cold (median)", "×"),
     ("html_pages", "HTML pages written", "count"),
     ("program_pages", "Program pages", "count"),
+    ("hugo_program_pages", "Hugo: program pages", "count"),
     ("files", "Files written", "count"),
-    ("site_mb", "Site size on disk", "MB"),
+    ("hugo_files", "Hugo: files written", "count"),
+    ("site_mb", "Site size, sum of file sizes (every language)", "MB"),
+    ("site_disk_mb", "Site size on disk (allocated blocks, as du counts)", "MB"),
+    ("site_en_mb", "English site, sum of file sizes", "MB"),
+    ("largest_file_mib", "Largest file", "MiB"),
+    ("files_over_limit", "Files over 25 MiB", "count"),
+    ("hugo_site_mb", "Hugo: site size, sum of file sizes", "MB"),
     ("program_html_gz_kb", "Program page HTML, gzip (median)", "KB"),
     ("program_html_gz_max_kb", "Program page HTML, gzip (max)", "KB"),
     ("first_visit_kb", "Program page first visit, all responses gzip (max over --pages)", "KB"),
@@ -93,6 +119,15 @@ BROWSER_KEYS = {
     "after_key_ms_p95",
 }
 SERVE_KEYS = {"serve_initial_s", "serve_rebuild_s", "serve_rebuild_line_s"}
+# Rows of text under the table: (key in results["extra"], label).
+TEXT_ROWS = [
+    ("largest_file", "Largest file (path)"),
+    ("build_runs_s", "IOP Finder cold builds, in run order (s)"),
+    ("hugo_runs_s", "Hugo cold builds, in run order (s)"),
+    ("ratio_pairs", "IOP Finder / Hugo, each pair of cold builds"),
+    ("warm_kind", "The build after a one-program edit was"),
+    ("load_1min", "Load average (1 min) while this size ran: min–max (median)"),
+]
 DENSE_ZIP = "10001"  # Midtown Manhattan: the densest area of the synthetic data
 SETTLED = r"found within|Showing the|No programs|could not|went wrong|Please type"
 
@@ -108,86 +143,14 @@ def pct(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-# --- Build --------------------------------------------------------------------------------------------------------
-
-
-def build(project: Path, site: Path) -> dict:
-    """`mkdocs build --strict` in a subprocess: wall time, CPU time, peak memory and the plugin's stage times."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", IOP_FINDER_TIMINGS="1")
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)]
-    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
-    if timer:
-        cmd = [timer, "-v", *cmd]
-    start = time.perf_counter()
-    popen = subprocess.Popen(cmd, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    sampler = TreeMemory(popen.pid)
-    stdout, stderr = popen.communicate()
-    wall = time.perf_counter() - start
-    sampler.stop()
-    proc = subprocess.CompletedProcess(cmd, popen.returncode, stdout, stderr)
-    if proc.returncode != 0:
-        raise RuntimeError(f"build failed in {project}:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
-    out = {"build_s": wall, "log": proc.stderr, "build_tree_mb": sampler.peak_mb}
-    stages = re.search(r"IOP Finder stages: (.*)", proc.stderr)
-    if stages:
-        out["build_stages"] = stages.group(1).strip()
-    if timer:
-        rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-        user = re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr)
-        system = re.search(r"System time \(seconds\): ([\d.]+)", proc.stderr)
-        out["build_peak_mb"] = int(rss.group(1)) / 1024 if rss else None
-        out["build_cpu_s"] = float(user.group(1)) + float(system.group(1)) if user and system else None
-    else:  # no GNU time: the children's peak is the largest so far, which is this build when sizes grow
-        import resource
-
-        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-        out["build_peak_mb"] = ru.ru_maxrss / 1024
-        out["build_cpu_s"] = None
-    return out
-
-
-class TreeMemory:
-    """Samples the memory of a process and all its descendants (forked build workers share pages, so their
-    proportional set sizes are summed, not their RSS) every 0.2 s; `peak_mb` is the largest sum seen."""
-
-    def __init__(self, pid: int, interval: float = 0.2):
-        self.pid, self.interval, self.peak_mb = pid, interval, 0.0
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _tree(self) -> list[int]:
-        pids, i = [self.pid], 0
-        while i < len(pids):
-            with contextlib.suppress(OSError):
-                for task in Path(f"/proc/{pids[i]}/task").iterdir():
-                    pids += [int(c) for c in (task / "children").read_text().split()]
-            i += 1
-        return pids
-
-    @staticmethod
-    def _pss_kb(pid: int) -> int:
-        with contextlib.suppress(OSError, ValueError):
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
-        return 0
-
-    def _run(self) -> None:
-        while not self._done.is_set():
-            total = sum(self._pss_kb(pid) for pid in self._tree())
-            self.peak_mb = max(self.peak_mb, total / 1024)
-            self._done.wait(self.interval)
-
-    def stop(self) -> None:
-        self._done.set()
-        self._thread.join(timeout=5)
+# --- What was built ---------------------------------------------------------------------------------------------------
 
 
 def site_stats(site: Path, rng: random.Random) -> dict:
-    files = [p for p in site.rglob("*") if p.is_file()]
+    """What a build wrote: counts, sizes (see bench/sitesize.py), page weight and the finder's search files."""
+    scanned = sitesize.scan(site)
+    size = sitesize.summarize(site, scanned)
+    files = scanned[0]
     program_pages = sorted(site.glob("programs/*/index.html"))
     sample = rng.sample(program_pages, min(200, len(program_pages)))
     gz_sizes = [gz(p.read_bytes()) / 1024 for p in sample]
@@ -195,10 +158,16 @@ def site_stats(site: Path, rng: random.Random) -> dict:
     manifest = site / "search" / "manifest.json"
     material = site / "search" / "search_index.json"
     return {
-        "html_pages": sum(1 for p in files if p.suffix == ".html"),
+        "html_pages": sum(1 for f in files if f.path.endswith(".html")),
         "program_pages": len(program_pages),
         "files": len(files),
-        "site_mb": sum(p.stat().st_size for p in files) / 1e6,
+        "site_mb": size["bytes"] / 1e6,
+        "site_disk_mb": size["disk_bytes"] / 1e6,
+        "site_en_mb": size["languages"].get("en", 0) / 1e6,
+        "largest_file_mib": size["largest"]["bytes"] / sitesize.MIB,
+        "files_over_limit": len(size["over_limit"]),
+        "largest_file": size["largest"]["path"],
+        "site_size": size,
         "program_html_gz_kb": statistics.median(gz_sizes) if gz_sizes else None,
         "program_html_gz_max_kb": max(gz_sizes) if gz_sizes else None,
         "manifest_gz_kb": gz(manifest.read_bytes()) / 1024 if manifest.exists() else None,
@@ -206,6 +175,15 @@ def site_stats(site: Path, rng: random.Random) -> dict:
         "lunr_total_mb": sum(p.stat().st_size for p in lunr) / 1e6,
         "lunr_largest_kb": lunr[-1].stat().st_size / 1024 if lunr else None,
         "lunr_largest_gz_kb": gz(lunr[-1].read_bytes()) / 1024 if lunr else None,
+    }
+
+
+def hugo_stats(public: Path) -> dict:
+    size = sitesize.summarize(public)
+    return {
+        "hugo_program_pages": len(list(public.glob("programs/*/index.html"))),
+        "hugo_files": size["files"],
+        "hugo_site_mb": size["bytes"] / 1e6,
     }
 
 
@@ -680,6 +658,7 @@ def machine() -> dict:
 
     return {
         "nproc": os.cpu_count(),
+        "hugo": hugo.hugo_version(),
         "cpu": cpu,
         "ram": mem,
         "python": platform.python_version(),
@@ -693,6 +672,10 @@ def machine() -> dict:
 def format_value(v) -> str:
     if v is None:
         return "-"
+    if isinstance(v, list):
+        return ", ".join(format_value(x) for x in v)
+    if isinstance(v, str):
+        return v
     if isinstance(v, int):
         return f"{v:,}"
     return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
@@ -704,6 +687,10 @@ def table(results: dict) -> str:
     rows = [head, ["---"] * len(head)]
     for key, label, unit in METRICS:
         rows.append([label, unit] + [format_value(results["metrics"].get(key, {}).get(n)) for n in sizes])
+    for key, label in TEXT_ROWS:
+        values = results["extra"].get(key, {})
+        if values:
+            rows.append([label, ""] + [format_value(values.get(n)) for n in sizes])
     return "\n".join("| " + " | ".join(r) + " |" for r in rows)
 
 
@@ -718,13 +705,15 @@ def run_size(n: int, args, browser) -> tuple[dict, list[dict]]:
     synth.write_programs(work / "data" / "programs.yaml", records)
     values: dict = {"synth_s": time.perf_counter() - t}
     site = work / "site"
-    print(f"[N={n}] building…", flush=True)
-    b = build(work, site)
-    values.update({k: v for k, v in b.items() if k != "log"})
+    hugo_site = args.out / "work" / f"hugo-{n}" if args.hugo else None
+    values.update(build_side_by_side(n, work, site, hugo_site, records, args))
     values.update(site_stats(site, random.Random(args.seed)))
-    print(f"[N={n}] built in {b['build_s']:.1f} s, {values['program_pages']} program pages", flush=True)
-    if b.get("build_stages"):
-        print(f"[N={n}] stages: {b['build_stages']}", flush=True)
+    (args.out / f"sizes-{n}.md").write_text(sitesize.report(values["site_size"]) + "\n", encoding="utf-8")
+    print(f"[N={n}] {values['program_pages']} program pages; {sitesize.headline(values['site_size'])}", flush=True)
+    if hugo_site is not None:
+        values.update(hugo_stats(hugo_site / "public"))
+    if args.warm:
+        values.update(build_after_edit(n, work, site, records, values, args))
     if browser is not None:
         print(f"[N={n}] browser: {args.searches} searches…", flush=True)
         extra = measure_browser(browser, site, records, args.searches, args.seed, args.pages, args.dense)
@@ -749,7 +738,57 @@ def run_size(n: int, args, browser) -> tuple[dict, list[dict]]:
     values["dense_programs_within_25mi"] = programs_near(records, DENSE_ZIP, 25.0)
     if not args.keep:
         shutil.rmtree(site, ignore_errors=True)
+        if hugo_site is not None:
+            shutil.rmtree(hugo_site, ignore_errors=True)
     return values, records
+
+
+def build_side_by_side(n: int, work: Path, site: Path, hugo_site: Path | None, records: list[dict], args) -> dict:
+    """--repeat cold builds of IOP Finder and, with --hugo, of the same programs with Hugo, alternating."""
+    values = {}
+    if hugo_site is not None:
+        if hugo.hugo_path() is None:
+            raise RuntimeError("--hugo: hugo not found (apt-get install hugo)")
+        t = time.perf_counter()
+        hugo.write_site(records, hugo_site)
+        values["hugo_write_s"] = time.perf_counter() - t
+    tools = "IOP Finder and Hugo, alternating" if hugo_site is not None else "IOP Finder"
+    print(f"[N={n}] {args.repeat} cold build(s) of {tools}…", flush=True)
+    runs = builds.cold_builds(work, site, args.repeat, hugo_site, args.build_env, say=lambda m: print(m, flush=True))
+    figures = builds.cold_figures(runs)
+    values.update(figures)
+    line = f"[N={n}] IOP Finder cold build {figures['build_s']:.2f} s (median of {figures['cold_runs']})"
+    if hugo_site is not None:
+        line += (
+            f", Hugo {figures['hugo_s']:.2f} s ({hugo.hugo_version().split('+')[0]}, GOMAXPROCS unset: all"
+            f" {os.cpu_count()} cores)"
+            f"; ratio {figures['ratio_cold']:.2f}"
+        )
+    print(line, flush=True)
+    if figures.get("build_stages"):
+        print(f"[N={n}] stages: {figures['build_stages']}", flush=True)
+    return values
+
+
+def build_after_edit(n: int, work: Path, site: Path, records: list[dict], values: dict, args) -> dict:
+    """One more build after renaming one program (the one in the middle of the data file)."""
+    record = records[len(records) // 2]
+    print(f"[N={n}] build after renaming program {record['id']}…", flush=True)
+    out = builds.warm_build(work, site, record, values["build_kept"], args.build_env)
+    if not out["warm_shows_edit"]:
+        raise RuntimeError(f"the build after the edit did not show the new name on /programs/{record['id']}/")
+    if values.get("hugo_s"):
+        out["ratio_warm"] = out["warm_s"] / values["hugo_s"]
+    ratio = f" ({out['ratio_warm']:.2f} × Hugo cold)" if "ratio_warm" in out else ""
+    print(f"[N={n}] build after a one-program edit: {out['warm_s']:.2f} s{ratio}; {out['warm_kind']}", flush=True)
+    return out
+
+
+def env_arg(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
 
 
 def sizes_arg(text: str) -> list[int]:
@@ -775,9 +814,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--profile", type=sizes_arg, default=[], help="sizes to build once more under cProfile")
     ap.add_argument("--lighthouse", type=sizes_arg, default=[], help="sizes to run Lighthouse at (needs npx)")
     ap.add_argument("--keep", action="store_true", help="keep the built sites under OUT/work")
+    ap.add_argument("--hugo", action="store_true", help="also build the same programs with Hugo (bench/hugo.py)")
+    ap.add_argument("--repeat", type=int, default=1, help="cold builds of each tool per size (default 1)")
+    ap.add_argument(
+        "--warm", action="store_true", help="build once more after renaming one program (a warm build with a cache)"
+    )
+    ap.add_argument(
+        "--build-env",
+        type=env_arg,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="environment variable for every IOP Finder build (repeatable)",
+    )
     args = ap.parse_args(argv)
     if args.serve_sizes is None:
         args.serve_sizes = [max(args.sizes)]
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    args.build_env = dict(args.build_env)
     return args
 
 
@@ -803,7 +858,13 @@ def main(argv: list[str] | None = None, browser=None) -> dict:
         launcher = launch_browser()
     with launcher as browser:
         for n in args.sizes:
-            values, _ = run_size(n, args, browser)
+            load = LoadSampler()
+            try:
+                values, _ = run_size(n, args, browser)
+            finally:
+                load_text = load.stop()
+            values["load_1min"] = load_text
+            print(f"[N={n}] load average (1 min) during this size: {load_text}", flush=True)
             for key, v in values.items():
                 if key in results["metrics"]:
                     results["metrics"][key][str(n)] = round(v, 3) if isinstance(v, float) else v

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
-import yaml
-
-from . import report, samhsa, schema
-from .dataset import display_path, load_dataset
-from .load import data_files
+from . import imports, report, samhsa, schema
+from .dataset import load_dataset
 from .problems import summary
 
 
@@ -78,72 +74,41 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ids_elsewhere(data_dir: Path, out: Path) -> set[str]:
-    """Program ids in the other program files, so an import never reuses one."""
-    ids = set()
-    for path in data_files(data_dir, "programs"):
-        if path.resolve() == out.resolve():
-            continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            continue  # validation reports broken files; the import only avoids ids it can read
-        for program in (data.get("programs") or []) if isinstance(data, dict) else []:
-            if isinstance(program, dict) and isinstance(program.get("id"), str):
-                ids.add(program["id"])
-                ids.update(str(i) for i in program.get("former_ids") or [])
-    return ids
-
-
 def cmd_import_samhsa(args: argparse.Namespace) -> int:
     root = _root()
     data_dir = Path(args.data) if args.data else root / "data"
     source = Path(args.file)
     try:
         rows = samhsa.read_rows(source)
-    except (OSError, ValueError) as exc:
-        print(f"{source.as_posix()}:1:1: cannot read locator rows: {exc}", file=sys.stderr)
+    except samhsa.RowsError as exc:
+        print(f"{source.as_posix()}:{exc.line}:{exc.column}: cannot read locator rows: {exc.message}", file=sys.stderr)
         return 1
-    if args.out:
-        out = Path(args.out)
-    else:
-        states = {str(r.get("state", "")).strip().lower() for r in rows if samhsa.offers_iop(r)}
-        if len(states) != 1:
-            print(
-                f"{source.as_posix()}: rows come from {len(states)} states; choose the file with --out", file=sys.stderr
-            )
-            return 1
-        out = data_dir / "programs" / f"samhsa-{states.pop()}.yaml"
     try:
-        existing = samhsa.load_existing(out)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        print(f"{out.as_posix()}:1:1: cannot merge into this file: {exc}", file=sys.stderr)
+        done = samhsa.import_files(
+            rows,
+            data_dir=data_dir,
+            root=Path.cwd(),
+            schema=root / schema.SCHEMA_DIR / "programs.schema.json",
+            as_of=args.as_of,
+            today=args.today or dt.date.today(),
+            source_name=source.as_posix(),
+        )
+    except imports.ImportRefused as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
         return 1
-    result = samhsa.import_rows(
-        rows,
-        as_of=args.as_of,
-        existing=existing,
-        taken_ids=_ids_elsewhere(data_dir, out),
-        source_name=source.as_posix(),
-    )
-    for message in result.messages:
+    for message in done.result.messages:
         print(message, file=sys.stderr)
     if args.verbose:
-        for row in result.not_iop:
+        for row in done.result.not_iop:
             print(f"{source.as_posix()}: frid {row}: no intensive outpatient treatment: skipped", file=sys.stderr)
-    schema_ref = Path(os.path.relpath(root / schema.SCHEMA_DIR / "programs.schema.json", out.resolve().parent))
-    text = samhsa.render_yaml(result.records, schema_ref.as_posix())
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not out.is_file() or out.read_text(encoding="utf-8") != text:
-        out.write_text(text, encoding="utf-8")
-    print(result.summary())
-    print(f"wrote {display_path(out, Path.cwd())}")
-    ds = load_dataset(data_dir, root=Path.cwd(), today=args.today or dt.date.today(), program_files=[out])
-    for problem in ds.problems:
-        print(problem)
-    if ds.errors:
-        print(summary(ds.problems))
-        return 1
+    print(done.result.summary())
+    for shown in done.written:
+        print(f"wrote {shown}")
+    for shown in done.unchanged:
+        print(f"{shown} is unchanged")
+    for warning in done.warnings:
+        print(warning)
     return 0
 
 
@@ -178,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         help="markdown suits an issue or a pull-request comment",
     )
     p.set_defaults(func=cmd_report)
-    p = sub.add_parser("import-samhsa", help="turn SAMHSA treatment locator rows into program YAML (merges on re-run)")
+    p = sub.add_parser(
+        "import-samhsa",
+        help="turn SAMHSA treatment locator rows into data/programs/samhsa-<state>.yaml (merges on re-run)",
+    )
     p.add_argument("file", help="JSON file of locator rows (a list, or an API page with a rows list)")
     p.add_argument(
         "--as-of",
@@ -186,7 +154,6 @@ def main(argv: list[str] | None = None) -> int:
         required=True,
         help="date the locator data was retrieved, YYYY-MM-DD; becomes last_verified",
     )
-    p.add_argument("--out", help="program file to write or merge into (default: data/programs/samhsa-<state>.yaml)")
     p.add_argument("--data", help="data folder holding the vocabularies (default: data/)")
     p.add_argument("--today", type=_date, help="date for checking the result, YYYY-MM-DD (does not change the output)")
     p.add_argument(

@@ -114,6 +114,11 @@ def csv_columns(spec: Field = model.PROGRAM, prefix: str = "") -> list[tuple[str
     return columns
 
 
+# A spreadsheet opening the CSV runs a cell that starts with one of these as a formula (=HYPERLINK(...),
+# +cmd|...). OWASP's advice: put a single quote in front, which spreadsheets show as text and readers can strip.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def _cell(value: Any, spec: Field) -> str:
     if value is None:
         return ""
@@ -121,9 +126,10 @@ def _cell(value: Any, spec: Field) -> str:
         return "true" if value else "false"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if spec.kind == "list":
-        return LIST_SEPARATOR.join(_item_text(v) for v in value)
-    return str(value)
+    if spec.kind in ("int", "number") and isinstance(value, int | float):
+        return str(value)  # a number stays a number, minus sign and all (longitude -77.45)
+    text = LIST_SEPARATOR.join(_item_text(v) for v in value) if spec.kind == "list" else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _item_text(value: Any) -> str:
@@ -142,7 +148,8 @@ def _dig(record: dict, dotted: str) -> Any:
 
 
 def programs_csv(ds) -> str:
-    """One row per program, one column per field (address.city, schedule.hours_per_week...), lists joined by "; "."""
+    """One row per program, one column per field (address.city, schedule.hours_per_week...), lists joined by "; ".
+    A text cell that a spreadsheet would run as a formula starts with a single quote (see FORMULA_STARTS)."""
     return "".join(SPLIT_EXPORTS["data/programs.csv"].whole(ds, ""))
 
 
@@ -221,7 +228,9 @@ def _schedules(p: dict, service_id: str) -> list[dict]:
     base = {
         "service_id": service_id,
         "description": _schedule_words(schedule),
-        "attending_type": "In person or by video" if p["telehealth"] else "In person",
+        "attending_type": "By video only"
+        if p.get("telehealth_only")
+        else ("In person or by video" if p["telehealth"] else "In person"),
     }
     slots = parse_slots(schedule.get("details", ""))
     if not slots:

@@ -94,6 +94,8 @@ def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
         rec[key] = sorted(positions[key][v] for v in values)
     if p.get("example"):
         rec["ex"] = 1
+    if p.get("telehealth_only"):
+        rec["vo"] = 1  # meets only by video: listed, but not placed on the results map
     return rec
 
 

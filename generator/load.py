@@ -33,6 +33,11 @@ except AttributeError:  # PyYAML built without libyaml: slower, same results
 
 MAX_DEPTH = 40
 _resolver = yaml.resolver.Resolver()
+# The tags plain YAML values carry. Any other tag (!!python/object, !!binary, !!set, a local !thing) asks a loader
+# to build something that is not data, so no data file may use one, on any kind of node.
+STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
 
 
 class LoadError(Exception):
@@ -80,7 +85,8 @@ def parse_bytes(
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, [Problem(display, line, 1, "", "the file contains a NUL character (remove binary data)")]
     try:
-        return _compose(text, display, stream), []
+        root, problems = _compose(text, display, stream)
+        return (None, problems) if problems else (root, [])
     except LoadError as exc:
         return None, [exc.problem]
     except yaml.MarkedYAMLError as exc:
@@ -133,8 +139,27 @@ def _depth_problem(display: str, mark) -> Problem:
     )
 
 
-def _compose(text: str, display: str, stream: tuple[str, RecordSink] | None = None) -> yaml.Node | None:
-    """Build a node tree from libyaml's events without recursion; one document per file."""
+def _tag_problem(display: str, tag: str, mark) -> Problem:
+    if tag.startswith("tag:yaml.org,2002:"):
+        shown = "!!" + tag[len("tag:yaml.org,2002:") :]
+    else:
+        shown = tag if tag.startswith("!") else f"!<{tag}>"
+    return Problem(
+        display,
+        mark.line + 1,
+        mark.column + 1,
+        "",
+        f"the YAML tag {shown} is not allowed (remove it: data files hold only text, numbers, dates, true/false, "
+        "lists and groups of fields)",
+    )
+
+
+def _compose(
+    text: str, display: str, stream: tuple[str, RecordSink] | None = None
+) -> tuple[yaml.Node | None, list[Problem]]:
+    """Build a node tree from libyaml's events without recursion; one document per file. Returns the tree and the
+    problems that do not stop reading (tags that are not allowed), so one run lists all of them."""
+    problems: list[Problem] = []
     stack: list[list] = []  # [node, pending_key_or_None]
     anchors: dict[str, yaml.Node] = {}
     root: yaml.Node | None = None
@@ -179,6 +204,9 @@ def _compose(text: str, display: str, stream: tuple[str, RecordSink] | None = No
             parent[1] = None
 
     for event in yaml.parse(text, Loader=_Loader):
+        explicit = getattr(event, "tag", None)
+        if explicit not in (None, "!") and explicit not in STANDARD_TAGS:
+            problems.append(_tag_problem(display, explicit, event.start_mark))
         if isinstance(event, ScalarEvent):
             tag = event.tag
             if tag is None or tag == "!":
@@ -237,7 +265,7 @@ def _compose(text: str, display: str, stream: tuple[str, RecordSink] | None = No
                 )
         elif isinstance(event, StreamEndEvent):
             break
-    return root
+    return root, problems
 
 
 _LEADING_TAB = re.compile(r"^ *\t", re.M)

@@ -280,6 +280,28 @@ LANGUAGES = {
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+# Ids the site cannot give a page: "index" names the page of a folder itself (a condition "index" would replace
+# /conditions/, the list of every condition), and Windows can create no file or folder with the others' names.
+RESERVED_IDS = frozenset(
+    {"index", "con", "prn", "aux", "nul"} | {f"com{n}" for n in range(1, 10)} | {f"lpt{n}" for n in range(1, 10)}
+)
+
+# Characters that text from data must not hold, as regular-expression ranges (one source for validation and the
+# schema). Control characters are never text. Line breaks and tabs do not belong in one-line values: a name or an
+# address is printed into titles, CSV cells and vCard lines, where a line break starts something new. Zero-width
+# characters make two different names look the same, and bidirectional controls reorder the text around them, so
+# a name could show as something other than what it holds.
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+LINE_BREAKS = "\n\r\u2028\u2029"
+ZERO_WIDTH_CHARACTERS = "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200d\u2060-\u2064\u3164\ufeff\uffa0"
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+
+# A web address IOP Finder links to: http(s), a host, an optional port and path; no spaces, quotes, angle
+# brackets or backslashes anywhere. Validation adds what a pattern cannot say (see validate._check_url): no user
+# name or password before the host, a port from 1 to 65535, and a public host (not this computer or a private
+# network).
+URL_PATTERN = r"^https?://[^\s<>\"'`\\]+$"
+
 
 def _list(name: str, item: Field, description: str, **kw) -> Field:
     return Field(name, "list", description, item=item, **kw)
@@ -543,6 +565,13 @@ PROGRAM = Field(
         ),
         Field("email", "email", "Intake email address.", example="intake@example.org"),
         Field("telehealth", "bool", "True if IOP sessions can be attended by video.", required=True, example=True),
+        Field(
+            "telehealth_only",
+            "bool",
+            "True if every session is by video (telehealth); the address is then the office, and maps leave the "
+            "program off.",
+            example=False,
+        ),
         _choice_list(
             "populations",
             POPULATIONS,

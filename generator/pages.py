@@ -26,7 +26,22 @@ from mkdocs.commands.build import get_context
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import export, geo, incremental, indexes, links, model, parallel, postprocess, reference, referral, timing, views
+from . import (
+    export,
+    geo,
+    incremental,
+    indexes,
+    links,
+    maps,
+    model,
+    parallel,
+    postprocess,
+    reference,
+    referral,
+    safe_markdown,
+    timing,
+    views,
+)
 from .dataset import Dataset
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
@@ -39,6 +54,7 @@ MARK_BODY = "<h1>IOPSHELLHEADING</h1>IOPSHELLBODY"
 MARK_HEAD = "<!--IOPSHELLHEAD-->"
 BASE = "../../"  # every lean page lives two folders down: programs/<id>/, states/<st>/
 LISTING_MARK = "<!-- iop-program-listing -->"
+DATA_MARK = "<!-- iop-data-{} -->"  # where a Markdown-by-design data field's safe HTML goes (see _data_blocks)
 LEAN_BATCH = 200  # lean files per parallel task
 SEARCH_BATCH = 16  # search leaves per parallel task
 CARD_BATCH = 64  # card files per parallel task
@@ -123,6 +139,9 @@ class Site:
         self.html = _env(autoescape=True)
         self.md = _env(autoescape=False)
         self.md.filters["h"] = lambda s: html.escape(str(s), quote=True)
+        self.md.filters["md"] = safe_markdown.literal  # data text in generated Markdown: shown, never parsed
+        self.data_html: dict[str, dict[str, str]] = {}  # src_uri -> marker -> HTML of data fields
+        self.abbreviations: dict[str, str] | None = None
         self.shells: dict[str, str] = {}
         self.lean: list[RenderedFile] = []
         self.outputs: list[OutputFile] = []
@@ -180,6 +199,8 @@ class Site:
         for tid, therapy in self.ds.therapies.items():
             files.append(File.generated(cfg, f"therapies/{tid}.md", content=self.therapy_markdown(therapy)))
         files.append(File.generated(cfg, "reference/data.md", content=reference.reference_markdown()))
+        for uri, text in maps.outline_files().items():
+            files.append(File.generated(cfg, uri, content=text))
         with timing.stage("search plan"):
             self.search = indexes.SearchPlan(self.ds)
         self.card_shards = indexes.card_shard_count(len(self.ds.programs))
@@ -407,8 +428,14 @@ class Site:
             by_city[p["address"]["city"]].append(views.program_line(p, BASE))
         cities = [{"name": city, "anchor": _anchor(city), "programs": by_city[city]} for city in sorted(by_city)]
         name = model.US_STATES[state]
+        state_map = maps.state_map_html(state, sorted(self.by_state[state], key=_program_order), BASE, _anchor)
         body = self.html.get_template("state.html").render(
-            state=name, code=state, cities=cities, count=len(self.by_state[state]), base=BASE
+            state=name,
+            code=state,
+            cities=cities,
+            count=len(self.by_state[state]),
+            base=BASE,
+            map=markupsafe.Markup(state_map),
         )
         return self._pour(
             "state",
@@ -445,6 +472,7 @@ class Site:
         therapies = [self.ds.therapies[t] for t in cond["therapies"]]
         return self.md.get_template("condition.md").render(
             c=cond,
+            blocks=self._data_blocks(f"conditions/{cond['id']}.md", cond, ("description", "how_iop_helps")),
             therapies=therapies,
             programs=self._listing(f"conditions/{cond['id']}.md", self.by_condition.get(cond["id"], [])),
             finder=f"../find/index.md?condition={cond['id']}",
@@ -454,6 +482,7 @@ class Site:
         conditions = [c for c in self.ds.conditions.values() if therapy["id"] in c["therapies"]]
         return self.md.get_template("therapy.md").render(
             t=therapy,
+            blocks=self._data_blocks(f"therapies/{therapy['id']}.md", therapy, ("description", "session", "helps")),
             conditions=conditions,
             programs=self._listing(f"therapies/{therapy['id']}.md", self.by_therapy.get(therapy["id"], [])),
             finder=f"../find/index.md?therapy={therapy['id']}",
@@ -468,7 +497,22 @@ class Site:
         self.listings[src_uri] = programs
         return LISTING_MARK
 
+    def _data_blocks(self, src_uri: str, record: dict, fields: tuple[str, ...]) -> dict[str, str]:
+        """Markers for a record's Markdown-by-design fields. Their HTML, made by the safe renderer, goes in after
+        MkDocs' Markdown has run (`listing_html`), so data never meets snippets, raw HTML or attr_list."""
+        if self.abbreviations is None:
+            self.abbreviations = safe_markdown.site_abbreviations(self.config)
+        marks = {name: DATA_MARK.format(name) for name in fields}
+        self.data_html[src_uri] = {
+            marks[name]: safe_markdown.render(record[name], self.abbreviations) for name in fields
+        }
+        return marks
+
     def listing_html(self, src_uri: str, html_text: str) -> str:
+        for marker, block in self.data_html.get(src_uri, {}).items():
+            if html_text.count(marker) != 1:
+                raise RuntimeError(f"{src_uri}: the page lost its marker {marker}")
+            html_text = html_text.replace(marker, block)
         programs = self.listings.get(src_uri)
         if programs is None or LISTING_MARK not in html_text:
             return html_text

@@ -24,7 +24,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import incremental, pages, parallel, postprocess, timing
+from . import incremental, maps, pages, parallel, postprocess, timing
 from .dataset import Dataset, load_dataset
 from .problems import summary
 
@@ -126,7 +126,8 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         return markdown
 
     def on_page_content(self, html, *, page, config, files):
-        return self.site.listing_html(page.file.src_uri, html)
+        html = self.site.listing_html(page.file.src_uri, html)
+        return maps.with_us_map(html, self.site.by_state, page.url)
 
     def on_page_context(self, context, *, page, config, nav):
         # The theme prints the description into an attribute unescaped; a quote in it would break the tag.

@@ -15,11 +15,23 @@ SPECIALTIES = {
 }
 
 
+# Everything a vCard reader might take for the end of a line: CR, LF and the other line separators Unicode and
+# Python's str.splitlines know. Validation keeps them out of one-line fields; the card escapes them anyway, so no
+# value can ever start a property of its own (a second TEL, a URL, an END:VCARD).
+_LINE_ENDS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
+
+
 def _vcard_text(value: str) -> str:
-    """Escape a value for a vCard 3.0 text field (RFC 2426 section 5)."""
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
+    """Escape a value for a vCard 3.0 text field (RFC 2426 section 5): backslash, semicolon and comma, and every
+    line break as the two characters \\n."""
+    value = str(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROL.sub("", _LINE_ENDS.sub("\\\\n", value))
+
+
+def _vcard_plain(value: str) -> str:
+    """A value written as is (a URL, an email address, a ZIP code), with anything that could end its line removed."""
+    return _CONTROL.sub("", _LINE_ENDS.sub("", str(value)))
 
 
 def _fold(line: str) -> str:
@@ -43,7 +55,7 @@ def _fold(line: str) -> str:
 def vcard(p: dict, page_url: str) -> str:
     """A vCard 3.0 contact card for the program."""
     number, _, ext = p["phone"].partition(" x")
-    tel = "+1-" + number + (f";ext={ext}" if ext else "")
+    tel = _vcard_plain("+1-" + number + (f";ext={ext}" if ext else ""))
     a = p["address"]
     note = p["summary"]
     if p.get("example"):
@@ -54,12 +66,13 @@ def vcard(p: dict, page_url: str) -> str:
         f"FN:{_vcard_text(p['name'])}",
         f"ORG:{_vcard_text(p.get('organization') or p['name'])}",
         f"TEL;TYPE=WORK,VOICE:{tel}",
-        f"ADR;TYPE=WORK:;;{_vcard_text(a['street'])};{_vcard_text(a['city'])};{a['state']};{a['zip']};USA",
+        f"ADR;TYPE=WORK:;;{_vcard_text(a['street'])};{_vcard_text(a['city'])};{_vcard_text(a['state'])};"
+        f"{_vcard_text(a['zip'])};USA",
     ]
     if p.get("email"):
-        lines.append(f"EMAIL;TYPE=INTERNET:{p['email']}")
+        lines.append(f"EMAIL;TYPE=INTERNET:{_vcard_plain(p['email'])}")
     if p.get("website"):
-        lines.append(f"URL:{p['website']}")
+        lines.append(f"URL:{_vcard_plain(p['website'])}")
     lines += [f"NOTE:{_vcard_text(note + ' Details: ' + page_url)}", "END:VCARD"]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
@@ -136,9 +149,16 @@ def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:
         data["sameAs"] = p["website"]
     if p.get("organization"):
         data["parentOrganization"] = {"@type": "Organization", "name": p["organization"]}
+    return json_in_html(data)
+
+
+def json_in_html(data: object) -> str:
+    """JSON that is safe inside a <script> element: "</script>" or "<!--" in a string would end or confuse the
+    element, and U+2028/U+2029 end a line in older JavaScript, so these are written as \\u escapes (same value)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # "</script>" or "<!--" inside a string would end or confuse the script element; escape the characters.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
 
 
 def copy_text(p: dict) -> str:

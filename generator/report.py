@@ -6,12 +6,15 @@ never changes data and never fails for findings; only invalid data stops it (see
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
+import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import geo
 
@@ -75,10 +78,11 @@ class Report:
     program_count: int
     today: dt.date
     max_age_months: int
+    crowded: list[Finding] = field(default_factory=list)  # places where names were compared in part only
 
     @property
     def findings(self) -> list[Finding]:
-        return sorted(self.stale + self.missing + self.duplicates)
+        return sorted(self.stale + self.missing + self.duplicates + self.crowded)
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -154,11 +158,22 @@ def normalised_name(name: str) -> str:
     return " ".join(kept or words)
 
 
-def likely_duplicates(programs: list[dict]) -> list[Finding]:
+def likely_duplicates(programs: list[dict], *, crowd_limit: int | None = None) -> list[Finding]:
     """Pairs sharing a phone number, or with near-identical names within half a mile of each other.
 
     The later record (by file and line) is flagged and names the earlier one, so each pair is reported once.
+    Names are compared pair by pair among programs near one another (see `_name_pairs`), so the check stays
+    near-linear even when thousands of programs share one ZIP code's centre.
     """
+    return _duplicates(programs, DUPLICATE_CROWD if crowd_limit is None else crowd_limit)[0]
+
+
+def crowded_places(programs: list[dict], *, crowd_limit: int | None = None) -> list[Finding]:
+    """One finding for each place where too many programs sit close together for every pair to be compared."""
+    return _duplicates(programs, DUPLICATE_CROWD if crowd_limit is None else crowd_limit)[1]
+
+
+def _duplicates(programs: list[dict], crowd_limit: int) -> tuple[list[Finding], list[Finding]]:
     ordered = sorted(programs, key=lambda p: (p["_file"], p["_line"]))
     reasons: dict[tuple[int, int], list[str]] = {}
     by_phone: dict[str, int] = {}
@@ -169,22 +184,23 @@ def likely_duplicates(programs: list[dict]) -> list[Finding]:
         else:
             by_phone[key] = j
     names = [normalised_name(p["name"]) for p in ordered]
-    # Sorting by latitude lets each program look only at neighbours less than half a mile north of it.
-    lat_window = DUPLICATE_RADIUS_MILES / 69.0
-    placed = sorted((p["_point"][0], p["_point"][1], i) for i, p in enumerate(ordered) if p.get("_point"))
-    for a, (lat1, lon1, i) in enumerate(placed):
-        for lat2, lon2, j in placed[a + 1 :]:
-            if lat2 - lat1 > lat_window:
-                break
-            miles = geo.haversine_miles(lat1, lon1, lat2, lon2)
-            if miles > DUPLICATE_RADIUS_MILES:
-                continue
-            ratio = difflib.SequenceMatcher(None, names[i], names[j]).ratio()
-            if ratio >= DUPLICATE_NAME_RATIO:
-                first, second = min(i, j), max(i, j)
-                reasons.setdefault((first, second), []).append(
-                    f"similar name ({ratio:.2f} alike) {miles:.2f} miles away"
-                )
+    points = {i: p["_point"] for i, p in enumerate(ordered) if p.get("_point")}
+    grid = _Grid(points)
+    pairs, crowded = _name_pairs(grid, names, crowd_limit)
+    similarity = _Similarity()
+    for a, b in pairs:
+        # Each pair in the order of (latitude, longitude, index), as when every pair was compared in that order:
+        # difflib's ratio can depend on which name comes first.
+        first, second = (a, b) if (points[a], a) < (points[b], b) else (b, a)
+        (lat1, lon1), (lat2, lon2) = points[first], points[second]
+        miles = geo.haversine_miles(lat1, lon1, lat2, lon2)
+        if miles > DUPLICATE_RADIUS_MILES:
+            continue
+        ratio = similarity(names[first], names[second])
+        if ratio >= DUPLICATE_NAME_RATIO:
+            reasons.setdefault((min(first, second), max(first, second)), []).append(
+                f"similar name ({ratio:.2f} alike) {miles:.2f} miles away"
+            )
     found = []
     for (i, j), why in sorted(reasons.items()):
         first, second = ordered[i], ordered[j]
@@ -200,24 +216,185 @@ def likely_duplicates(programs: list[dict]) -> list[Finding]:
                 + " (merge them, or keep both if they really differ)",
             )
         )
-    return found
+    notes = []
+    for i, count in sorted(crowded.items()):
+        p = ordered[i]
+        notes.append(
+            Finding(
+                p["_file"],
+                p["_line"],
+                p["_column"],
+                "crowded",
+                p["id"],
+                f"{count} programs are listed within about a mile of this one, too many to compare every pair: their "
+                f"names were compared with the {NAME_NEIGHBOURS} nearest in alphabetical order on each side (give "
+                "programs that share a ZIP code's centre their own map location to compare them all)",
+            )
+        )
+    return found, notes
+
+
+# Programs near one another (see _Grid) whose names are all compared pair by pair. In a crowd bigger than this,
+# which happens when many programs share a ZIP code's centre, each name is compared with its neighbours in
+# alphabetical order, forwards and backwards (the "sorted neighbourhood" of record linkage), and with the first
+# program of the same name: near-linear, and still every pair that differs only in small places.
+DUPLICATE_CROWD = 50
+NAME_NEIGHBOURS = 8
+
+
+class _Similarity:
+    """difflib.SequenceMatcher(None, a, b).ratio() of two names, computed only when its two cheap upper bounds
+    (real_quick_ratio: the lengths; quick_ratio: the letters in common, from counts made once per name) do not
+    already rule the pair out, and remembered, since crowds repeat the same names."""
+
+    ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 "  # all that normalised_name leaves
+
+    def __init__(self) -> None:
+        self.counts: dict[str, tuple[int, ...]] = {}
+        self.known: dict[tuple[str, str], float] = {}
+
+    def letters(self, name: str) -> tuple[int, ...] | None:
+        """How often each character of ALPHABET occurs in the name; None if it holds any other character."""
+        if name not in self.counts:
+            counts = tuple(map(name.count, self.ALPHABET))
+            self.counts[name] = counts if sum(counts) == len(name) else None
+        return self.counts[name]
+
+    def __call__(self, a: str, b: str) -> float:
+        length = len(a) + len(b)
+        if not length:
+            return 1.0
+        if 2.0 * min(len(a), len(b)) / length < DUPLICATE_NAME_RATIO:
+            return 0.0
+        la, lb = self.letters(a), self.letters(b)
+        common = sum(map(min, la, lb)) if la and lb else sum((Counter(a) & Counter(b)).values())
+        if 2.0 * common / length < DUPLICATE_NAME_RATIO:
+            return 0.0
+        ratio = self.known.get((a, b))
+        if ratio is None:
+            ratio = self.known[(a, b)] = difflib.SequenceMatcher(None, a, b).ratio()
+        return ratio
+
+
+class _Grid:
+    """Program points in cells about half a mile high, so that everything within half a mile of a point lies in
+    the cells `around` it (the three rows around its own, and the columns its longitude reaches in each)."""
+
+    def __init__(self, points: dict[int, tuple[float, float]]):
+        self.dlat = DUPLICATE_RADIUS_MILES / 69.0  # degrees; a degree of latitude is more than 69 miles
+        self.points = points
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        for i, (lat, lon) in points.items():
+            self.cells.setdefault(self.cell(lat, lon), []).append(i)
+
+    def width(self, row: int) -> float:
+        """The cell width (degrees of longitude) of a row: half a mile at the row's poleward edge and beyond."""
+        edge = min(90.0, (max(abs(row), abs(row + 1)) + 1) * self.dlat)
+        return self.reach(edge)
+
+    def reach(self, lat: float) -> float:
+        """How far in longitude a point within half a mile of latitude `lat` can be (from the haversine
+        formula, for any partner up to `dlat` nearer the pole)."""
+        c = math.cos(math.radians(min(90.0, abs(lat)))) * math.cos(math.radians(min(90.0, abs(lat) + self.dlat)))
+        s = math.sin(DUPLICATE_RADIUS_MILES / geo.EARTH_RADIUS_MILES / 2) / math.sqrt(c) if c > 1e-12 else 2.0
+        return 360.0 if s >= 1 else math.degrees(2 * math.asin(s)) * 1.0001
+
+    def cell(self, lat: float, lon: float) -> tuple[int, int]:
+        row = math.floor(lat / self.dlat)
+        return row, math.floor(lon / self.width(row))
+
+    def around(self, i: int) -> list[tuple[int, int]]:
+        lat, lon = self.points[i]
+        row, reach = math.floor(lat / self.dlat), self.reach(lat)
+        found = []
+        for r in (row - 1, row, row + 1):
+            width = self.width(r)
+            spans = [(lon - reach, lon + reach)] if reach < 180 else [(-180.0, 180.0)]
+            if spans[0][0] < -180:  # across the antimeridian
+                spans.append((spans[0][0] + 360, 180.0))
+            if spans[0][1] > 180:
+                spans.append((-180.0, spans[0][1] - 360))
+            for lo, hi in spans:
+                for col in range(math.floor(lo / width), math.floor(hi / width) + 1):
+                    if (r, col) in self.cells and (r, col) not in found:
+                        found.append((r, col))
+        return found
+
+
+def _name_pairs(grid: _Grid, names: list[str], crowd_limit: int) -> tuple[set[tuple[int, int]], dict[int, int]]:
+    """The pairs of programs whose names are compared, and the crowded places (first program -> crowd size)."""
+    pairs: set[tuple[int, int]] = set()
+    crowds: dict[tuple[int, int], tuple[int, int]] = {}  # crowded cell -> (first program, most programs near one)
+    links: dict[tuple[int, int], tuple[int, int]] = {}  # crowded cells next to one another form one place
+    by_name: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    by_reversed: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    first_of_name: dict[tuple[int, int], dict[str, int]] = {}
+    for i in grid.points:
+        cells = grid.around(i)
+        near = sum(len(grid.cells[c]) for c in cells) - 1
+        if near <= crowd_limit:
+            pairs.update((min(i, j), max(i, j)) for c in cells for j in grid.cells[c] if j != i)
+            continue
+        home = grid.cell(*grid.points[i])
+        first, most = crowds.get(home, (i, 0))
+        crowds[home] = (min(first, i), max(most, near + 1))
+        for c in cells:
+            _join(links, home, c)
+        for c in cells:
+            if c not in by_name:
+                members = grid.cells[c]
+                by_name[c] = sorted((names[j], j) for j in members)
+                by_reversed[c] = sorted((names[j][::-1], j) for j in members)
+                first_of_name[c] = {}
+                for j in sorted(members):
+                    first_of_name[c].setdefault(names[j], j)
+            for ordering, key in ((by_name[c], names[i]), (by_reversed[c], names[i][::-1])):
+                at = bisect.bisect_left(ordering, (key, i))
+                for _, j in ordering[max(0, at - NAME_NEIGHBOURS) : at + NAME_NEIGHBOURS + 1]:
+                    if j != i:
+                        pairs.add((min(i, j), max(i, j)))
+            j = first_of_name[c].get(names[i])
+            if j is not None and j != i:
+                pairs.add((min(i, j), max(i, j)))
+    places: dict[tuple[int, int], tuple[int, int]] = {}
+    for cell, (first, most) in crowds.items():
+        root = _root(links, cell)
+        known = places.get(root, (first, most))
+        places[root] = (min(known[0], first), max(known[1], most))
+    return pairs, dict(places.values())
+
+
+def _root(links: dict, cell: tuple[int, int]) -> tuple[int, int]:
+    while links.get(cell, cell) != cell:
+        links[cell] = links.get(links[cell], links[cell])  # halve the path as we go
+        cell = links[cell]
+    return cell
+
+
+def _join(links: dict, a: tuple[int, int], b: tuple[int, int]) -> None:
+    ra, rb = _root(links, a), _root(links, b)
+    if ra != rb:
+        links[max(ra, rb)] = min(ra, rb)
 
 
 def build_report(programs: list[dict], *, today: dt.date, max_age_months: int = DEFAULT_MAX_AGE_MONTHS) -> Report:
+    duplicates, crowded = _duplicates(programs, DUPLICATE_CROWD)
     return Report(
         stale_programs(programs, today, max_age_months),
         missing_recommended(programs),
-        likely_duplicates(programs),
+        duplicates,
         len(programs),
         today,
         max_age_months,
+        crowded,
     )
 
 
 def _counts(report: Report) -> str:
+    crowded = f", {len(report.crowded)} crowded places" if report.crowded else ""
     return (
         f"{len(report.stale)} stale, {len(report.missing)} missing recommended fields, "
-        f"{len(report.duplicates)} likely duplicates among {report.program_count} programs "
+        f"{len(report.duplicates)} likely duplicates{crowded} among {report.program_count} programs "
         f"(as of {report.today.isoformat()})."
     )
 
@@ -234,6 +411,10 @@ def render_markdown(report: Report) -> str:
         ("Missing recommended fields", "Facts visitors look for that these records leave out.", report.missing),
         ("Likely duplicates", "Same phone, or near-identical names within half a mile.", report.duplicates),
     )
+    if report.crowded:
+        sections += (
+            ("Crowded places", "Too many programs close together to compare every pair of names.", report.crowded),
+        )
     out = ["# IOP Finder maintainer report", "", _counts(report), ""]
     for title, intro, findings in sections:
         out += [f"## {title} ({len(findings)})", "", intro, ""]

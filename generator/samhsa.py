@@ -18,6 +18,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -29,9 +30,12 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 from . import model
-from .validate import _PHONE
+from .validate import _PHONE, printable, reads_as_number, url_problem
 
 SOURCE_TEXT = "SAMHSA treatment locator (public domain), record {frid}"
+# The line that marks a file as this importer's own: it rewrites only files whose header holds it (see imports.py).
+OWNER_LINE = "# Imported from the SAMHSA treatment locator (public domain) by `python -m generator import-samhsa`."
+FILE_PREFIX = "samhsa"  # data/programs/samhsa-<state>.yaml
 IOP_SETTING = "Intensive outpatient treatment"
 _FRID_IN_SOURCE = re.compile(r"\brecord ([0-9a-f]{16,})\b")
 
@@ -325,6 +329,8 @@ _LIST_FIELDS = (
 class ImportResult:
     records: list[dict]  # every record of the output file, sorted by id
     messages: list[str] = field(default_factory=list)  # for stderr: unmapped rows, unknown labels, defaults
+    # id -> (row number, what the row's message starts with, the record before this import or None if new)
+    origins: dict[str, tuple[int, str, dict | None]] = field(default_factory=dict)
     rows_read: int = 0
     iop_rows: int = 0
     not_iop: list[str] = field(default_factory=list)  # "frid (name)" of rows without intensive outpatient
@@ -333,6 +339,13 @@ class ImportResult:
     unchanged: int = 0
     kept_verified: int = 0
     unmapped: int = 0
+
+    def add(self, other: ImportResult) -> None:
+        """Count another file's import in this one (one summary for a run that writes several files)."""
+        self.messages += other.messages
+        for name in ("rows_read", "iop_rows", "created", "updated", "unchanged", "kept_verified", "unmapped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.not_iop += other.not_iop
 
     def summary(self) -> str:
         return (
@@ -343,13 +356,87 @@ class ImportResult:
         )
 
 
-def read_rows(path: Path) -> list[dict]:
-    """Locator rows from a JSON file holding either the list of rows or an API page `{rows: [...]}`."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+class RowsError(ValueError):
+    """The rows file cannot be read at all: where (line, column) and why."""
+
+    def __init__(self, line: int, column: int, message: str):
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+def read_rows(path: Path) -> list:
+    """Locator rows from a JSON file holding either the list of rows or an API page `{rows: [...]}`. The rows
+    themselves may be anything; `row_problem` tells which cannot be read."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise RowsError(1, 1, f"cannot read the file: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise RowsError(1, 1, "the file is not UTF-8 text (export the rows as JSON again)") from None
+    except json.JSONDecodeError as exc:
+        raise RowsError(exc.lineno, exc.colno, f"not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise RowsError(1, 1, "values are nested too deeply to be locator rows") from None
     rows = data.get("rows") if isinstance(data, dict) else data
     if not isinstance(rows, list):
-        raise ValueError('expected a JSON list of locator rows, or an object with a "rows" list')
+        raise RowsError(1, 1, 'expected a JSON list of locator rows, or an object with a "rows" list')
     return rows
+
+
+# Row fields the import reads, and what they may hold. Anything else in a row is ignored.
+_ROW_TEXT = ("frid", "name1", "name2", "street1", "street2", "city", "state", "zip", "phone", "intake1", "website")
+_ROW_TEXT_OR_NUMBER = ("typeFacility", "latitude", "longitude")
+_SERVICE_TEXT = ("f1", "f2", "f3")
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "text"
+
+
+def row_problem(row: Any) -> str | None:
+    """Why a row cannot be read (a value of the wrong type anywhere in it), or None."""
+    if not isinstance(row, dict):
+        return f"expected an object with the locator's fields, got {_json_kind(row)}"
+    for key in _ROW_TEXT:
+        value = row.get(key)
+        if value is not None and not isinstance(value, str):
+            hint = " (a ZIP code read as a number may have lost its leading zero)" if key == "zip" else ""
+            return f"{key} should be text, got {_json_kind(value)}{hint}"
+    for key in _ROW_TEXT_OR_NUMBER:
+        value = row.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+            return f"{key} should be text or a number, got {_json_kind(value)}"
+    services = row.get("services")
+    if services is None:
+        return None
+    if not isinstance(services, list):
+        return f"services should be a list, got {_json_kind(services)}"
+    for i, entry in enumerate(services):
+        if not isinstance(entry, dict):
+            return f"services[{i}] should be an object with f1, f2 and f3, got {_json_kind(entry)}"
+        for key in _SERVICE_TEXT:
+            value = entry.get(key)
+            if value is not None and not isinstance(value, str):
+                return f"services[{i}].{key} should be text, got {_json_kind(value)}"
+    return None
+
+
+def row_state(row: Any) -> str | None:
+    """The row's state as a code from the list of states, or None (bad row, unknown state)."""
+    if row_problem(row) is not None:
+        return None
+    state = _clean(row.get("state")).upper()
+    return state if state in model.US_STATES else None
 
 
 def _clean(text: Any) -> str:
@@ -379,7 +466,7 @@ def short_hash(frid: str) -> str:
 
 
 def base_id(name: str, city: str) -> str:
-    name_slug, city_slug = slug(name), slug(city)
+    name_slug, city_slug = slug(name) or "program", slug(city)
     text = name_slug if name_slug.endswith(city_slug) else f"{name_slug}-{city_slug}"
     if len(text) > 72:  # leaves room for "-" and a six-character hash within the 80-character limit
         text = text[:72].rsplit("-", 1)[0]
@@ -413,11 +500,15 @@ def normalise_website(text: str) -> str | None:
         return None
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
         text = "http://" + text
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or re.search(r"[\s<>\"'`\\]", text):
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     path = "" if parts.path == "/" else parts.path
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, parts.fragment))
+    website = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, parts.fragment))
+    return website if url_problem(website) is None else None  # the site's own rule: public hosts only
 
 
 def _language_code(name: str) -> str | None:
@@ -511,7 +602,7 @@ def map_row(row: dict) -> _Mapped:
     if not street or not city:
         problems.append("no street or city")
     if state not in model.US_STATES:
-        problems.append(f'unknown state "{state}"')
+        problems.append(f'unknown state "{state}" (not a two-letter state code)')
     if not zip_match:
         problems.append(f'ZIP code "{_clean(row.get("zip"))}" is not five digits')
     phone = normalise_phone(_clean(row.get("intake1"))) or normalise_phone(_clean(row.get("phone")))
@@ -592,24 +683,33 @@ def import_rows(
     existing: list[dict] | None = None,
     taken_ids: Iterable[str] = (),
     source_name: str = "input",
+    numbers: list[int] | None = None,
 ) -> ImportResult:
     """Merge locator rows into the records of an existing import file (by frid). Pure: no files, no clock.
 
-    `taken_ids` are ids used by other program files, so a new record never collides with them.
+    `taken_ids` are ids used by other program files, so a new record never collides with them. `numbers` are
+    the rows' numbers in the input when `rows` is a part of it (the rows of one state).
     """
     records = [dict(r) for r in existing or ()]
     by_frid = {f: r for r in records if (f := record_frid(r))}
-    used_ids = set(taken_ids) | {r["id"] for r in records if r.get("id")}
+    used_ids = set(taken_ids) | {str(r["id"]) for r in records if r.get("id")}
     result = ImportResult(records=records, rows_read=len(rows))
     seen: dict[str, int] = {}
-    new: list[tuple[str, str, dict]] = []
+    new: list[tuple[str, str, dict, int, str]] = []
 
-    for index, row in enumerate(rows):
+    for position, row in enumerate(rows):
+        index = numbers[position] if numbers is not None else position
+        problem = row_problem(row)
+        if problem:
+            result.unmapped += 1
+            result.messages.append(f"{source_name}: row {index}: {problem}: not imported")
+            continue
         frid = _clean(row.get("frid"))
         name = _clean(row.get("name1")) or "(no name)"
-        where = f"{source_name}: row {index}: frid {frid or '(none)'} ({name})"
+        # Row text is printed to a terminal: escape sequences and direction overrides in it are shown, not obeyed.
+        where = printable(f"{source_name}: row {index}: frid {frid or '(none)'} ({name})")
         if not offers_iop(row):
-            result.not_iop.append(f"{frid} ({name})")
+            result.not_iop.append(printable(f"{frid} ({name})"))
             continue
         result.iop_rows += 1
         if not frid:
@@ -622,15 +722,15 @@ def import_rows(
             continue
         seen[frid] = index
         mapped = map_row(row)
-        result.messages += [f"{where}: {note}" for note in mapped.notes]
+        result.messages += [f"{where}: {printable(note)}" for note in mapped.notes]
         if mapped.problems:
             result.unmapped += 1
-            result.messages += [f"{where}: {problem}: not imported" for problem in mapped.problems]
+            result.messages += [f"{where}: {printable(problem)}: not imported" for problem in mapped.problems]
             continue
         owned = {k: v for k, v in mapped.fields.items() if not k.startswith("_") and v not in (None, [])}
         record = by_frid.get(frid)
         if record is None:
-            new.append((base_id(mapped.fields["_name_key"], owned["address"]["city"]), frid, owned))
+            new.append((base_id(mapped.fields["_name_key"], owned["address"]["city"]), frid, owned, index, where))
             continue
         verified = _as_date(record.get("last_verified"))
         if verified is not None and verified > as_of:
@@ -645,6 +745,7 @@ def import_rows(
         if _comparable(before) == _comparable(after):
             result.unchanged += 1
             continue
+        result.origins[str(record.get("id"))] = (index, where, copy.deepcopy(record))
         for k in OWNED_FIELDS:
             if k in owned:
                 record[k] = owned[k]
@@ -656,9 +757,10 @@ def import_rows(
 
     # New ids are given in a fixed order, so the same input always yields the same ids.
     new.sort(key=lambda item: (item[0], item[1]))
-    for wanted, frid, owned in new:
+    for wanted, frid, owned, index, where in new:
         new_id = wanted if wanted not in used_ids else f"{wanted}-{short_hash(frid)}"
         used_ids.add(new_id)
+        result.origins[new_id] = (index, where, None)
         record = {
             "id": new_id,
             "example": False,
@@ -669,7 +771,7 @@ def import_rows(
             **owned,
         }
         result.messages.append(
-            f"{source_name}: frid {frid} ({owned['name']}): new record {new_id} uses the "
+            f"{source_name}: frid {printable(frid)} ({printable(owned['name'])}): new record {new_id} uses the "
             f"default schedule (the locator has none; call to confirm)"
         )
         records.append(record)
@@ -700,6 +802,11 @@ class _Dumper(yaml.SafeDumper):
 
 
 _Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+# Text that some YAML tool would read as a number (1e3, 09123: PyYAML's own YAML 1.1 rules let them go unquoted)
+# is quoted, so what the import writes passes validation and reads back as the same text everywhere.
+_Dumper.add_representer(
+    str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="'" if reads_as_number(v) else None)
+)
 
 
 def _field_order(spec: model.Field, record: dict) -> dict:
@@ -723,7 +830,7 @@ def render_yaml(records: list[dict], schema_ref: str) -> str:
     """The import file: schema comment, a note on where the data came from, then the records in block style."""
     header = (
         f"# yaml-language-server: $schema={schema_ref}\n"
-        "# Imported from the SAMHSA treatment locator (public domain) by `python -m generator import-samhsa`.\n"
+        f"{OWNER_LINE}\n"
         "# Records with needs_review: true have not been checked by a person yet. Edit the data, not these\n"
         "# comments: a re-run rewrites the file (see CONTRIBUTING.md for which fields it owns).\n"
     )
@@ -739,12 +846,135 @@ def render_yaml(records: list[dict], schema_ref: str) -> str:
     return header + body
 
 
-def load_existing(path: Path) -> list[dict]:
-    """The records of a previous import file, as plain data (empty if there is none yet)."""
-    if not path.is_file():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    programs = data.get("programs") if isinstance(data, dict) else None
-    if not isinstance(programs, list):
-        raise ValueError(f'{path.as_posix()}: expected a "programs:" list')
-    return [p for p in programs if isinstance(p, dict)]
+# --- Importing into the repository --------------------------------------------------------------------------------
+
+
+@dataclass
+class FilesResult:
+    result: ImportResult  # the counts and messages of every file together
+    written: list[str]  # files written, as the maintainer would type them
+    unchanged: list[str]
+    warnings: list[str]  # validation warnings about the written records
+
+
+def import_files(
+    rows: list, *, data_dir: Path, root: Path, schema: Path, as_of: dt.date, today: dt.date, source_name: str
+) -> FilesResult:
+    """Import locator rows into data/programs/samhsa-<state>.yaml, one file per state the rows name, under the
+    rules of imports.py: nothing but the importer's own files is written, and nothing at all when the data
+    around them cannot be trusted (raises imports.ImportRefused). Rows that cannot become valid programs are
+    reported with their number and left out. `root` is where paths are shown from; `schema` is the programs
+    schema file the new files point editors to."""
+    from . import imports
+
+    problems = imports.vocabulary_problems(data_dir, root=root, today=today)
+    if problems:
+        raise imports.ImportRefused(problems + ["imported records refer to these vocabularies; nothing was written"])
+    groups: dict[str | None, list[int]] = {}
+    for number, row in enumerate(rows):
+        state = row_state(row) if row_problem(row) is None and offers_iop(row) else None
+        groups.setdefault(state, []).append(number)
+    states = sorted(s for s in groups if s is not None)
+    paths = {state: imports.owned_path(data_dir, FILE_PREFIX, state) for state in states}
+    owned = [imports.open_owned(data_dir, paths[s], root=root, owner_line=OWNER_LINE, today=today) for s in states]
+    taken = imports.ids_elsewhere(data_dir, set(paths.values()), root=root)
+
+    # Rows of no state (unreadable, not IOP, unknown state) make no records: their import only reports them.
+    unplaced = groups.get(None, [])
+    total = import_rows([rows[n] for n in unplaced], as_of=as_of, source_name=source_name, numbers=unplaced)
+    results = []
+    for state, target in zip(states, owned):
+        numbers = groups[state]
+        result = import_rows(
+            [rows[n] for n in numbers],
+            as_of=as_of,
+            existing=target.records,
+            taken_ids=taken,
+            source_name=source_name,
+            numbers=numbers,
+        )
+        taken |= {str(i) for r in result.records for i in [r.get("id"), *(r.get("former_ids") or ())]}
+        results.append(result)
+    # The first line of each file points editors at the schema, by a path relative to the file.
+    texts = [
+        lambda result=result, path=paths[s]: render_yaml(
+            result.records, Path(os.path.relpath(schema, path.resolve().parent)).as_posix()
+        )
+        for s, result in zip(states, results)
+    ]
+    out = FilesResult(total, [], [], [])
+    with imports.Staged(data_dir, root=root, today=today, owner_line=OWNER_LINE) as staged:
+        found = _stage_until_valid(staged, owned, results, texts)
+        for target, result, text in zip(owned, results, texts):
+            total.add(result)
+            out.warnings += [str(p) for p in found.get(target.path, []) if p.severity == "warning"]
+            if not result.records and not target.exists:
+                continue  # every row of the state was left out: no empty file
+            if target.exists and target.path.read_text(encoding="utf-8") == text():
+                out.unchanged.append(target.shown)
+                continue
+            try:
+                staged.commit(target)
+            except OSError as exc:
+                done = f"already written: {', '.join(out.written)}" if out.written else "no file was changed"
+                raise imports.ImportRefused([f"{target.shown}: cannot write: {exc.strerror or exc}; {done}"]) from None
+            out.written.append(target.shown)
+    total.rows_read = len(rows)
+    total.messages.sort(key=_row_order)
+    return out
+
+
+def _stage_until_valid(staged, owned: list, results: list[ImportResult], texts: list) -> dict:
+    """Stage every file's text and validate them all, leaving out the records validation refuses, until none
+    is refused. Returns the problems (warnings by then) of each file."""
+    from . import imports
+
+    while True:
+        for target, text in zip(owned, texts):
+            try:
+                staged.write(target, text())
+            except OSError as exc:
+                raise imports.ImportRefused(
+                    [f"{target.shown}: cannot write: {exc.strerror or exc}; no file was changed"]
+                ) from None
+        found, elsewhere = staged.check(owned) if owned else ({}, [])
+        if elsewhere:
+            raise imports.ImportRefused([str(p) for p in elsewhere] + ["nothing was written"])
+        if not any([_leave_out_invalid(result, found[target.path]) for target, result in zip(owned, results)]):
+            return found
+
+
+def _leave_out_invalid(result: ImportResult, problems: list) -> bool:
+    """Leave out the records that validation refuses (or undo the update that broke them), each reported with
+    its row; True if anything changed. A refused record that no row touched means the file cannot be trusted."""
+    from . import imports
+
+    by_record: dict[int, list] = {}
+    for p in problems:
+        if p.severity != "error":
+            continue
+        m = re.match(r"programs\[(\d+)\]", p.path)
+        index = int(m.group(1)) if m else -1
+        record = result.records[index] if 0 <= index < len(result.records) else None
+        if record is None or str(record.get("id")) not in result.origins:
+            raise imports.ImportRefused([str(p), "this record was already in the file; nothing was written"])
+        by_record.setdefault(index, []).append(p)
+    for index in sorted(by_record, reverse=True):
+        record = result.records[index]
+        number, where, before = result.origins.pop(str(record.get("id")))
+        reasons = "; ".join(f"{p.path.split('.', 1)[-1]}: {p.message}" for p in by_record[index])
+        result.unmapped += 1
+        if before is None:
+            del result.records[index]
+            result.created -= 1
+            result.messages.append(f"{where}: would not be a valid program ({reasons}): not imported")
+        else:
+            result.records[index] = before
+            result.updated -= 1
+            result.messages.append(f"{where}: the update would not be valid ({reasons}): kept the record as it was")
+    return bool(by_record)
+
+
+def _row_order(message: str) -> tuple:
+    m = re.search(r": row (\d+):", message)
+    return (0, int(m.group(1))) if m else (1, 0)

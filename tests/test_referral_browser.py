@@ -25,6 +25,11 @@ def list_ids(page):
 
 def test_three_programs_added_from_finder_and_pages_open_in_a_fresh_browser(recorder, server, dataset):
     r = recorder(permissions=["clipboard-read", "clipboard-write"])
+    third = next(p["id"] for p in dataset.programs if p["address"]["state"] == "IL")
+    r.page.goto(f"{server}/programs/{third}/")
+    r.page.click(f'[data-add-id="{third}"]')
+    assert r.page.get_attribute(f'[data-add-id="{third}"]', "aria-pressed") == "true"
+    assert r.page.inner_text("[data-list-count]") == "My list (1)"
     r.page.goto(f"{server}/find/#zip=23220&r=25")
     r.page.wait_for_selector(".iop-result .iop-add")
     results = r.page.eval_on_selector_all(".iop-result", "els => els.map(e => e.dataset.id)")
@@ -32,26 +37,24 @@ def test_three_programs_added_from_finder_and_pages_open_in_a_fresh_browser(reco
     r.page.click(f'.iop-result[data-id="{first}"] .iop-add')
     r.page.click(f'.iop-result[data-id="{second}"] .iop-add')
     assert r.page.inner_text(f'.iop-result[data-id="{first}"] .iop-add') == "Remove from my list"
-    third = next(p["id"] for p in dataset.programs if p["address"]["state"] == "IL")
-    r.page.goto(f"{server}/programs/{third}/")
-    r.page.click(f'[data-add-id="{third}"]')
-    assert r.page.get_attribute(f'[data-add-id="{third}"]', "aria-pressed") == "true"
     assert r.page.inner_text("[data-list-count]") == "My list (3)"
+    # The list keeps ids only; the search's ZIP goes only into links made on the finder's page.
+    assert r.page.evaluate("JSON.parse(localStorage.getItem('iop-finder-list'))") == {"ids": [third, first, second]}
     r.page.click("[data-list-count]")
     r.page.wait_for_url(re.compile(r"/list/#ids="))
-    assert list_ids(r.page) == [first, second, third]
+    assert list_ids(r.page) == [third, first, second]
     fragment = parse_qs(urlsplit(r.page.url).fragment)
-    assert fragment == {"ids": [f"{first},{second},{third}"], "from": ["23220"]}
+    assert fragment == {"ids": [f"{third},{first},{second}"], "from": ["23220"]}
     r.page.click("#referral-copy")
     link = r.page.evaluate("navigator.clipboard.readText()")
 
     fresh = recorder()
     fresh.page.goto(link)
-    assert list_ids(fresh.page) == [first, second, third]
+    assert list_ids(fresh.page) == [third, first, second]
     miles = fresh.page.eval_on_selector_all(".iop-referral__miles", "els => els.map(e => e.textContent)")
     z = geo.zip_table()["23220"]
     by_id = {p["id"]: p for p in dataset.programs}
-    for pid, text in zip([first, second, third], miles):
+    for pid, text in zip([third, first, second], miles):
         want = geo.geodesic_miles((z.lat, z.lon), by_id[pid]["_point"])
         shown_miles = 0.0 if text.startswith("less than") else float(text.split()[0])
         assert shown_miles == pytest.approx(want, abs=0.5)

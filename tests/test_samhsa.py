@@ -57,6 +57,13 @@ def records(path: Path) -> dict[str, dict]:
     return {p["id"]: p for p in yaml.safe_load(path.read_text(encoding="utf-8"))["programs"]}
 
 
+def rewrite(path: Path, data: dict) -> None:
+    """Write edited records back as a maintainer's editor would, keeping the file's opening comments."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = "".join(line for line in lines[: next(i for i, line in enumerate(lines) if not line.startswith("#"))])
+    path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
 # --- The first import -------------------------------------------------------------------------------------------
 
 
@@ -299,7 +306,7 @@ def test_rerun_keeps_maintainer_fields_and_restores_owned_ones(project, capsys):
     p["insurers"] = ["Anthem"]
     p["needs_review"] = False
     p["phone"] = "434-555-0199"  # owned by the import: the data says otherwise
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    rewrite(path, data)
 
     code, out, _ = run_import(capsys)
     assert code == 0
@@ -326,7 +333,7 @@ def test_rerun_leaves_records_verified_after_the_data_alone(project, capsys):
         needs_review=False,
         source=f"Phone call with intake staff; {p['source']}",
     )
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    rewrite(path, data)
 
     _, out, err = run_import(capsys)
     assert ", 1 kept (verified since)," in out.splitlines()[0]
@@ -350,8 +357,9 @@ def test_records_of_other_rows_and_hand_added_records_are_kept(project, capsys):
         source="Phone call with intake staff",
     )
     data["programs"].append(extra)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    run_import(capsys)
+    rewrite(path, data)
+    code, out, err = run_import(capsys)
+    assert code == 0, out + err
     assert "hand-added-charlottesville" in records(path)
     assert len(records(path)) == 9
 
@@ -489,3 +497,316 @@ def test_every_service_category_of_the_locator_is_mapped_or_deliberately_ignored
     categories = json.loads(CODES_FILE.read_text(encoding="utf-8"))["service_categories"]
     assert set(categories) == set(samhsa.LABELS) | samhsa.IGNORED_CATEGORIES
     assert categories["SMP"] == "Facility Smoking Policy "  # the trailing space the importer must tolerate
+
+
+# --- Attacks: no input, and no file around the import, can make it harm the repository (issue 14, item 3) --------
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    """Every file of the project folder, by path, with its bytes (links by their target)."""
+    out = {}
+    for path in sorted(project.rglob("*")):
+        rel = path.relative_to(project).as_posix()
+        if path.is_symlink():
+            out[rel] = b"-> " + str(path.readlink()).encode()
+        elif path.is_file():
+            out[rel] = path.read_bytes()
+    return out
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+def import_rows_file(capsys, project: Path, rows, name: str = "rows.json") -> tuple[int, str, str]:
+    source = project.parent / name
+    source.write_text(rows if isinstance(rows, str) else json.dumps(rows), encoding="utf-8")
+    code = main(["import-samhsa", str(source), "--as-of", AS_OF, "--today", dt.date.today().isoformat()])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("state", ["../../etc", "VA/../../../x", "va/..", "V A", "", "XX", "Virginia", ".", "VA\x00"])
+def test_a_row_state_never_becomes_a_path(project, capsys, state):
+    row = _iop_row("a" * 64, "Path Trick Center", state=state)
+    before = snapshot(project.parent)
+    code, out, err = import_rows_file(capsys, project, [row])
+    assert code == 0, out + err
+    assert changed(before, snapshot(project.parent)) == ["rows.json"]  # only the input itself, written by the test
+    shown = state.upper().replace("\x00", "\\u0000")
+    assert f'row 0: frid {"a" * 64} (Path Trick Center): unknown state "{shown}" (not a two-letter state code): ' in err
+
+
+def test_rows_of_several_states_go_to_their_own_files_and_nowhere_else(project, capsys):
+    va = _iop_row("a" * 64, "Virginia Center")
+    md = _iop_row("b" * 64, "Maryland Center", state="md", city="Baltimore", zip="21201", latitude=None, longitude=None)
+    before = snapshot(project)
+    code, out, err = import_rows_file(capsys, project, [va, md])
+    assert code == 0, out + err
+    assert changed(before, snapshot(project)) == ["data/programs/samhsa-md.yaml", "data/programs/samhsa-va.yaml"]
+    assert out.splitlines()[1:] == ["wrote data/programs/samhsa-md.yaml", "wrote data/programs/samhsa-va.yaml"]
+    assert list(records(project / "data/programs/samhsa-md.yaml")) == ["maryland-center-baltimore"]
+    assert main(["validate"]) == 0
+
+
+def test_a_file_the_import_did_not_write_is_never_overwritten(project, capsys):
+    hand = project / OUT
+    hand.parent.mkdir(parents=True)
+    hand.write_text((ROOT / "data" / "programs.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = snapshot(project)
+    code, out, err = run_import(capsys)
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"{OUT.as_posix()}:1:1: this file was not written by the import (its header lacks the line "
+        f'"{samhsa.OWNER_LINE}"), so the import will not overwrite it; nothing was written (move its programs to '
+        "another file, or rename it)"
+    ]
+    assert changed(before, snapshot(project)) == []
+
+
+@pytest.mark.parametrize("target", ["file", "folder"])
+def test_links_in_place_of_the_file_or_its_folder_are_refused(project, capsys, tmp_path_factory, target):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "keep.yaml").write_text("# not the project's\n", encoding="utf-8")
+    if target == "file":
+        (project / "data" / "programs").mkdir()
+        (project / OUT).symlink_to(project / "data" / "programs.yaml")
+    else:
+        (project / "data" / "programs").symlink_to(outside, target_is_directory=True)
+    before, elsewhere = snapshot(project), snapshot(outside)
+    code, out, err = run_import(capsys)
+    assert code == 1
+    expected = (
+        f"{OUT.as_posix()}:1:1: is a link or a folder, not a file this import wrote, so nothing was written"
+        if target == "file"
+        else "data/programs: is a link or a file, not a folder, so nothing was written"
+    )
+    assert err.splitlines() == [expected]
+    assert changed(before, snapshot(project)) == [] and changed(elsewhere, snapshot(outside)) == []
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        ("[" * 100_000 + "]" * 100_000, "1:1: cannot read locator rows: values are nested too deeply to be locator rows"),
+        ('[{"frid": "x",}]', "1:15: cannot read locator rows: not valid JSON: Expecting property name enclosed in double quotes"),
+        ('{"rows": 5}', '1:1: cannot read locator rows: expected a JSON list of locator rows, or an object with a "rows" list'),
+        ("\ufeff[]".encode("utf-16").decode("latin-1"), "1:1: cannot read locator rows: the file is not UTF-8 text (export the rows as JSON again)"),
+    ],
+    ids=["deep", "syntax", "no-list", "utf-16"],
+)  # fmt: skip
+def test_rows_files_that_cannot_be_read_say_where_and_write_nothing(project, capsys, rows, expected):
+    before = snapshot(project)
+    source = project.parent / "rows.json"
+    source.write_bytes(rows.encode("latin-1") if rows.startswith("\xff") else rows.encode("utf-8"))
+    code = main(["import-samhsa", str(source), "--as-of", AS_OF])
+    captured = capsys.readouterr()
+    assert code == 1 and captured.out == ""
+    assert captured.err == f"{source.as_posix()}:{expected}\n"
+    assert changed(before, snapshot(project)) == []
+
+
+def test_rows_of_the_wrong_shape_at_any_depth_are_reported_by_number_and_the_rest_imported(project, capsys):
+    good = _iop_row("a" * 64, "Good Center")
+    bad = [
+        1,
+        "text",
+        None,
+        [good],
+        {**good, "frid": {"id": "x"}},
+        {**good, "zip": 22903},
+        {**good, "services": "Intensive outpatient treatment"},
+        {**good, "services": [["SET"]]},
+        {**good, "services": [{"f1": "x", "f2": "SET", "f3": ["Intensive outpatient treatment"]}]},
+        {**good, "latitude": [38.0]},
+        {**good, "name2": True},
+    ]
+    code, out, err = import_rows_file(capsys, project, [*bad, good])
+    assert code == 0, out + err
+    src = (project.parent / "rows.json").as_posix()
+    assert err.splitlines()[: len(bad)] == [
+        f"{src}: row 0: expected an object with the locator's fields, got the number 1: not imported",
+        f"{src}: row 1: expected an object with the locator's fields, got text: not imported",
+        f"{src}: row 2: expected an object with the locator's fields, got nothing (null): not imported",
+        f"{src}: row 3: expected an object with the locator's fields, got a list: not imported",
+        f"{src}: row 4: frid should be text, got an object: not imported",
+        f"{src}: row 5: zip should be text, got the number 22903 (a ZIP code read as a number may have lost its "
+        "leading zero): not imported",
+        f"{src}: row 6: services should be a list, got text: not imported",
+        f"{src}: row 7: services[0] should be an object with f1, f2 and f3, got a list: not imported",
+        f"{src}: row 8: services[0].f3 should be text, got a list: not imported",
+        f"{src}: row 9: latitude should be text or a number, got a list: not imported",
+        f"{src}: row 10: name2 should be text, got true/false (true): not imported",
+    ]
+    assert list(records(project / OUT)) == ["good-center-charlottesville"]
+    assert ", 11 not imported (see messages);" in out.splitlines()[0]
+
+
+def test_rows_that_would_not_be_valid_programs_are_reported_by_number_and_left_out(project, capsys):
+    rows = [
+        _iop_row("a" * 64, "Good Center"),
+        _iop_row("b" * 64, "Nowhere Center", zip="00000"),
+        _iop_row("c" * 64, "Long " + "x" * 300),
+        _iop_row("d" * 64, "Escape \x1b[2J Center"),
+    ]
+    code, out, err = import_rows_file(capsys, project, rows)
+    assert code == 0, out + err
+    src = (project.parent / "rows.json").as_posix()
+    lines = err.splitlines()
+    assert (
+        f'{src}: row 1: frid {"b" * 64} (Nowhere Center): would not be a valid program (address.zip: ZIP code "00000" does not exist (check the number on the program\'s mail)): not imported'
+        in lines
+    )
+    assert any(
+        line.startswith(f"{src}: row 2: frid {'c' * 64} (Long xxx")
+        and "name: is 305 characters long; the limit is 300 (shorten it)): not imported" in line
+        for line in lines
+    ), lines
+    assert (
+        f"{src}: row 3: frid {'d' * 64} (Escape \\u001b[2J Center): would not be a valid program (name: contains an invisible control character U+001B (delete it)): not imported"
+        in lines
+    )
+    assert "\x1b" not in err
+    assert list(records(project / OUT)) == ["good-center-charlottesville"]
+    assert "1 new, 0 updated, 0 unchanged, 0 kept (verified since), 3 not imported" in out.splitlines()[0]
+    assert main(["validate", str(OUT)]) == 0
+
+
+def test_other_data_files_that_do_not_parse_stop_the_import_before_it_writes(project, capsys):
+    programs = project / "data" / "programs.yaml"
+    programs.write_text(programs.read_text(encoding="utf-8") + "  - id: [unclosed\n", encoding="utf-8")
+    before = snapshot(project)
+    code, out, err = run_import(capsys)
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0].startswith("data/programs.yaml:") and "YAML syntax error" in lines[0]
+    assert (
+        lines[-1] == "the import needs every program file to be readable, to avoid the ids in it; nothing was written"
+    )
+    assert changed(before, snapshot(project)) == []
+
+    therapies = project / "data" / "therapies.yaml"
+    programs.write_text((ROOT / "data" / "programs.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    therapies.write_text(
+        therapies.read_text(encoding="utf-8").replace("  - id: cbt\n", "  - id: !!python/object cbt\n")
+    )
+    before = snapshot(project)
+    code, out, err = run_import(capsys)
+    assert code == 1
+    assert any(
+        line.startswith("data/therapies.yaml:") and "the YAML tag !!python/object is not allowed" in line
+        for line in err.splitlines()
+    ), err
+    assert err.splitlines()[-1] == "imported records refer to these vocabularies; nothing was written"
+    assert changed(before, snapshot(project)) == []
+
+
+def test_an_import_file_with_problems_is_left_alone_until_they_are_fixed(project, capsys):
+    run_import(capsys)
+    path = project / OUT
+    path.write_text(path.read_text(encoding="utf-8").replace('zip: "22903"', "zip: 22903", 1), encoding="utf-8")
+    before = snapshot(project)
+    code, out, err = run_import(capsys)
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{OUT.as_posix()}:") and lines[0].endswith(
+        'address.zip: 22903 without quotes is a number, not text (write it in quotes: zip: "22903")'
+    )
+    assert lines[-1] == (
+        f"{OUT.as_posix()}: fix these problems first (python -m generator validate {OUT.as_posix()}); nothing was written"
+    )
+    assert changed(before, snapshot(project)) == []
+
+
+def test_an_id_used_in_another_file_is_never_given_again(project, capsys):
+    programs = project / "data" / "programs.yaml"
+    text = programs.read_text(encoding="utf-8")
+    programs.write_text(
+        text.replace("- id: harbor-light-richmond\n", "- id: addiction-allies-llc-charlottesville\n", 1)
+    )
+    code, out, err = run_import(capsys)
+    assert code == 0, out + err
+    frid = next(r["frid"] for r in rows() if r["name1"] == "Addiction Allies LLC")
+    assert f"addiction-allies-llc-charlottesville-{samhsa.short_hash(frid)}" in records(project / OUT)
+    assert main(["validate"]) == 0
+
+
+def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary_file(project, capsys, monkeypatch):
+    run_import(capsys)
+    before = snapshot(project)
+    changed_rows = copy.deepcopy(rows())
+    next(r for r in changed_rows if r["name1"] == "Addiction Allies LLC")["phone"] = "434-555-0111"
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.replace", full_disk)
+    code, out, err = import_rows_file(capsys, project, changed_rows)
+    assert code == 1
+    assert err.splitlines()[-1] == f"{OUT.as_posix()}: cannot write: No space left on device; no file was changed"
+    assert changed(before, snapshot(project)) == []
+
+
+def test_a_reimport_keeps_what_maintainers_wrote_exactly(project, capsys):
+    run_import(capsys)
+    path = project / OUT
+    text = path.read_text(encoding="utf-8")
+    hand = (
+        "  - id: hand-added-boston\n"
+        "    name: '  Hand Added IOP  '\n"
+        "    example: false\n"
+        "    summary: >-\n"
+        "      Two lines\n"
+        "      folded.\n"
+        "    focus: mental_health\n"
+        "    levels_of_care: [iop]\n"
+        '    address: {street: 1 Example Way, city: Boston, state: MA, zip: "02134"}\n'
+        "    phone: 617.555.0100\n"
+        "    telehealth: false\n"
+        "    populations: [adults]\n"
+        "    languages: [en]\n"
+        "    schedule: {hours_per_week: 9.0, days_per_week: 3, sessions: [day], details: 'Mon, Wed: 9-12'}\n"
+        "    conditions: [depression]\n"
+        "    therapies: [cbt]\n"
+        "    payment: [self_pay]\n"
+        "    insurers: ['0123', 'yes', '1e3']\n"
+        '    accreditations: [{body: carf, id: "007"}]\n'
+        "    last_verified: '2026-01-05'\n"
+        "    source: Phone call with intake staff\n"
+    )
+    path.write_text(text + hand, encoding="utf-8")
+    code, out, err = run_import(capsys)
+    assert code == 0, out + err
+    again = records(path)["hand-added-boston"]
+    assert again["address"]["zip"] == "02134" and again["phone"] == "617.555.0100"
+    assert again["name"] == "  Hand Added IOP  " and again["summary"] == "Two lines folded."
+    assert again["insurers"] == ["0123", "yes", "1e3"] and again["accreditations"] == [{"body": "carf", "id": "007"}]
+    assert again["last_verified"] == "2026-01-05" and again["schedule"]["details"] == "Mon, Wed: 9-12"
+    assert '      zip: "02134"\n' in path.read_text(encoding="utf-8")
+    assert main(["validate", str(OUT)]) == 0
+
+
+def test_rows_of_any_shape_never_make_the_import_raise():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    good = _iop_row("a" * 64, "Good Center")
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+        max_leaves=20,
+    )
+    row_like = st.builds(
+        lambda key, value: {**good, key: value},
+        st.sampled_from([*good.keys(), "services", "zip", "state", "latitude"]),
+        json_values,
+    ) | st.builds(lambda entry: {**good, "services": [*good["services"], entry]}, json_values)
+
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.lists(row_like | json_values, max_size=6))
+    def run(rows):
+        result = samhsa.import_rows(rows, as_of=dt.date(2019, 5, 23), source_name="in.json")
+        assert result.created + result.unmapped + len(result.not_iop) + result.updated + result.unchanged == len(rows)
+        assert len({r["id"] for r in result.records}) == len(result.records)
+
+    run()

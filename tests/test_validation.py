@@ -240,3 +240,191 @@ def test_reading_a_programs_file_in_parts_finds_exactly_what_one_piece_finds(nam
         assert any('id "poplar-spring-philadelphia" is already used' in m for m in messages)
     else:
         assert len(messages) == 1 and "YAML syntax error" in messages[0]
+
+
+# --- Values that pretend to be something else (issue 14, item 4) ---------------------------------------------------
+
+P = "tests/fixtures/hostile/pretend/"
+PRIVATE = "must be a public website, not this computer or a private network"
+PRETEND = [
+    f'{P}conditions.yaml:12:5: conditions[1].id: "index" would give this condition the page /conditions/, which lists '
+    "every condition (choose another id)",
+    f'{P}conditions.yaml:21:5: conditions[2].id: "con" is a name Windows cannot give a file or folder, so its page '
+    "could not be built (choose another id)",
+    f"{P}conditions.yaml:31:5: conditions[3].name: contains a line break (U+000D) (write it on one line)",
+    f"{P}conditions.yaml:33:5: conditions[3].summary: 0777 without quotes is a number, and YAML 1.1 tools read it as "
+    '511 (write it in quotes: summary: "0777")',
+    f"{P}conditions.yaml:39:7: conditions[3].[therapies, sources]: a field name must be text, got a list "
+    '[therapies, sources] (write a field name such as "id")',
+    f'{P}programs.yaml:3:5: programs[0].id: "index" is kept for the site\'s own pages (choose another id)',
+    f'{P}programs.yaml:4:18: programs[0].former_ids[0]: "nul" is a name Windows cannot give a file or folder, so its '
+    "page could not be built (choose another id)",
+    f"{P}programs.yaml:5:5: programs[0].name: contains a tab (U+0009) (write it on one line)",
+    f"{P}programs.yaml:11:7: programs[0].address.street: contains an invisible zero-width character U+200D (delete it: "
+    "it makes text look like other text)",
+    f"{P}programs.yaml:12:7: programs[0].address.city: contains a line break (U+2028) (write it on one line)",
+    f"{P}programs.yaml:14:7: programs[0].address.zip: 02134 without quotes is a number, and YAML 1.1 tools read it as "
+    '1116 (write it in quotes: zip: "02134")',
+    f'{P}programs.yaml:16:5: programs[0].website: {PRIVATE}, got "http://127.0.0.1:8080/" (link to a public website)',
+    f'{P}programs.yaml:24:16: programs[0].insurers[0]: 2024 without quotes is a number, not text (write it in quotes: "2024")',
+    f"{P}programs.yaml:27:9: programs[0].accreditations[0].id: 548213 without quotes is a number, not text (write it "
+    'in quotes: id: "548213")',
+    f"{P}programs.yaml:30:9: programs[0].licenses[0].number: 0173 without quotes is a number, and YAML 1.1 tools read "
+    'it as 123 (write it in quotes: number: "0173")',
+    f'{P}programs.yaml:41:5: programs[1].website: must not hold a user name or password, got "https://user:secret@'
+    'example.org/" (remove everything from :// up to and including the @)',
+    f'{P}programs.yaml:60:5: programs[2].website: {PRIVATE}, got "http://[fe80::1]/" (link to a public website)',
+    f'{P}sources.yaml:8:5: sources[1].id: "index" is kept for the site\'s own pages (choose another id)',
+    f'{P}sources.yaml:14:5: sources[2].url: {PRIVATE}, got "http://10.0.0.7/admin" (link to a public website)',
+    f'{P}sources.yaml:18:5: sources[3].url: must not hold a user name or password, got "https://example.org@evil.'
+    'example/" (remove everything from :// up to and including the @)',
+    f'{P}sources.yaml:22:5: sources[4].url: has an invalid port, got "https://example.org:65536/" (a port is a number '
+    "from 1 to 65535; most addresses have none)",
+    f"{P}sources.yaml:24:5: sources[5].title: contains the direction control character U+202E, which reorders the "
+    "text around it (delete it)",
+    f'{P}sources.yaml:27:5: sources[6].title: 2024 without quotes is a number, not text (write it in quotes: title: "2024")',
+    f'{P}therapies.yaml:11:5: therapies[1].id: "index" would give this therapy the page /therapies/, which lists every '
+    "therapy (choose another id)",
+    f"{P}therapies.yaml:20:5: therapies[2].name: contains an invisible zero-width character U+200B (delete it: it "
+    "makes text look like other text)",
+    f"{P}therapies.yaml:29:5: therapies[3].summary: contains a line break (U+000A) (write it on one line)",
+    f"{P}therapies.yaml:38:5: therapies[4].description: contains the direction control character U+202E, which "
+    "reorders the text around it (delete it)",
+    f"{P}therapies.yaml:39:5: therapies[4].session: contains a tab (U+0009) (indent with spaces and end lines with a "
+    "plain line break)",
+]
+
+
+def test_values_that_pretend_are_rejected_in_every_data_file_with_file_and_line():
+    """Unquoted numbers where text belongs (the octal ZIP 02134), line breaks, tabs, zero-width and direction
+    characters, links to private hosts, user names and bad ports, reserved ids and a list used as a field name: in
+    programs, conditions, therapies and sources alike."""
+    result = validate_cli("--data", P, P + "programs.yaml")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == PRETEND + ["28 problems in 4 files."]
+    assert "Traceback" not in result.stdout + result.stderr
+    # Every message points at the line holding its field (or the key itself).
+    for line in PRETEND:
+        file, number = line.split(":")[:2]
+        text = (ROOT / file).read_text(encoding="utf-8").splitlines()[int(number) - 1]
+        field = line.split(": ", 2)[1].rsplit(".", 1)[-1].split("[")[0]
+        assert field in text or "?" in text, (line, text)
+
+
+T = "tests/fixtures/hostile/tags/"
+NOT_DATA = (
+    "is not allowed (remove it: data files hold only text, numbers, dates, true/false, lists and groups of fields)"
+)
+TAGS = [
+    f"{T}conditions.yaml:4:11: the YAML tag !local-tag {NOT_DATA}",
+    f"{T}conditions.yaml:5:16: the YAML tag !<tag:example.org,2026:list> {NOT_DATA}",
+    f"{T}programs.yaml:2:1: the YAML tag !!python/object/new:dict {NOT_DATA}",
+    f"{T}programs.yaml:4:9: the YAML tag !!python/name:os.system {NOT_DATA}",
+    f"{T}programs.yaml:5:14: the YAML tag !address {NOT_DATA}",
+    f"{T}sources.yaml:3:10: the YAML tag !!omap {NOT_DATA}",
+    f"{T}sources.yaml:5:12: the YAML tag !!binary {NOT_DATA}",
+    f"{T}therapies.yaml:3:5: the YAML tag !!python/object:os.system {NOT_DATA}",
+    f"{T}therapies.yaml:6:14: the YAML tag !!set {NOT_DATA}",
+]
+
+
+def test_yaml_tags_are_rejected_on_mappings_lists_and_plain_values_in_every_data_file():
+    result = validate_cli("--data", T, T + "programs.yaml")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == TAGS + ["9 problems in 4 files."]
+
+
+def test_standard_tags_are_still_plain_data():
+    node, problems = parse_bytes(b'programs: !!seq\n  - !!map {id: !!str "02134", n: !!int 3}\n', "ok.yaml")
+    assert problems == [] and node is not None
+
+
+@pytest.mark.parametrize(
+    "document, expected",
+    [
+        (
+            b"? [programs]\n: []\n",
+            'top.yaml:1:3: [programs]: unknown top-level key (this file holds only "programs:")',
+        ),
+        (b"programs: []\n1: x\n", 'top.yaml:2:1: 1: unknown top-level key (this file holds only "programs:")'),
+    ],
+)
+def test_keys_that_are_not_text_are_named_by_their_own_text(document, expected):
+    from generator.validate import check_collection
+
+    node, problems = parse_bytes(document, "top.yaml")
+    loaded = check_collection(node, "programs", "top.yaml", {}, dt.date(2026, 1, 1))
+    assert expected in [str(p) for p in loaded.problems]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/",
+        "http://127.1/",
+        "http://0x7f.0.0.1/",
+        "http://2130706433/",
+        "http://017700000001/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[fd00::1]/",
+        "http://10.1.2.3/",
+        "http://172.16.0.1/",
+        "http://192.168.0.1/",
+        "http://100.64.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://0.0.0.0/",
+        "http://224.0.0.1/",
+        "http://localhost/",
+        "http://LOCALHOST./",
+        "http://app.localhost/",
+        "http://printer.local/",
+        "http://wiki.internal/",
+        "http://router.home.arpa/",
+        "http://intranet/",
+    ],
+)
+def test_links_to_this_computer_or_a_private_network_are_rejected(url):
+    from generator.validate import url_problem
+
+    assert url_problem(url) == f'{PRIVATE}, got "{url}" (link to a public website)'
+
+
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("https://user@example.org/", "must not hold a user name or password"),
+        ("https://:@example.org/", "must not hold a user name or password"),
+        ("https://example.org:0/", "has an invalid port"),
+        ("https://example.org:65536/", "has an invalid port"),
+        ("https://example.org:80x/", "has an invalid port"),
+        ("https://exa_mple.org/", "has an invalid host"),
+        ("https://-example.org/", "has an invalid host"),
+        ("http://1.2.3.4.5/", "has an invalid host"),
+        ("javascript:alert(1)", "must start with https:// or http://"),
+        ("https://example.org/a b", "must start with https:// or http://"),
+        ('https://example.org/"onmouseover=', "must start with https:// or http://"),
+    ],
+)
+def test_links_with_user_names_bad_ports_or_bad_hosts_are_rejected(url, problem):
+    from generator.validate import url_problem
+
+    assert url_problem(url).startswith(f"{problem}"), url_problem(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/",
+        "HTTPS://Example.org/Path?q=1#frag",
+        "https://example.org:8443/intake",
+        "http://93.184.216.34/",
+        "https://bücher.example/",
+        "https://xn--bcher-kva.example/",
+        "https://example.org./",
+    ],
+)
+def test_public_links_are_accepted(url):
+    from generator.validate import url_problem
+
+    assert url_problem(url) is None

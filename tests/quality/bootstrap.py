@@ -27,6 +27,8 @@ NPM_TOOLS = (
     ROOT / "node_modules" / "axe-core" / "axe.min.js",
     ROOT / "node_modules" / "eslint" / "bin" / "eslint.js",
     ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
+    ROOT / "node_modules" / "d3-geo" / "dist" / "d3-geo.mjs",  # the maps' reference projection
+    ROOT / "node_modules" / "us-atlas" / "states-albers-10m.json",
 )
 
 

@@ -4,7 +4,9 @@
  * quadtree leaves around the point and a state's telehealth list, never the ZIP itself or the coordinates.
  * Search state lives in the URL after "#" (the fragment), so shared links reproduce a search and back/forward
  * work, yet browsers never send the fragment to any server: the ZIP code stays out of every request and log.
- * Query-string links (e.g. ?condition=ptsd from condition pages) are read once and moved into the fragment.
+ * Query-string links (e.g. ?condition=ptsd from condition pages) are read once and moved into the fragment; a
+ * ZIP code in one is moved there before this script runs (location-guard.js). The ZIP box has no name, so even a
+ * browser without scripts could never put it in a request, and the referral list is told the ZIP only for links.
  */
 (function () {
   "use strict";
@@ -18,6 +20,7 @@
   var copyBtn = document.getElementById("f-copy");
   var locateBtn = document.getElementById("f-locate");
   var shareWrap = document.getElementById("f-share-wrap");
+  var zipInput = document.getElementById("f-zip");
   var scriptEl = document.querySelector('script[src$="assets/js/finder.js"]');
   var base = new URL("../", scriptEl ? scriptEl.src : location.href).href.replace(/assets\/$/, "");
   var searchBase = base + "search/";
@@ -85,7 +88,7 @@
     return p.toString();
   }
   function stateToForm(st) {
-    form.elements.zip.value = st.zip;
+    zipInput.value = st.zip;
     form.elements.r.value = String(st.r);
     form.elements.q.value = st.q;
     form.elements.tele.checked = st.tele;
@@ -100,7 +103,9 @@
     if (any) document.getElementById("f-filters").open = true;
   }
   function formToState() {
-    var st = readState(new URLSearchParams(new FormData(form)));
+    var fields = new URLSearchParams(new FormData(form));
+    fields.set("zip", zipInput.value);
+    var st = readState(fields);
     st.near = current.near && !st.zip ? current.near : null;
     st.share = document.getElementById("f-share").checked;
     return st;
@@ -284,7 +289,16 @@
 
   /* --- Rendering (DOM only: every value is text, never HTML) --- */
   function say(text) { statusEl.textContent = text; }
-  function clearResults() { resultsEl.textContent = ""; moreBtn.hidden = true; copyBtn.hidden = true; }
+  function clearResults() { resultsEl.textContent = ""; moreBtn.hidden = true; copyBtn.hidden = true; showOnMap(null, []); }
+  /* Tell the results map (assets/js/results-map.js) what the cards show, in their order. */
+  function showOnMap(origin, items) {
+    resultsEl.dispatchEvent(new CustomEvent("iop:results", { bubbles: true, detail: {
+      origin: origin && { lat: origin.lat, lon: origin.lon, state: origin.state, label: origin.label },
+      results: items.map(function (i) {
+        return { id: i.p.id, name: i.p.n, city: i.p.c, state: i.p.s, lat: i.p.la, lon: i.p.lo, miles: i.miles, videoOnly: !!i.p.vo };
+      })
+    } }));
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -325,7 +339,6 @@
     var add = el("button", "md-button iop-add", "Add to my list");
     add.type = "button";
     add.setAttribute("data-add-id", p.id);
-    if (current.zip) add.setAttribute("data-from", current.zip);
     li.appendChild(add);
     return li;
   }
@@ -354,6 +367,7 @@
       if (!st.tele) tips.appendChild(el("li", null, "Tick “Also show programs in my state that offer video sessions”."));
       box.appendChild(tips);
       resultsEl.appendChild(box);
+      showOnMap(origin, []);
       say("No programs found within " + st.r + " miles of " + where + ". Try a wider distance or fewer filters.");
       moreBtn.hidden = true;
       copyBtn.hidden = false;
@@ -362,7 +376,8 @@
     var ol = el("ol", "iop-results");
     list.slice(0, shown).forEach(function (item) { ol.appendChild(card(item)); });
     resultsEl.appendChild(ol);
-    if (window.IOPList) window.IOPList.refresh();
+    showOnMap(origin, list.slice(0, shown));
+    if (window.IOPList) window.IOPList.searchedFrom(st.zip || null);
     var count = list.length;
     var noun = count === 1 ? "program" : "programs";
     var text;
@@ -397,9 +412,9 @@
   }
 
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
-  form.elements.zip.addEventListener("input", function () {
-    var v = form.elements.zip.value.replace(/\D/g, "").slice(0, 5);
-    if (v !== form.elements.zip.value) form.elements.zip.value = v;
+  zipInput.addEventListener("input", function () {
+    var v = zipInput.value.replace(/\D/g, "").slice(0, 5);
+    if (v !== zipInput.value) zipInput.value = v;
     // Fetch the 3-digit prefix's ZIP table while the last digits are typed; the request names only the prefix.
     if (v.length >= 3 && manifest && manifest.zip_prefixes.indexOf(v.slice(0, 3)) >= 0) getJSON("zip/" + v.slice(0, 3) + ".json");
     if (v.length === 5) submit();
@@ -433,7 +448,7 @@
     locateBtn.addEventListener("click", function () {
       say("Asking your browser for your location…");
       navigator.geolocation.getCurrentPosition(function (pos) {
-        form.elements.zip.value = "";
+        zipInput.value = "";
         current.near = { lat: pos.coords.latitude, lon: pos.coords.longitude };
         var st = formToState();
         st.near = current.near;

@@ -1,8 +1,9 @@
 /* IOP Finder: the referral list ("my list"), copy and print buttons on program pages.
  *
- * The list lives in this browser only (localStorage key "iop-finder-list"). The list page works from its URL
- * alone: /list/#ids=a,b,c&from=23220. Ids and ZIP sit after "#", so they never reach a server log; links of the
- * form /list/?ids=a,b,c work too.
+ * The list lives in this browser only (localStorage key "iop-finder-list"), and it keeps program ids only: never
+ * a ZIP code or coordinates. The list page works from its URL alone: /list/#ids=a,b,c&from=23220. Ids and ZIP sit
+ * after "#", so they never reach a server log; links of the form /list/?ids=a,b,c work too. The ZIP of a search
+ * goes into list links made on the finder's page (searchedFrom), and is forgotten when the page closes.
  */
 (function () {
   "use strict";
@@ -51,35 +52,44 @@
 
   function load() {
     try {
-      var data = JSON.parse(localStorage.getItem(KEY) || "{}");
-      return { ids: Array.isArray(data.ids) ? data.ids.filter(isId) : [], from: isZip(data.from) ? data.from : null };
+      var stored = localStorage.getItem(KEY);
+      var data = JSON.parse(stored || "{}");
+      var list = { ids: Array.isArray(data.ids) ? data.ids.filter(isId) : [], from: null };
+      // Lists saved by older versions also held the ZIP of a search: keep only the ids.
+      if (stored && stored !== JSON.stringify({ ids: list.ids })) save(list);
+      return list;
     } catch (e) {
       return { ids: [], from: null };
     }
   }
   function save(list) {
-    try { localStorage.setItem(KEY, JSON.stringify(list)); } catch (e) { /* private mode: the list lasts this page */ }
+    try {
+      localStorage.setItem(KEY, JSON.stringify({ ids: list.ids }));
+    } catch (e) { /* private mode: the list lasts this page */ }
   }
   function isId(v) { return typeof v === "string" && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v); }
   function isZip(v) { return typeof v === "string" && /^\d{5}$/.test(v); }
 
+  var searched = null; // the finder's current ZIP, for list links made on its page only (never stored)
+  function searchedFrom(zip) {
+    searched = isZip(zip) ? zip : null;
+    refreshButtons();
+  }
+
   function has(id) { return load().ids.indexOf(id) >= 0; }
-  function toggle(id, fromZip) {
+  function toggle(id) {
     var list = load();
     var at = list.ids.indexOf(id);
     if (at >= 0) list.ids.splice(at, 1);
-    else {
-      list.ids.push(id);
-      if (fromZip) list.from = fromZip;
-    }
-    if (!list.ids.length) list.from = null;
+    else list.ids.push(id);
     save(list);
     refreshButtons();
     return at < 0;
   }
   function listLink(list) {
     var p = "ids=" + list.ids.join(",");
-    if (list.from) p += "&from=" + list.from;
+    var from = list.from || searched;
+    if (from) p += "&from=" + from;
     return base + "list/#" + p;
   }
 
@@ -124,7 +134,7 @@
   document.addEventListener("click", function (e) {
     var add = e.target.closest("[data-add-id]");
     if (add) {
-      var added = toggle(add.getAttribute("data-add-id"), add.getAttribute("data-from"));
+      var added = toggle(add.getAttribute("data-add-id"));
       announce(added ? "Added to your list." : "Removed from your list.");
       return;
     }
@@ -134,17 +144,18 @@
   });
   document.querySelectorAll("[data-copy-text], [data-print]").forEach(function (b) { b.hidden = false; });
 
-  // A ZIP form elsewhere (the home page) opens the finder with the ZIP after "#", so no server ever sees it.
+  // A ZIP form elsewhere (the home page) opens the finder with the ZIP after "#", so no server ever sees it. Its box
+  // has no name: without this script the form opens the list by state (its action) and sends nothing.
   document.querySelectorAll("form[data-zip-jump]").forEach(function (f) {
     f.addEventListener("submit", function (e) {
-      var zip = (f.elements.zip.value || "").replace(/\D/g, "");
+      var zip = (f.querySelector("input").value || "").replace(/\D/g, "");
       if (!/^\d{5}$/.test(zip)) return;
       e.preventDefault();
-      location.href = new URL(f.getAttribute("action"), location.href).href + "#zip=" + zip + "&r=25";
+      location.href = new URL(f.getAttribute("data-zip-jump"), location.href).href + "#zip=" + zip + "&r=25";
     });
   });
 
-  window.IOPList = { has: has, refresh: refreshButtons };
+  window.IOPList = { has: has, refresh: refreshButtons, searchedFrom: searchedFrom };
   refreshButtons();
 
   /* --- The list page --- */
@@ -262,7 +273,7 @@
   copyLink.addEventListener("click", function () { copy(location.href, copyLink, "Link copied"); });
   printBtn.addEventListener("click", function () { window.print(); });
   clearBtn.addEventListener("click", function () {
-    save({ ids: [], from: null });
+    save({ ids: [] });
     history.replaceState(null, "", base + "list/");
     refreshButtons();
     render();
