@@ -1,5 +1,9 @@
-"""A Content-Security-Policy meta tag for every page: scripts only from this site, plus the theme's few inline
-scripts allowed by their exact hash. An injected inline script or a third-party script tag would not run."""
+"""The Content-Security-Policy of every page: scripts from this site only, plus the theme's own inline scripts,
+each allowed by its exact hash. An injected inline script, event handler or third-party script does not run.
+
+The hashes come from a probe: the page's template rendered with placeholder content before any data enters it
+(the theme shells are such renders; see plugin.py), never from the finished page, whose text the data shapes.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +22,10 @@ POLICY = (
 )
 
 
-def inline_script_hashes(html: str) -> list[str]:
-    """sha256 sources for each executable inline script (JSON data blocks are never executed)."""
+def inline_script_hashes(probe_html: str) -> list[str]:
+    """sha256 sources for each executable inline script of a probe render (JSON data blocks never execute)."""
     hashes = []
-    for m in _INLINE_SCRIPT.finditer(html):
+    for m in _INLINE_SCRIPT.finditer(probe_html):
         if _SRC.search(m.group("attrs")) or _DATA_TYPE.search(m.group("attrs")):
             continue
         digest = base64.b64encode(hashlib.sha256(m.group("body").encode("utf-8")).digest()).decode("ascii")
@@ -31,17 +35,28 @@ def inline_script_hashes(html: str) -> list[str]:
     return hashes
 
 
-def policy_for(html: str) -> str:
-    hashes = inline_script_hashes(html)
+def policy(hashes: list[str]) -> str:
     return POLICY.format(hashes="".join(" " + h for h in hashes))
 
 
-def with_csp(html: str) -> str:
-    """The page with its policy as the first thing after <meta charset>, so it covers every later element."""
-    if 'http-equiv="Content-Security-Policy"' in html:
-        return html
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html)}">'
+def meta_tag(policy_text: str) -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy_text}">'
+
+
+def with_policy(html: str, policy_text: str) -> str:
+    """The page with its policy as the first thing after <meta charset>, so it covers every later element.
+
+    The theme's <meta charset> opens its <head>, before any text from the data, so the policy always goes in
+    there, whatever the page says; only a page that already starts with this very tag is left as it is."""
+    tag = meta_tag(policy_text)
     m = _CHARSET.search(html)
     if not m:
-        return html.replace("<head>", "<head>" + tag, 1)
-    return html[: m.end()] + tag + html[m.end() :]
+        at = html.find("<head>")
+        if at < 0:
+            raise ValueError("page has no <head> to carry its Content-Security-Policy")
+        at += len("<head>")
+    else:
+        at = m.end()
+    if html.startswith(tag, at):
+        return html
+    return html[:at] + tag + html[at:]

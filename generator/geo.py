@@ -8,7 +8,7 @@ unit sphere only picks the candidates.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -128,35 +128,6 @@ def program_point(program: Mapping, zips: Mapping[str, ZipInfo]) -> tuple[float,
     if info is None:
         return None
     return info.lat, info.lon, "zip"
-
-
-class Grid:
-    """Points bucketed into cells about `cell_miles` wide, so a radius query looks only at nearby cells."""
-
-    def __init__(self, points: Iterable[tuple[object, float, float]], cell_miles: float = 25.0):
-        self.cell_deg = cell_miles / 69.0
-        self.cells: dict[tuple[int, int], list[tuple[object, float, float]]] = {}
-        for key, lat, lon in points:
-            self.cells.setdefault(self._cell(lat, lon), []).append((key, lat, lon))
-
-    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
-        return int(math.floor(lat / self.cell_deg)), int(math.floor(lon / self.cell_deg))
-
-    def within(self, lat: float, lon: float, radius_miles: float) -> list[tuple[float, object, float, float]]:
-        """(haversine miles, key, lat, lon) of every point within the radius, nearest first."""
-        ry = int(math.ceil(radius_miles / 69.0 / self.cell_deg))
-        lon_scale = max(math.cos(math.radians(min(abs(lat) + radius_miles / 69.0, 89.9))), 0.01)
-        rx = int(math.ceil(radius_miles / (69.0 * lon_scale) / self.cell_deg))
-        cy, cx = self._cell(lat, lon)
-        found = []
-        for y in range(cy - ry, cy + ry + 1):
-            for x in range(cx - rx, cx + rx + 1):
-                for key, plat, plon in self.cells.get((y, x), ()):
-                    d = haversine_miles(lat, lon, plat, plon)
-                    if d <= radius_miles:
-                        found.append((d, key, plat, plon))
-        found.sort(key=lambda t: t[0])
-        return found
 
 
 def _unit_vector(lat: float, lon: float) -> tuple[float, float, float]:

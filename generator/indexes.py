@@ -19,6 +19,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 
 from lunr import __TARGET_JS_VERSION__, lunr
@@ -38,17 +39,34 @@ LEAF_SIZE = 48
 MAX_DEPTH = 18
 FORMAT_VERSION = 1
 
-# Program fields the finder filters on, each turned into indices into the manifest's `vocab` lists.
-FILTER_FIELDS = {
-    "cd": ("conditions", None),
-    "th": ("therapies", None),
-    "md": ("medications", model.MEDICATIONS),
-    "py": ("payment", model.PAYMENT),
-    "po": ("populations", model.POPULATIONS),
-    "lg": ("languages", None),
-    "lv": ("levels_of_care", model.LEVELS_OF_CARE),
-    "ss": ("sessions", model.SESSIONS),
-}
+
+@dataclass(frozen=True)
+class Filter:
+    """One of the finder's filters, declared once for the form, the links and the search data: its name in the
+    form and in links (?condition=ptsd), the key of the program's values in a search record and the manifest
+    (finder.js reads it from the form's data-key), the program field the values come from, and how ticked boxes
+    combine ("any": a program with any of them matches; "all": it must have every one)."""
+
+    name: str
+    key: str
+    field: str
+    legend: str
+    mode: str
+
+
+FILTERS = (
+    Filter("focus", "fo", "focus", "Treats", "any"),
+    Filter("condition", "cd", "conditions", "Conditions", "all"),
+    Filter("therapy", "th", "therapies", "Therapies", "all"),
+    Filter("med", "md", "medications", "Medications for addiction", "all"),
+    Filter("pay", "py", "payment", "Payment", "any"),
+    Filter("pop", "po", "populations", "Who it serves", "all"),
+    Filter("lang", "lg", "languages", "Language", "any"),
+    Filter("time", "ss", "sessions", "When sessions happen", "any"),
+    Filter("level", "lv", "levels_of_care", "Levels of care", "all"),
+)
+# Search records hold the list-valued filters as indices into the manifest's `vocab` lists (focus is one value).
+LIST_FIELDS = {f.key: f.field for f in FILTERS if f.key != "fo"}
 
 
 def dumps(data) -> str:
@@ -89,9 +107,11 @@ def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
         "h": p["schedule"]["hours_per_week"],
         "d": p["schedule"]["days_per_week"],
     }
-    for key, (field, _) in FILTER_FIELDS.items():
-        values = p["schedule"]["sessions"] if field == "sessions" else p.get(field, [])
-        rec[key] = sorted(positions[key][v] for v in values)
+    for key in positions:  # in the manifest's order, so records keep one key order
+        field = LIST_FIELDS.get(key)
+        if field is not None:
+            values = p["schedule"]["sessions"] if field == "sessions" else p.get(field, [])
+            rec[key] = sorted(positions[key][v] for v in values)
     if p.get("example"):
         rec["ex"] = 1
     if p.get("telehealth_only"):
@@ -100,25 +120,43 @@ def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
 
 
 def quadtree(points: Iterable[tuple[str, float, float]], leaf_size: int = LEAF_SIZE) -> dict[str, list[str]]:
-    """Split the world into quadrants (keys of digits 0-3) until each holds at most leaf_size points."""
+    """Split the world into quadrants (keys of digits 0-3, see `quadrant`) until each holds at most leaf_size
+    points."""
     leaves: dict[str, list[str]] = {}
-    stack = [("", -90.0, -180.0, 90.0, 180.0, list(points))]
+    stack = [("", (-90.0, -180.0, 90.0, 180.0), list(points))]
     while stack:
-        key, s, w, n, e, pts = stack.pop()
+        key, box, pts = stack.pop()
         if len(pts) <= leaf_size or len(key) >= MAX_DEPTH:
             if pts:
                 leaves[key or "r"] = [pid for pid, _, _ in pts]
             continue
+        s, w, n, e = box
         mid_lat, mid_lon = (s + n) / 2, (w + e) / 2
         quads = defaultdict(list)
         for pt in pts:
             _, lat, lon = pt
             quads[(lat >= mid_lat) * 2 + (lon >= mid_lon)].append(pt)
         for q, sub in quads.items():
-            qs, qn = (mid_lat, n) if q >= 2 else (s, mid_lat)
-            qw, qe = (mid_lon, e) if q % 2 else (w, mid_lon)
-            stack.append((key + str(q), qs, qw, qn, qe, sub))
+            stack.append((key + str(q), quadrant(box, q), sub))
     return leaves
+
+
+def quadrant(box: tuple[float, float, float, float], q: int) -> tuple[float, float, float, float]:
+    """Quarter q of a (south, west, north, east) box: 2 and 3 are the northern half, 1 and 3 the eastern."""
+    s, w, n, e = box
+    mid_lat, mid_lon = (s + n) / 2, (w + e) / 2
+    s, n = (mid_lat, n) if q >= 2 else (s, mid_lat)
+    w, e = (mid_lon, e) if q % 2 else (w, mid_lon)
+    return s, w, n, e
+
+
+def leaf_bounds(key: str) -> tuple[float, float, float, float]:
+    """The (south, west, north, east) box of a leaf key; "r" is the whole world. finder.js has the same
+    (IOP.leafBounds in iop.js) to find the leaves a search circle touches."""
+    box = (-90.0, -180.0, 90.0, 180.0)
+    for digit in "" if key == "r" else key:
+        box = quadrant(box, int(digit))
+    return box
 
 
 def text_document(p: dict, ds: Dataset) -> dict:
@@ -269,6 +307,7 @@ def card_shard_count(programs: int) -> int:
     return shards
 
 
+@cache  # each id is hashed for its card file and for each export's slices
 def fnv1a(text: str) -> int:
     """FNV-1a, 32-bit: a small stable hash that list.js computes the same way."""
     h = 0x811C9DC5
@@ -282,9 +321,10 @@ def card_shard(program_id: str, shards: int) -> int:
     return fnv1a(program_id) % shards
 
 
-class SearchPlan:
-    """The finder's search files, planned cheaply (which leaves, which states, which ZIP prefixes) so MkDocs can
-    list them, then written leaf by leaf on every core (`group_files`) and in one go for the small ones."""
+class SearchData:
+    """The finder's search files, worked out cheaply up front (which leaves, which states' telehealth lists, which
+    ZIP prefixes) so the build plan can list every file; each file is then made on its own (`records_file`,
+    `index_file`, `zip_file`, `manifest`), on whichever core the executor gives it."""
 
     def __init__(self, ds: Dataset, zips: Mapping[str, geo.ZipInfo] | None = None):
         self.ds = ds
@@ -298,35 +338,27 @@ class SearchPlan:
             if p["telehealth"]:
                 tele[p["address"]["state"]].append(p["id"])
         self.tele = tele
-        # (records file, text index file, program ids) for every leaf and every state's telehealth list
-        self.groups: list[tuple[str, str, list[str]]] = [
-            (f"search/p/{key}.json", f"search/x/{key}.json", sorted(ids)) for key, ids in self.leaves.items()
-        ] + [(f"search/t/{st}.json", f"search/t/{st}.idx.json", sorted(ids)) for st, ids in tele.items()]
         self.prefixes: dict[str, dict[str, list]] = defaultdict(dict)
         for z, info in self.zips.items():
             self.prefixes[z[:3]][z] = [info.lat, info.lon, info.state]
 
-    def uris(self) -> list[str]:
-        return (
-            [uri for records, index, _ in self.groups for uri in (records, index)]
-            + [f"search/zip/{prefix}.json" for prefix in self.prefixes]
-            + ["search/manifest.json"]
-        )
+    def groups(self) -> list[tuple[str, str, list[str]]]:
+        """(records file, text index file, program ids) for every leaf and every state's telehealth list."""
+        return [(f"search/p/{key}.json", f"search/x/{key}.json", sorted(ids)) for key, ids in self.leaves.items()] + [
+            (f"search/t/{st}.json", f"search/t/{st}.idx.json", sorted(ids)) for st, ids in self.tele.items()
+        ]
 
-    def group_files(self, group: tuple[str, str, list[str]]) -> dict[str, str]:
-        records_uri, index_uri, ids = group
+    def records_file(self, ids: list[str]) -> str:
         programs = [self.by_id[i] for i in ids]
-        return {
-            records_uri: dumps(
-                {"v": FORMAT_VERSION, "programs": [program_record(p, self.positions) for p in programs]}
-            ),
-            index_uri: dumps(text_index([text_document(p, self.ds) for p in programs])),
-        }
+        return dumps({"v": FORMAT_VERSION, "programs": [program_record(p, self.positions) for p in programs]})
 
-    def small_files(self) -> dict[str, str]:
-        out = {
-            f"search/zip/{prefix}.json": dumps(dict(sorted(table.items()))) for prefix, table in self.prefixes.items()
-        }
+    def index_file(self, ids: list[str]) -> str:
+        return dumps(text_index([text_document(self.by_id[i], self.ds) for i in ids]))
+
+    def zip_file(self, prefix: str) -> str:
+        return dumps(dict(sorted(self.prefixes[prefix].items())))
+
+    def manifest(self) -> str:
         ds, vocab = self.ds, self.vocab
         labels = {
             "fo": model.FOCUS,
@@ -339,7 +371,7 @@ class SearchPlan:
             "th": {tid: t["name"] for tid, t in ds.therapies.items()},
             "lg": {code: model.LANGUAGES[code] for code in vocab["lg"]},
         }
-        out["search/manifest.json"] = dumps(
+        return dumps(
             {
                 "v": FORMAT_VERSION,
                 "leaves": {key: len(ids) for key, ids in sorted(self.leaves.items())},
@@ -350,4 +382,3 @@ class SearchPlan:
                 "states": model.US_STATES,
             }
         )
-        return out

@@ -278,7 +278,46 @@ LANGUAGES = {
 }
 # "ase" is ISO 639-3: American Sign Language has no two-letter code, and deaf visitors need to find it.
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# --- Rules for text values ---------------------------------------------------------------------------------------
+# Each rule is written once, here, in the part of regular-expression syntax that Python and JavaScript read alike:
+# no flags, no named groups, [0-9] where Python's \d would also take other scripts' digits, whitespace spelled out
+# as the characters Python's str.strip() removes. Validation (validate.py) and the JSON Schema editors check with
+# (schema.py) both use `pattern(rule)`, so what one accepts the other accepts (tests/test_rules.py).
+SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SLUG_RULE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+ZIP_RULE = r"[0-9]{5}"
+# Groups: area code, exchange, line number, extension ("Ext." or "x" in any case).
+PHONE_RULE = (
+    r"(?:\+?1[ .-]?)?\(?([2-9][0-9]{2})\)?[ .-]?([0-9]{3})[ .-]?([0-9]{4})"
+    r"(?: *(?:[xX]|[eE][xX][tT]\.?|[eE][xX][tT][eE][nN][sS][iI][oO][nN]) *([0-9]{1,6}))?"
+)
+# Control characters, whitespace, angle brackets, quotes, backquote, backslash.
+_NOT_IN_URL = r"\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000<>" + "\"'`" + r"\\"
+# http or https (in any case), a host part that is not empty, then anything but the characters above. Validation
+# adds what a pattern cannot say (validate.url_problem): no user name or password before the host, a port from 1
+# to 65535, and a public host (not this computer or a private network).
+URL_RULE = "[hH][tT][tT][pP][sS]?://[^" + _NOT_IN_URL + "/?#]+(?:[/?#][^" + _NOT_IN_URL + "]*)?"
+
+
+# The longest text a field may hold, in characters (after trimming): a few long fields, else by kind.
+TEXT_LIMITS = {"markdown": 20000}
+LONG_FIELDS = {"summary": 600, "source": 600, "details": 300}
+TEXT_LIMIT = 300
+
+
+def max_length(spec: Field) -> int:
+    return LONG_FIELDS.get(spec.name, TEXT_LIMITS.get(spec.kind, TEXT_LIMIT))
+
+
+def pattern(rule: str) -> str:
+    """The whole value matches the rule, give or take the surrounding spaces validation trims."""
+    return f"^[{SPACE}]*(?:{rule})[{SPACE}]*$"
+
+
+SLUG_PATTERN = pattern(SLUG_RULE)
+PHONE_PATTERN = pattern(PHONE_RULE)
+ZIP_PATTERN = pattern(ZIP_RULE)
+URL_PATTERN = pattern(URL_RULE)
 
 # Ids the site cannot give a page: "index" names the page of a folder itself (a condition "index" would replace
 # /conditions/, the list of every condition), and Windows can create no file or folder with the others' names.
@@ -295,12 +334,6 @@ CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 LINE_BREAKS = "\n\r\u2028\u2029"
 ZERO_WIDTH_CHARACTERS = "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200d\u2060-\u2064\u3164\ufeff\uffa0"
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-
-# A web address IOP Finder links to: http(s), a host, an optional port and path; no spaces, quotes, angle
-# brackets or backslashes anywhere. Validation adds what a pattern cannot say (see validate._check_url): no user
-# name or password before the host, a port from 1 to 65535, and a public host (not this computer or a private
-# network).
-URL_PATTERN = r"^https?://[^\s<>\"'`\\]+$"
 
 
 def _list(name: str, item: Field, description: str, **kw) -> Field:

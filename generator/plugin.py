@@ -1,14 +1,17 @@
-"""The MkDocs plugin: wires MkDocs events to the generator's stages and does nothing else.
+"""The engine adapter: IOP Finder's generator as an MkDocs plugin, and the only module that imports `mkdocs`.
 
-    on_pre_build:  load -> validate -> geocode -> nearby programs   (stop here, before the site folder is touched,
-                   on any error)
-    on_files:      list the generated files (program, state, condition, therapy pages, search data, exports)
-    on_env:        render the theme once per page kind ("shell"), then write every program and state page (poured
-                   into its shell), search file, list-card file and export on all cores, so 20,000 program pages
-                   never go through Markdown, the nav or the search index.
+The build as MkDocs runs it, one event at a time:
 
-Under `mkdocs serve` the plugin keeps a Memory (generator/incremental.py) between rebuilds and rewrites only what
-an edit changed.
+    on_pre_build    load -> validate -> catalogue (groupings, nearby programs); on bad data stop here, before
+                    anything is written; then point the engine at a scratch folder beside the site folder
+    on_files        make_plan(catalogue); tell MkDocs about the plan's files and Markdown pages
+    on_page_*       fill the generator's marks in Markdown; put each condition and therapy page's listing in
+    on_env          render the theme shells; execute the plan (only what is stale, on every core)
+    on_post_page    fix the theme's markup; add the Content-Security-Policy its template's probe render allows
+    on_post_build   add program and state pages to the sitemap; swap the finished site in (publish.py)
+
+Everything below these events is plain functions over plain data (catalogue.py, plan.py, executor.py, pages.py
+...), so another engine needs another adapter, not another generator. ProperDocs loads this same module.
 """
 
 from __future__ import annotations
@@ -17,20 +20,40 @@ import datetime as dt
 import gc
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import markupsafe
+from mkdocs.commands.build import get_context
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url, is_error_template
 
-from . import incremental, maps, pages, parallel, postprocess, timing
-from .dataset import Dataset, load_dataset
+from . import (
+    csp,
+    executor,
+    keystore,
+    listings,
+    maps,
+    pages,
+    parallel,
+    postprocess,
+    safe_markdown,
+    shells,
+    sitemap,
+    timing,
+)
+from .catalogue import Catalogue, Settings, make_catalogue
+from .dataset import load_dataset
+from .plan import Plan, make_plan
 from .problems import summary
+from .publish import Scratch
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
-FINDER_MARK = "<!-- iop-finder-form -->"
-CARD_SHARDS_MARK = "IOP_CARD_SHARDS"  # content/list/index.md: how many card files the list page picks from
+PROBE_TITLE = "IOP Finder probe page"
 
 
 class IOPFinderConfig(Config):
@@ -40,94 +63,100 @@ class IOPFinderConfig(Config):
     nearby_radius_miles = c.Type(float, default=50.0)
 
 
+class OutputFile(File):
+    """A file the executor writes itself, before MkDocs copies static files. MkDocs only lists it (so links to it
+    resolve), and never holds its content in memory."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+    def is_modified(self) -> bool:
+        return True
+
+    @property
+    def content_bytes(self) -> bytes:
+        return Path(self.abs_dest_path).read_bytes()
+
+    @property
+    def content_string(self) -> str:
+        return self.content_bytes.decode("utf-8")
+
+
 class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
     supports_multiple_instances = False
 
     def __init__(self):
-        self.dataset: Dataset | None = None
-        self.site: pages.Site | None = None
+        self.store: keystore.NoStore = keystore.NoStore()
+        self.one_off = True
+        self.cat: Catalogue | None = None
+        self.plan: Plan | None = None
+        self.result: executor.Result | None = None
+        self.scratch: Scratch | None = None
+        self.site_dir: Path | None = None  # the published site (config.site_dir points at the scratch folder)
+        self.mkdocs_config = None
         self.nav = None
-        self.memory: incremental.Memory | None = None  # kept between `mkdocs serve` rebuilds
-        self.outputs_moved = False
+        self.theme: Theme | None = None
 
-    def _root(self, config) -> Path:
-        return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+    # --- The pipeline -------------------------------------------------------------------------------------------
 
     def on_startup(self, *, command, dirty) -> None:
-        # Under `mkdocs serve` the first build still uses every core (the server's threads start after it); see
-        # on_serve. Rebuilds are incremental instead.
+        # `serve` keeps what it built between rebuilds; its first build still uses every core (see on_serve).
         parallel.enabled = True
-        if command == "serve":
-            self.memory = incremental.Memory()
-
-    def on_shutdown(self) -> None:
-        if self.memory is not None:
-            self.memory.close()
+        self.one_off = command != "serve"
+        self.store = keystore.NoStore() if self.one_off else keystore.MemoryStore()
 
     def on_pre_build(self, *, config) -> None:
-        self.outputs_moved = False
-        root = self._root(config)
-        today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
-        data_dir = root / self.config.data_dir
+        self.store.start()
+        settings = self._settings(config)
         with timing.stage("load+validate"):
             ds = load_dataset(
-                data_dir,
-                root=root,
-                today=today,
+                self._root(config) / self.config.data_dir,
+                root=self._root(config),
+                today=settings.today,
                 all_positions=False,
-                item_caches=self.memory.item_caches if self.memory else None,
+                item_caches=self.store.item_caches,
             )
         for warning in ds.warnings:
             log.warning(str(warning))
         if ds.errors:
             lines = [str(p) for p in ds.errors] + [summary(ds.problems, stopped_build=True)]
             raise PluginError("IOP Finder data has problems:\n" + "\n".join(lines))
-        self.dataset = ds
-        with timing.stage("nearby+groups"):
-            self.site = pages.Site(
-                ds,
-                config,
-                today=today,
-                nearby_count=self.config.nearby_count,
-                nearby_radius=self.config.nearby_radius_miles,
-                memory=self.memory,
-            )
-        if self.memory is not None:
-            self.memory.stash_outputs(Path(config.site_dir))  # MkDocs empties the site folder next
-            self.outputs_moved = True
-        if self.memory is None:
-            # A one-off build: the dataset lives until the end, so keep the collector from rescanning it (and
-            # forked workers from copying pages the collector would touch). Not under `serve`, which rebuilds.
+        with timing.stage("catalogue"):
+            self.cat = make_catalogue(ds, settings, reuse=self.store.reuse)
+        self.abbreviations = safe_markdown.site_abbreviations(config)
+        self.site_dir, self.mkdocs_config = Path(config.site_dir), config
+        self.scratch = Scratch(self.site_dir)
+        config.site_dir = str(self.scratch.path)
+        if self.one_off:
+            # The dataset lives until the end: keep the collector from rescanning it (and forked workers from
+            # copying pages the collector would touch). Not under `serve`, which rebuilds.
             gc.freeze()
 
     def on_files(self, files, *, config):
-        if self.memory is not None:
-            self.memory.restore_outputs(Path(config.site_dir))
-        return self.site.add_files(files)
+        with timing.stage("plan"):
+            self.plan = make_plan(self.cat)
+        for path in self.plan.paths():
+            files.append(OutputFile.generated(config, path, content=b""))
+        for src_uri, markdown in self.plan.pages.items():
+            files.append(File.generated(config, src_uri, content=markdown))
+        return files
 
     def on_nav(self, nav, *, config, files):
         self.nav = nav
         return nav
 
-    def on_env(self, env, *, config, files):
-        env.globals["iop"] = self.site.template_globals()
-        with timing.stage("pages, search files and exports"):
-            self.site.render_shells(env, files, self.nav)
-            self.site.write_outputs()
-        timing.mark("theme files and Markdown pages")
-        return env
-
     def on_page_markdown(self, markdown, *, page, config, files):
-        self.site.check_page_meta(page)
-        if FINDER_MARK in markdown:
-            markdown = markdown.replace(FINDER_MARK, self.site.finder_form())
-        if CARD_SHARDS_MARK in markdown:
-            markdown = markdown.replace(CARD_SHARDS_MARK, str(self.site.card_shards))
-        return markdown
+        for warning in pages.unknown_sources(page.file.src_uri, page.meta, self.cat.ds.sources):
+            log.warning(warning)
+        return self.plan.fill_markdown(markdown)
 
     def on_page_content(self, html, *, page, config, files):
-        html = self.site.listing_html(page.file.src_uri, html)
-        return maps.with_us_map(html, self.site.by_state, page.url)
+        src_uri = page.file.src_uri
+        html = pages.insert_data_blocks(html, pages.data_blocks(self.cat, src_uri, self.abbreviations), src_uri)
+        listing = self.plan.listings.get(src_uri)
+        if listing is not None:
+            html = listings.insert(html, executor.fragment(self.plan, listing, self.store))
+        return maps.with_us_map(html, self.cat.by_state, page.url)
 
     def on_page_context(self, context, *, page, config, nav):
         # The theme prints the description into an attribute unescaped; a quote in it would break the tag.
@@ -135,26 +164,135 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             page.meta["description"] = markupsafe.escape(page.meta["description"])
         return context
 
+    def on_env(self, env, *, config, files):
+        env.globals["iop"] = {"sources": self.cat.ds.sources, "program_count": len(self.cat.ds.programs)}
+        self.theme = Theme(env, self.nav, files, config)
+        with timing.stage("pages, search files and exports"):
+            self.plan.set_shells({kind: self.theme.shell(kind) for kind in shells.KINDS})
+            self.result = executor.execute(self.plan, self.store, self.scratch.path, self.site_dir)
+        timing.mark("theme files and Markdown pages")
+        return env
+
     def on_post_page(self, output, *, page, config):
-        return postprocess.finish(output)
+        return postprocess.finish(output, self.theme.page_policy(page))
 
     def on_post_template(self, output_content, *, template_name, config):
-        return postprocess.finish(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        return postprocess.finish(output_content, self.theme.template_policy(template_name))
 
+    @event_priority(-100)  # last: other plugins (search) still write into the scratch folder in theirs
     def on_post_build(self, *, config) -> None:
         timing.close_mark()
-        self.site.extend_sitemap(config.site_dir)
+        sitemap.extend(Path(config.site_dir), self.plan.sitemap)
+        with timing.stage("publish"):
+            config.site_dir = str(self.site_dir)  # commands that read it after a build (gh-deploy) find the site
+            self.scratch.publish()
+            self.scratch = None
+        self.store.commit(self.result.keys)
         timing.report()
 
+    @event_priority(-100)
     def on_build_error(self, *, error) -> None:
-        # A data error stops the build in on_pre_build, before anything moves: the last site stays as it was.
-        if self.memory is not None and self.outputs_moved:
-            self.memory.forget()
+        # Nothing was published: the site folder is as the last good build left it.
+        message = disk_error(error, self.scratch, self.site_dir)
+        if self.scratch is not None:
+            self.mkdocs_config.site_dir = str(self.site_dir)
+            self.scratch.discard()
+            self.scratch = None
+        self.store.abandon()
+        if message:  # one line instead of a traceback
+            log.error(message)
+            raise Abort("Aborted with a BuildError!")
+
+    def on_shutdown(self) -> None:
+        self.store.close()
 
     def on_serve(self, server, *, config, builder):
         # From now on the server's watcher threads run beside every rebuild: forking workers then is not worth
-        # the risk, and incremental rebuilds have little left to spread over cores anyway.
+        # the risk, and rebuilds have little left to spread over cores anyway.
         parallel.enabled = False
         # Rebuild when program data or vocabularies change, not only Markdown.
         server.watch(str(self._root(config) / self.config.data_dir))
         return server
+
+    # --- MkDocs specifics ---------------------------------------------------------------------------------------
+
+    def _root(self, config) -> Path:
+        return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+
+    def _settings(self, config) -> Settings:
+        return Settings.make(
+            config.site_url,
+            repo_url=config.repo_url,
+            today=dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today(),
+            nearby_count=self.config.nearby_count,
+            nearby_radius_miles=self.config.nearby_radius_miles,
+        )
+
+
+class Theme:
+    """The theme as MkDocs renders it, for one build: the shells of generated pages, and the probe renders the
+    page policies come from. A probe is a template rendered for a placeholder page at the real page's address,
+    before any data is in it, so its inline scripts are the theme's own."""
+
+    def __init__(self, env, nav, files: Files, config):
+        self.env, self.nav, self.files, self.config = env, nav, files, config
+        self.policies: dict[tuple[str, str], str] = {}
+
+    def shell(self, kind: str) -> str:
+        """The theme for a placeholder page at the depth of `kind`'s pages, finished with its own policy."""
+        page = self._placeholder(shells.src_uri(kind), title=shells.MARK_TITLE, content=shells.MARK_BODY)
+        page.meta = {"description": shells.MARK_DESC}
+        html = self._render(shells.TEMPLATE, page)
+        return shells.checked(kind, postprocess.finish(html, csp.policy(csp.inline_script_hashes(html))))
+
+    def page_policy(self, page) -> str:
+        """The policy of a page: from its template rendered at its address with a placeholder for its content."""
+        template = page.meta.get("template", "main.html")
+        key = (template, get_relative_url(".", page.url))
+        if key not in self.policies:
+            probe = self._placeholder(page.file.src_uri, title=PROBE_TITLE, content="<p>probe</p>")
+            self.policies[key] = csp.policy(csp.inline_script_hashes(self._render(template, probe)))
+        return self.policies[key]
+
+    def template_policy(self, name: str) -> str:
+        """The policy of a theme page (404.html): its template holds no data, so it is its own probe."""
+        base = _template_base(name, self.config)
+        if (name, base) not in self.policies:
+            context = get_context(self.nav, self.files, self.config, base_url=base)
+            self.policies[(name, base)] = csp.policy(
+                csp.inline_script_hashes(self.env.get_template(name).render(context))
+            )
+        return self.policies[(name, base)]
+
+    def _placeholder(self, src_uri: str, *, title: str, content: str) -> Page:
+        page = Page(title, File.generated(self.config, src_uri, content=""), self.config)
+        page.content = content
+        page.meta = {}
+        return page
+
+    def _render(self, template: str, page: Page) -> str:
+        return self.env.get_template(template).render(get_context(self.nav, self.files, self.config, page))
+
+
+def _template_base(name: str, config) -> str:
+    """The base URL MkDocs gives a theme template (mkdocs.commands.build._build_template)."""
+    return urlsplit(config.site_url or "/").path if is_error_template(name) else get_relative_url(".", name)
+
+
+def disk_error(error: BaseException, scratch: Scratch | None, site_dir: Path | None) -> str | None:
+    """One line for a build that could not write the site, or None for other errors (MkDocs reports those).
+    Paths are named as they will be in the site folder, not in the scratch folder the build was writing."""
+    if isinstance(error, executor.WriteError):
+        where, reason = f"{site_dir}/{error.path}" if site_dir else error.path, error.reason
+    elif isinstance(error, OSError):
+        where, reason = str(error.filename or "the site"), error.strerror or str(error)
+        if scratch is not None and site_dir is not None and where.startswith(str(scratch.path)):
+            where = str(site_dir) + where[len(str(scratch.path)) :]
+    else:
+        return None
+    return (
+        f"IOP Finder could not write {where}: {reason} (free some disk space or fix the folder's permissions, "
+        "then build again; the previous site is unchanged)"
+    )

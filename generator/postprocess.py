@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .csp import with_csp
+from .csp import with_policy
 
 _EMPTY_TABINDEX = re.compile(r'\stabindex=""')
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?)\s+autocomplete="off"')
@@ -28,5 +28,6 @@ def fix_theme_markup(html: str) -> str:
     return html
 
 
-def finish(html: str) -> str:
-    return with_csp(fix_theme_markup(html))
+def finish(html: str, policy: str) -> str:
+    """The page as published: theme fixes, then `policy` (csp.policy of its template's probe render)."""
+    return with_policy(fix_theme_markup(html), policy)

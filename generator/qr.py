@@ -1,7 +1,7 @@
 """QR codes for program page URLs, fast enough to make 20,000 in a build.
 
 segno (the library the site otherwise uses) takes about 1 ms a code, mostly placing bits one module at a time in
-pure Python. Every page URL is byte-mode text at error level M with a fixed mask, and everything else about a code
+pure Python. This module reads segno's internals (encoder and consts), so segno is pinned in pyproject.toml. Every page URL is byte-mode text at error level M with a fixed mask, and everything else about a code
 is linear in its bytes, so it is worked out once per version and kept in tables:
 
 - Reed-Solomon error correction is linear over GF(2): each block's check bytes are the XOR of one table entry per

@@ -1,4 +1,5 @@
-"""JSON Schemas for editors, generated from the model so they always match what validation accepts."""
+"""JSON Schemas for editors, generated from the model so they always match what validation accepts: the text
+rules (phone, website, id, ZIP code) are the very patterns validation uses (model.pattern)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from . import model
 from .model import Field
 
 SCHEMA_DIR = "schema"
-_PHONE = r"^\s*(\+?1[\s.-]?)?\(?[2-9]\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{4}(\s*(x|ext\.?|extension)\s*\d{1,6})?\s*$"
 
 
 def field_schema(spec: Field) -> dict:
@@ -47,17 +47,19 @@ def field_schema(spec: Field) -> dict:
     elif kind == "slug":
         out.update(type="string", pattern=model.SLUG_PATTERN, minLength=2, maxLength=80)
     elif kind == "phone":
-        out.update(type="string", pattern=_PHONE)
+        out.update(type="string", pattern=model.PHONE_PATTERN)
     elif kind == "url":
-        out.update(type="string", pattern=r"^https?://[^\s<>\"'`\\]+$")
+        out.update(type="string", pattern=model.URL_PATTERN)
     elif kind == "email":
         out.update(type="string", format="email")
     elif kind == "state":
         out.update(type="string", enum=list(model.US_STATES))
     elif kind == "zip":
-        out.update(type="string", pattern=r"^\d{5}$")
+        out.update(type="string", pattern=model.ZIP_PATTERN)
     else:
         raise AssertionError(kind)
+    if kind in ("str", "markdown", "url", "email"):
+        out["maxLength"] = model.max_length(spec)  # as validation counts it
     if spec.minimum is not None:
         out["minimum"] = spec.minimum
     if spec.maximum is not None:

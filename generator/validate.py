@@ -25,19 +25,17 @@ from .problems import Problem
 
 INVALID = object()  # a value that failed its check; the problem is already recorded
 
+# The rules are the model's (model.SLUG_RULE and the rest), shared with the JSON Schema.
 _SLUG = re.compile(model.SLUG_PATTERN)
-_PHONE = re.compile(
-    r"^\s*(?:\+?1[\s.-]?)?\(?([2-9]\d{2})\)?[\s.-]?(\d{3})[\s.-]?(\d{4})"
-    r"(?:\s*(?:x|ext\.?|extension)\s*(\d{1,6}))?\s*$",
-    re.IGNORECASE,
-)
+_PHONE = re.compile(model.PHONE_PATTERN)  # groups: area code, exchange, line, extension
+_ZIP = re.compile(model.ZIP_PATTERN)
+_URL = re.compile(model.URL_PATTERN)
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(f"[{model.CONTROL_CHARACTERS}]")
 _LINE_BREAK = re.compile(f"[\t{model.LINE_BREAKS}]")
 _ZERO_WIDTH = re.compile(f"[{model.ZERO_WIDTH_CHARACTERS}]")
 _BIDI = re.compile(f"[{model.BIDI_CONTROLS}]")
-_URL = re.compile(model.URL_PATTERN, re.IGNORECASE)  # a scheme may be written in capitals
 # What YAML 1.2 tools (and some 1.1 ones) read as a number when it is written without quotes; PyYAML's own 1.1
 # rules already tag most of these as int or float.
 _YAML_NUMBER = re.compile(
@@ -54,8 +52,6 @@ _TYPE_NAMES = {
     "tag:yaml.org,2002:null": "nothing (empty)",
     "tag:yaml.org,2002:timestamp": "a date",
 }
-_MAX_LENGTH = {"str": 300, "markdown": 20000}
-_LONG_FIELDS = {"summary": 600, "source": 600, "details": 300}
 _VOCAB_NOUN = {"conditions": "condition", "therapies": "therapy", "sources": "source"}
 
 
@@ -210,7 +206,7 @@ def _scalar_text(node: Node, spec: Field, path: str, ctx: Context) -> str | obje
     if not text:
         ctx.add(node, path, "must not be empty (write a value or remove the line)")
         return INVALID
-    limit = _LONG_FIELDS.get(spec.name, _MAX_LENGTH.get(spec.kind, 300))
+    limit = model.max_length(spec)
     if len(text) > limit:
         ctx.add(node, path, f"is {len(text)} characters long; the limit is {limit} (shorten it)")
         return INVALID
@@ -238,8 +234,8 @@ def _check_scalar(node: Node, spec: Field, path: str, ctx: Context) -> Any:
         if _unquoted_number(node):
             ctx.add(node, path, _number_not_text(node, spec, path))
             return INVALID
-        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str" and re.fullmatch(r"\d{5}", node.value):
-            return node.value
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str" and _ZIP.match(node.value):
+            return node.value.strip()
         got = _describe(node) if not isinstance(node, ScalarNode) else quote(node.value)
         ctx.add(node, path, f'expected a 5-digit ZIP code like "23220", got {got}')
         return INVALID

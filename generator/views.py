@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import model
 from .report import months_before
 
 STALE_AFTER_MONTHS = 12
+_TENTH = Decimal("0.1")
 
 
 def label(choices: Mapping[str, str], values) -> list[str]:
     return [choices[v] for v in values or ()]
-
-
-def join_words(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def tel_href(phone: str) -> str:
@@ -37,9 +33,11 @@ def long_date(day: dt.date) -> str:
 
 
 def miles_text(miles: float) -> str:
+    """One decimal, a half rounded up, as JavaScript's toFixed does, so the finder and the list show a distance
+    exactly as the program page does (Python's own rounding would give 0.2 for 0.25, toFixed 0.3)."""
     if miles < 0.1:
         return "less than 0.1 miles"
-    return f"{miles:.1f} miles"
+    return f"{Decimal(miles).quantize(_TENTH, rounding=ROUND_HALF_UP)} miles"
 
 
 def hours_text(value: float) -> str:

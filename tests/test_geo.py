@@ -41,13 +41,6 @@ def test_nearest_programs_equal_brute_force_on_sample_data(dataset):
             assert got == pytest.approx(want, abs=1e-6)
 
 
-def test_grid_finds_points_across_cell_edges():
-    pts = [("a", 40.0, -75.0), ("b", 40.3, -75.0), ("c", 41.5, -75.0)]
-    grid = geo.Grid(pts, cell_miles=10)
-    found = [key for _, key, _, _ in grid.within(40.0, -75.0, 25)]
-    assert found == ["a", "b"]
-
-
 def test_geodesic_is_geopys_geodesic():
     from geopy.distance import geodesic
 

@@ -1,17 +1,25 @@
-"""`mkdocs serve` rebuilds: only what an edit changes is re-read and rewritten, and the result is exactly the site
-a fresh `mkdocs build` makes from the edited data."""
+"""`mkdocs serve` rebuilds: only what an edit changes is re-read and remade (listings included), and the result is
+exactly the site a fresh `mkdocs build` makes from the edited data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, copy_project, run_mkdocs
 
+from generator import cards, indexes
+from generator.catalogue import Settings, make_catalogue
+from generator.dataset import load_dataset
+
+EDITED = "harbor-light-richmond"
 EDITS = [
     # 1. A phone number: that program's page, vCard, card and search leaf, its neighbours' pages, its state page.
     [["data/programs.yaml", "phone: 804-555-0101", "phone: 804-555-0109"]],
@@ -23,13 +31,17 @@ EDITS = [
     # 3. Nothing changed in the data, a page of text edited.
     [["content/about.md", "# About IOP Finder", "# About IOP Finder (draft)"]],
 ]
+EXPORTS = ["data/hsds/services.json", "data/programs.csv", "data/programs.json"]
 
 
 def _tree(site: Path) -> dict[str, Path]:
     return {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
 
 
-def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(tmp_path):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The rounds of a serve session (first build, then one per edit), the project and the served site."""
+    tmp_path = tmp_path_factory.mktemp("serve")
     project = copy_project(tmp_path / "project")
     text = (project / "data" / "programs.yaml").read_text(encoding="utf-8")
     # 4. A comment line above the 11th program: the 26 programs below it move down a line, so their pages'
@@ -38,10 +50,10 @@ def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(tmp_path):
     rounds_of_edits = EDITS + [[["data/programs.yaml", "\n" + eleventh, "\n  # checked by phone\n" + eleventh]]]
     edits = tmp_path / "edits.json"
     edits.write_text(json.dumps(rounds_of_edits), encoding="utf-8")
-    served = tmp_path / "served"
+    site = tmp_path / "served"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "quality" / "serve_rebuilds.py"), str(project), str(served), str(edits)],
+        [sys.executable, str(ROOT / "tests" / "quality" / "serve_rebuilds.py"), str(project), str(site), str(edits)],
         capture_output=True,
         text=True,
         env=env,
@@ -50,8 +62,13 @@ def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     rounds = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(rounds) == 5
+    return rounds, project, site
+
+
+def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(served, tmp_path):
+    rounds, project, site = served
     first, phone, moved, text_only, shifted = rounds
-    assert first["items_read"] == 36 and first["written"] > 900
+    assert first["items_read"] == 36 and first["written"] > 900 and first["kept"] == 0
     assert phone["items_read"] == 1
     # page, vCard, its leaf (records + index), its card file, its state page, its export slices, the
     # neighbours that show its phone; never the other 30-odd programs.
@@ -65,9 +82,56 @@ def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(tmp_path):
     fresh = tmp_path / "fresh"
     built = run_mkdocs(project, fresh)
     assert built.returncode == 0, built.stdout + built.stderr
-    a, b = _tree(served), _tree(fresh)
+    a, b = _tree(site), _tree(fresh)
     assert sorted(a) == sorted(b)
     assert not any(name.startswith("programs/riverbend-teen-richmond/") for name in a)
     assert "programs/riverbend-teens-richmond/index.html" in a
     different = [name for name in sorted(a) if not filecmp.cmp(a[name], b[name], shallow=False)]
     assert different == []
+    deadline = time.monotonic() + 30  # the last old site is deleted in the background
+    while [p for p in site.parent.iterdir() if p.name.startswith(".served.iop-build-")] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p.name for p in site.parent.iterdir() if p.name.startswith(".served.iop-build-")]
+
+
+def test_an_edit_remakes_exactly_the_outputs_and_listings_that_show_it(served):
+    """The phone edit of one program: the exact files and listings whose inputs hold that program, nothing
+    else, and nearby programs reused (no program moved)."""
+    rounds, project, _ = served
+    phone = rounds[1]
+    ds = load_dataset(ROOT / "data", root=ROOT, today=dt.date.today(), all_positions=False)
+    cat = make_catalogue(ds, Settings.make("https://iop-finder.example.org/"))
+    p = cat.by_id[EDITED]
+    neighbours_showing_it = [pid for pid, near in cat.nearby.items() if EDITED in {o for o, _ in near}]
+    assert neighbours_showing_it, "the sample data should give the edited program a neighbour"
+    search = indexes.SearchData(ds)
+    expected = {
+        f"programs/{EDITED}/index.html",
+        f"programs/{EDITED}/{EDITED}.vcf",
+        f"states/{p['address']['state'].lower()}/index.html",
+        *(f"programs/{old}/index.html" for old in p.get("former_ids", [])),  # the redirect names the program
+        *(f"programs/{pid}/index.html" for pid in neighbours_showing_it),
+        *(uri for records, index, ids in search.groups() if EDITED in ids for uri in (records, index)),
+        *(uri for uri, programs in cards.card_files(ds.programs) if p in programs),
+        *EXPORTS,
+    }
+    assert sorted(phone["made"]) == sorted(expected)
+    assert phone["updated"] == []
+    assert phone["nearby_kept"] is True
+    listed = [f"conditions/{c}.md#listing" for c in p["conditions"]] + [
+        f"therapies/{t}.md#listing" for t in p["therapies"]
+    ]
+    assert phone["listings_made"] == sorted(listed)
+    every = [f"conditions/{c}.md#listing" for c in ds.conditions] + [f"therapies/{t}.md#listing" for t in ds.therapies]
+    assert phone["listings_kept"] == sorted(set(every) - set(listed))
+
+
+def test_a_page_edit_remakes_nothing_and_the_first_build_makes_every_listing(served):
+    rounds, _, _ = served
+    first, _, moved, text_only, _ = rounds
+    ds = load_dataset(ROOT / "data", root=ROOT, today=dt.date.today(), all_positions=False)
+    pages = len(ds.conditions) + len(ds.therapies)
+    assert first["listings_kept"] == [] and len(first["listings_made"]) == pages
+    assert text_only["made"] == [] and text_only["listings_made"] == [] and text_only["nearby_kept"] is True
+    assert len(text_only["listings_kept"]) == pages
+    assert moved["nearby_kept"] is False  # a program moved: neighbours found again

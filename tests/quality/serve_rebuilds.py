@@ -38,13 +38,20 @@ def main() -> None:
             assert config.plugins["iop-finder"] is plugin
             start = time.perf_counter()
             build(config, serve_url="http://127.0.0.1:8000/")
+            result, store = plugin.result, plugin.store
             print(
                 json.dumps(
                     {
                         "seconds": round(time.perf_counter() - start, 3),
-                        "written": plugin.memory.written,
-                        "moved_pages": plugin.memory.moved_pages,
-                        "items_read": sum(c.misses for c in plugin.memory.item_caches.values()),
+                        "written": result.written,
+                        "moved_pages": len(result.updated),
+                        "made": sorted(result.made),
+                        "updated": sorted(result.updated),
+                        "kept": result.kept,
+                        "listings_made": sorted(n for n in store.remade if n.endswith("#listing")),
+                        "listings_kept": sorted(n for n in store.reused if n.endswith("#listing")),
+                        "nearby_kept": "nearby" in store.reused,
+                        "items_read": sum(c.misses for c in store.item_caches.values()),
                     }
                 ),
                 flush=True,

@@ -7,6 +7,8 @@
  * Query-string links (e.g. ?condition=ptsd from condition pages) are read once and moved into the fragment; a
  * ZIP code in one is moved there before this script runs (location-guard.js). The ZIP box has no name, so even a
  * browser without scripts could never put it in a request, and the referral list is told the ZIP only for links.
+ *
+ * Needs assets/js/iop.js (distances, quadtree leaves, DOM helpers), which every page loads before this script.
  */
 (function () {
   "use strict";
@@ -26,41 +28,28 @@
   var searchBase = base + "search/";
   var programBase = base + "programs/";
 
-  var FILTERS = ["focus", "condition", "therapy", "med", "pay", "pop", "lang", "time", "level"];
-  var FIELD = { condition: "cd", therapy: "th", med: "md", pay: "py", pop: "po", lang: "lg", time: "ss", level: "lv" };
-  var RADII = [5, 10, 25, 50, 100];
+  var IOP = window.IOP;  /* assets/js/iop.js: distances, quadtree leaves, DOM helpers */
+  // The filters as the build declares them (indexes.FILTERS): each fieldset names its filter, the key of its
+  // values in a search record and how its ticked boxes combine.
+  var FILTERS = [], FIELD = {}, MODE = {};
+  form.querySelectorAll("fieldset[data-filter]").forEach(function (fs) {
+    var name = fs.getAttribute("data-filter");
+    FILTERS.push(name);
+    FIELD[name] = fs.getAttribute("data-key");
+    MODE[name] = fs.getAttribute("data-mode");
+  });
+  var RADII = [].map.call(form.elements.r.options, function (o) { return +o.value; });
   var PAGE = 20;
 
   var cache = {};
   function getJSON(path) {
     if (!cache[path]) {
-      cache[path] = fetch(searchBase + path, { credentials: "same-origin" }).then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status + " for " + path);
-        return r.json();
-      });
+      cache[path] = IOP.getJSON(searchBase + path);
       cache[path].catch(function () { delete cache[path]; });
     }
     return cache[path];
   }
-
-  /* --- Distances: geodesic on WGS-84, shared with the referral list (assets/js/list.js) --- */
-  var haversineMiles = window.IOPGeo.haversineMiles, geodesicMiles = window.IOPGeo.geodesicMiles;
-
-  /* --- Quadtree leaves (same split as generator/indexes.py) --- */
-  function leafBounds(key) {
-    var s = -90, w = -180, n = 90, e = 180;
-    if (key === "r") return [s, w, n, e];
-    for (var i = 0; i < key.length; i++) {
-      var q = +key[i], mLat = (s + n) / 2, mLon = (w + e) / 2;
-      if (q >= 2) s = mLat; else n = mLat;
-      if (q % 2) w = mLon; else e = mLon;
-    }
-    return [s, w, n, e];
-  }
-  function milesToBox(lat, lon, b) {
-    var cLat = Math.min(Math.max(lat, b[0]), b[2]), cLon = Math.min(Math.max(lon, b[1]), b[3]);
-    return haversineMiles(lat, lon, cLat, cLon);
-  }
+  var geodesicMiles = IOP.geodesicMiles, leafBounds = IOP.leafBounds, milesToBox = IOP.milesToBox;
 
   /* --- URL state --- */
   function readState(params) {
@@ -121,19 +110,19 @@
   function matcher(st) {
     var tests = [];
     if (st.filters.focus.length) {
-      var fo = positions("fo"), wanted = st.filters.focus.map(function (v) { return fo[v]; });
+      var fo = positions(FIELD.focus), wanted = st.filters.focus.map(function (v) { return fo[v]; });
       var co = fo.co_occurring;
       tests.push(function (p) {
         // Co-occurring programs treat both mental health and substance use, so they match either.
         return wanted.indexOf(p.fo) >= 0 || (p.fo === co && wanted.length > 0);
       });
     }
-    Object.keys(FIELD).forEach(function (name) {
+    FILTERS.forEach(function (name) {
       var values = st.filters[name];
-      if (!values.length) return;
+      if (name === "focus" || !values.length) return;
       var key = FIELD[name], pos = positions(key);
       var idx = values.map(function (v) { return pos[v]; });
-      var mode = form.querySelector('[data-filter="' + name + '"]').getAttribute("data-mode");
+      var mode = MODE[name];
       if (idx.some(function (i) { return i === undefined; })) { tests.push(function () { return false; }); return; }
       tests.push(mode === "any"
         ? function (p) { return idx.some(function (i) { return p[key].indexOf(i) >= 0; }); }
@@ -299,14 +288,8 @@
       })
     } }));
   }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
+  var el = IOP.el, milesText = IOP.milesText;
   function label(key, index) { return manifest.labels[key][index]; }
-  function milesText(m) { return m < 0.1 ? "less than 0.1 miles" : m.toFixed(1) + " miles"; }
 
   function card(item) {
     var p = item.p, li = el("li", "iop-result");
@@ -323,9 +306,7 @@
     li.appendChild(where);
     var phone = el("p", "iop-result__phone");
     var tel = el("a", null, p.ph);
-    var digits = p.ph.split(",")[0].replace(/\D/g, "");
-    var ext = /extension (\d+)/.exec(p.ph);
-    tel.href = "tel:+1" + digits + (ext ? ";ext=" + ext[1] : "");
+    tel.href = IOP.telHref(p.ph);
     phone.appendChild(tel);
     li.appendChild(phone);
     var facts = el("ul", "iop-result__facts");

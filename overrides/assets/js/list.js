@@ -4,47 +4,14 @@
  * a ZIP code or coordinates. The list page works from its URL alone: /list/#ids=a,b,c&from=23220. Ids and ZIP sit
  * after "#", so they never reach a server log; links of the form /list/?ids=a,b,c work too. The ZIP of a search
  * goes into list links made on the finder's page (searchedFrom), and is forgotten when the page closes.
+ *
+ * Needs assets/js/iop.js (id rules, card shards, distances, DOM helpers), loaded just before this script.
  */
 (function () {
   "use strict";
 
-  /* --- Distances: Vincenty's inverse formula on WGS-84 (matches the build's geodesic to centimetres).
-   Shared with the finder as window.IOPGeo. --- */
-  var A = 6378137, F = 1 / 298.257223563, B = A * (1 - F), METERS_PER_MILE = 1609.344;
-  function haversineMiles(lat1, lon1, lat2, lon2) {
-    var r = Math.PI / 180, dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r;
-    var h = Math.pow(Math.sin(dLat / 2), 2) + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.pow(Math.sin(dLon / 2), 2);
-    return 2 * 3958.7613 * Math.asin(Math.min(1, Math.sqrt(h)));
-  }
-  function geodesicMiles(lat1, lon1, lat2, lon2) {
-    var r = Math.PI / 180;
-    var L = (lon2 - lon1) * r;
-    var U1 = Math.atan((1 - F) * Math.tan(lat1 * r)), U2 = Math.atan((1 - F) * Math.tan(lat2 * r));
-    var sinU1 = Math.sin(U1), cosU1 = Math.cos(U1), sinU2 = Math.sin(U2), cosU2 = Math.cos(U2);
-    var lambda = L, prev, sinS, cosS, sigma, cosSqA, cos2Sm, i = 0;
-    do {
-      var sinL = Math.sin(lambda), cosL = Math.cos(lambda);
-      sinS = Math.sqrt(Math.pow(cosU2 * sinL, 2) + Math.pow(cosU1 * sinU2 - sinU1 * cosU2 * cosL, 2));
-      if (sinS === 0) return 0;
-      cosS = sinU1 * sinU2 + cosU1 * cosU2 * cosL;
-      sigma = Math.atan2(sinS, cosS);
-      var sinA = cosU1 * cosU2 * sinL / sinS;
-      cosSqA = 1 - sinA * sinA;
-      cos2Sm = cosSqA ? cosS - 2 * sinU1 * sinU2 / cosSqA : 0;
-      var C = F / 16 * cosSqA * (4 + F * (4 - 3 * cosSqA));
-      prev = lambda;
-      lambda = L + (1 - C) * F * sinA * (sigma + C * sinS * (cos2Sm + C * cosS * (-1 + 2 * cos2Sm * cos2Sm)));
-    } while (Math.abs(lambda - prev) > 1e-12 && ++i < 200);
-    if (i >= 200) return haversineMiles(lat1, lon1, lat2, lon2);
-    var uSq = cosSqA * (A * A - B * B) / (B * B);
-    var bigA = 1 + uSq / 16384 * (4096 + uSq * (-768 + uSq * (320 - 175 * uSq)));
-    var bigB = uSq / 1024 * (256 + uSq * (-128 + uSq * (74 - 47 * uSq)));
-    var dS = bigB * sinS * (cos2Sm + bigB / 4 * (cosS * (-1 + 2 * cos2Sm * cos2Sm) -
-      bigB / 6 * cos2Sm * (-3 + 4 * sinS * sinS) * (-3 + 4 * cos2Sm * cos2Sm)));
-    return B * bigA * (sigma - dS) / METERS_PER_MILE;
-  }
-
-  window.IOPGeo = { haversineMiles: haversineMiles, geodesicMiles: geodesicMiles };
+  var IOP = window.IOP;  /* assets/js/iop.js: distances, id rules, card shards, DOM helpers */
+  var isId = IOP.isId, isZip = IOP.isZip, el = IOP.el, getJSON = IOP.getJSON;
 
   var KEY = "iop-finder-list";
   var scriptEl = document.querySelector('script[src$="assets/js/list.js"]');
@@ -67,8 +34,6 @@
       localStorage.setItem(KEY, JSON.stringify({ ids: list.ids }));
     } catch (e) { /* private mode: the list lasts this page */ }
   }
-  function isId(v) { return typeof v === "string" && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v); }
-  function isZip(v) { return typeof v === "string" && /^\d{5}$/.test(v); }
 
   var searched = null; // the finder's current ZIP, for list links made on its page only (never stored)
   function searchedFrom(zip) {
@@ -177,20 +142,6 @@
   var printBtn = document.getElementById("referral-print");
   var clearBtn = document.getElementById("referral-clear");
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
-  function milesText(m) { return m < 0.1 ? "less than 0.1 miles" : m.toFixed(1) + " miles"; }
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (r) {
-      if (!r.ok) throw new Error(String(r.status));
-      return r.json();
-    });
-  }
-
   function render() {
     var wanted = fromUrl();
     if (!wanted.ids.length) wanted = load();
@@ -210,13 +161,8 @@
     // Cards live in search/c/<shard>.json, about 16 to a file; the shard is FNV-1a of the id (as in the build).
     var shards = parseInt(root.getAttribute("data-card-shards"), 10) || 1;
     var files = {};
-    function shardOf(id) {
-      var h = 0x811c9dc5;
-      for (var i = 0; i < id.length; i++) { h ^= id.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
-      return h % shards;
-    }
     function cardOf(id) {
-      var shard = shardOf(id);
+      var shard = IOP.cardShard(id, shards);
       if (!files[shard]) files[shard] = getJSON(base + "search/c/" + shard + ".json");
       return files[shard].then(function (f) {
         return Object.prototype.hasOwnProperty.call(f.cards, id) ? f.cards[id] : { id: id, missing: true };
@@ -242,8 +188,7 @@
         li.appendChild(h);
         var lines = el("p", "iop-referral__lines");
         var tel = el("a", null, c.phone);
-        var ext = /extension (\d+)/.exec(c.phone);
-        tel.href = "tel:+1" + c.phone.split(",")[0].replace(/\D/g, "") + (ext ? ";ext=" + ext[1] : "");
+        tel.href = IOP.telHref(c.phone);
         lines.appendChild(el("strong", null, "Phone: "));
         lines.appendChild(tel);
         lines.appendChild(el("br"));
@@ -251,7 +196,7 @@
         if (z) {
           lines.appendChild(el("br"));
           lines.appendChild(el("span", "iop-referral__miles",
-            milesText(geodesicMiles(z[0], z[1], c.lat, c.lon)) + " from ZIP code " + wanted.from));
+            IOP.milesText(IOP.geodesicMiles(z[0], z[1], c.lat, c.lon)) + " from ZIP code " + wanted.from));
         }
         lines.appendChild(el("br"));
         lines.appendChild(document.createTextNode(c.focus + " · " + c.schedule +

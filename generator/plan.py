@@ -1,0 +1,296 @@
+"""The build plan: every output the site needs, with the key of its inputs, how to make it and what it costs,
+computed once from the catalogue before anything is written.
+
+    plan = make_plan(cat)            files, exports, engine pages, listings, sitemap entries
+    plan.set_shells(shells)          once the engine has rendered the theme shells (their digests join the keys)
+    executor.execute(plan, store, ...)   decides what is stale, batches it over the cores, writes it
+
+An output's key is its own inputs (the records it shows, its neighbours, its place in a data file) plus the
+shared inputs it names in `uses` (`plan.shared`: the vocabularies and settings every page reads, and each theme
+shell). Equal keys mean equal bytes, which is what lets a rebuild keep a file instead of making it again.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import importlib.metadata
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from . import cards, export, finder_form, geo, indexes, listings, maps, pages, reference, referral, sitemap
+from .catalogue import Catalogue
+
+CARD_SHARDS_MARK = "IOP_CARD_SHARDS"  # content/list/index.md: how many card files the list page picks from
+DATA = "data"  # the shared input of nearly every output: vocabularies, settings, the generator's own code
+ZIPS = "zips"  # the ZIP code table
+_PLACE_KEYS = frozenset({"_line", "_column", "_index", "_positions"})
+
+# Rough work of each kind of output, in program-page renders, so batches come out about even across cores.
+COST_PAGE, COST_SMALL, COST_PER_PROGRAM, COST_INDEX_PER_PROGRAM, COST_HSDS_PER_PROGRAM = 1.0, 0.05, 0.03, 0.15, 0.3
+
+
+@dataclass(slots=True)  # tens of thousands of them
+class Output:
+    """One file of the site (or one part or fragment of one)."""
+
+    path: str  # inside the site: "programs/harbor-light-richmond/index.html"
+    key: Hashable  # its own inputs
+    make: Callable[[], str]
+    cost: float = COST_SMALL
+    uses: tuple[str, ...] = (DATA,)  # names of shared inputs, from Plan.shared
+    # Optional: a cheaper remake from the previous text, given (previous text, previous key, key); None if not.
+    update: Callable[[str, Hashable, Hashable], str | None] | None = None
+
+
+@dataclass
+class Joined:
+    """A big file made of parts (an export): each part is made on its own and kept as a blob, and the file is
+    head + part + sep + part + ... + tail, so an edit remakes only the parts whose programs changed."""
+
+    path: str
+    head: str
+    sep: str
+    tail: str
+    parts: list[Output]
+
+
+@dataclass
+class Plan:
+    files: list[Output]  # written by the executor
+    joined: list[Joined]  # joined by the executor from parts
+    pages: dict[str, str]  # Markdown sources the engine renders, by source path
+    listings: dict[str, Output]  # the program listing of an engine page, by the page's source path
+    shared: dict[str, Hashable]
+    sitemap: list[sitemap.Entry]
+    card_shards: int
+    form_html: str  # the finder form, for content/find/index.md
+    shells: dict[str, str] = field(default_factory=dict)
+
+    def key(self, output: Output) -> tuple:
+        return (output.key, tuple(self.shared[name] for name in output.uses))
+
+    def joined_key(self, joined: Joined) -> tuple:
+        return tuple(part_name(joined, self.key(part)) for part in joined.parts)
+
+    def set_shells(self, shells: dict[str, str]) -> None:
+        """The theme shells, as rendered by the engine; pages poured into them depend on their digests."""
+        self.shells = dict(shells)
+        for kind, shell in shells.items():
+            self.shared[f"shell:{kind}"] = digest(shell)
+
+    def fill_markdown(self, markdown: str) -> str:
+        """A hand-written page's Markdown with the generator's marks filled in (the finder form, the number of
+        card files)."""
+        if finder_form.FORM_MARK in markdown:
+            markdown = markdown.replace(finder_form.FORM_MARK, self.form_html)
+        if CARD_SHARDS_MARK in markdown:
+            markdown = markdown.replace(CARD_SHARDS_MARK, str(self.card_shards))
+        return markdown
+
+    def paths(self) -> list[str]:
+        """Every file the executor writes."""
+        return [o.path for o in self.files] + [j.path for j in self.joined]
+
+
+def digest(value: object) -> bytes:
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).digest()
+
+
+def part_name(joined: Joined, key: tuple) -> str:
+    """A part's blob name: a digest of its file and what it is made from (not of its position, which shifts when
+    a program is added), so equal parts are found again by name."""
+    return hashlib.sha1(repr((joined.path, key)).encode("utf-8")).hexdigest() + ".part"
+
+
+@cache
+def code_digest() -> bytes:
+    """The generator's own code and templates: a key kept from a build by other code is not trusted."""
+    folder = Path(__file__).parent
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return digest([(p.relative_to(folder).as_posix(), p.read_bytes()) for p in files])
+
+
+@cache
+def zip_digest() -> bytes:
+    """The ZIP table is the `zipcodes` package's data: its version (and size) name it."""
+    return digest(("zipcodes", importlib.metadata.version("zipcodes"), len(geo.zip_table())))
+
+
+def record_keys(programs: list[dict]) -> dict[str, bytes]:
+    """A digest of each program's record, without its place in its file.
+
+    A record's line matters only to its own page (the "Edit this program" link names it), so an edit that adds
+    a line rewrites the pages below it but not their search files, cards or exports."""
+    return {p["id"]: digest([(k, v) for k, v in p.items() if k not in _PLACE_KEYS]) for p in programs}
+
+
+def make_plan(cat: Catalogue) -> Plan:
+    """Every output of the site, in the order the executor meets them (neighbours share folders and data)."""
+    # Tens of thousands of small objects that live for the whole build: the cyclic collector would only rescan
+    # the dataset again and again while they are made (a quarter of the time at 20,000 programs).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _make_plan(cat)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _make_plan(cat: Catalogue) -> Plan:
+    ds = cat.ds
+    records = record_keys(ds.programs)
+
+    def group(ids) -> tuple:
+        return tuple(records[i] for i in ids)
+
+    card_files = cards.card_files(ds.programs)
+    plan = Plan(
+        files=[],
+        joined=export_outputs(cat, group),
+        pages=engine_pages(cat),
+        listings=listing_outputs(cat, group),
+        shared={
+            DATA: digest((ds.conditions, ds.therapies, cat.settings, indexes.vocab_lists(ds), code_digest())),
+            ZIPS: zip_digest(),
+        },
+        sitemap=sitemap.entries(cat),
+        card_shards=len(card_files),
+        form_html=finder_form.form_html(ds),
+    )
+    plan.files += program_outputs(cat, plan, records)
+    plan.files += state_outputs(cat, plan, group)
+    plan.files += search_outputs(indexes.SearchData(ds), group)
+    plan.files += [
+        Output(uri, group(p["id"] for p in programs), _card_maker(cat, programs), COST_PER_PROGRAM * len(programs))
+        for uri, programs in card_files
+    ]
+    plan.files.append(Output("data/hsds/taxonomy_terms.json", None, _taxonomy_maker(cat)))  # shared input only
+    # The finder map's state outlines come from the generator's own boundary data (in code_digest, so DATA).
+    plan.files += [Output(uri, None, lambda text=text: text) for uri, text in maps.outline_files().items()]
+    return plan
+
+
+def state_outputs(cat: Catalogue, plan: Plan, group: Callable) -> list[Output]:
+    return [
+        Output(
+            f"states/{state.lower()}/index.html",
+            group(p["id"] for p in programs),
+            lambda state=state: pages.state_page(cat, state, plan.shells["state"]),
+            cost=COST_SMALL + COST_PER_PROGRAM * len(programs),
+            uses=(DATA, "shell:state"),
+        )
+        for state, programs in cat.by_state.items()
+    ]
+
+
+def search_outputs(search: indexes.SearchData, group: Callable) -> list[Output]:
+    """The finder's files: records and text index of each leaf and telehealth list, ZIP tables, the manifest."""
+    out = []
+    for records_uri, index_uri, ids in search.groups():
+        out.append(
+            Output(records_uri, group(ids), lambda ids=ids: search.records_file(ids), COST_PER_PROGRAM * len(ids))
+        )
+        out.append(
+            Output(index_uri, group(ids), lambda ids=ids: search.index_file(ids), COST_INDEX_PER_PROGRAM * len(ids))
+        )
+    out += [
+        Output(f"search/zip/{prefix}.json", prefix, lambda prefix=prefix: search.zip_file(prefix), uses=(ZIPS,))
+        for prefix in search.prefixes
+    ]
+    manifest = search.manifest()  # small, and made of everything: its own text is its key
+    out.append(Output("search/manifest.json", digest(manifest), lambda: manifest, uses=()))
+    return out
+
+
+def _taxonomy_maker(cat: Catalogue) -> Callable[[], str]:
+    return lambda: export.hsds_json(export.hsds_taxonomy_terms(cat.ds, cat.settings.site_url))
+
+
+def _card_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
+    return lambda: cards.card_file(programs, cat.page_url)
+
+
+def listing_outputs(cat: Catalogue, group: Callable) -> dict[str, Output]:
+    """The program listing of each condition and therapy page, by the page's source path."""
+    listed = {f"conditions/{cid}.md": cat.listed("conditions", cid) for cid in cat.ds.conditions}
+    listed.update({f"therapies/{tid}.md": cat.listed("therapies", tid) for tid in cat.ds.therapies})
+    return {
+        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(programs))
+        for src, programs in listed.items()
+    }
+
+
+def _listing_maker(programs: list[dict]) -> Callable[[], str]:
+    return lambda: listings.listing_html(programs)
+
+
+def program_outputs(cat: Catalogue, plan: Plan, records: dict[str, bytes]) -> list[Output]:
+    """Each program's page and vCard, and a redirect page at each of its former ids."""
+    out = []
+    for p in cat.ds.programs:
+        pid = p["id"]
+        near = cat.nearby.get(pid, ())
+        neighbours = (tuple(near), tuple([records[o] for o, _ in near]))  # who, how far, what they show
+        out.append(
+            Output(
+                f"programs/{pid}/index.html",
+                ((records[pid], neighbours), p["_line"]),
+                lambda p=p: pages.program_page(cat, p, plan.shells["program"]),
+                COST_PAGE,
+                uses=(DATA, "shell:program"),
+                update=relinker(cat, p),
+            )
+        )
+        url = cat.page_url(p)
+        out.append(Output(f"programs/{pid}/{pid}.vcf", records[pid], lambda p=p, url=url: referral.vcard(p, url)))
+        out += [
+            Output(f"programs/{old}/index.html", records[pid], lambda p=p: pages.redirect_page(cat, p))
+            for old in p.get("former_ids", [])
+        ]
+    return out
+
+
+def relinker(cat: Catalogue, p: dict) -> Callable[[str, Hashable, Hashable], str | None]:
+    """The cheap remake of a program page whose record only moved within its file: its maintainer links are
+    changed to the new line (pages.relinked_program_page). Anything else changed: None, so it is rendered."""
+
+    def update(previous: str, previous_key: Hashable, key: Hashable) -> str | None:
+        (old_content, old_line), old_shared = previous_key
+        (content, _), shared = key
+        if old_content != content or old_shared != shared:
+            return None
+        return pages.relinked_program_page(cat, p, previous, old_line)
+
+    return update
+
+
+def export_outputs(cat: Catalogue, group: Callable) -> list[Joined]:
+    """The open-data exports, each in slices of programs sorted by id (export.SplitExport)."""
+    ds, site_url = cat.ds, cat.settings.site_url
+    out = []
+    for path, spec in export.SPLIT_EXPORTS.items():
+        weight = COST_HSDS_PER_PROGRAM if path.startswith("data/hsds/") else COST_PER_PROGRAM
+        parts = [
+            Output(f"{path}#{n}", group(p["id"] for p in programs), make, weight * len(programs))
+            for n, (programs, make) in enumerate(spec.parts(ds, site_url))
+        ]
+        out.append(Joined(path, spec.head(), spec.sep, spec.tail, parts))
+    return out
+
+
+def engine_pages(cat: Catalogue) -> dict[str, str]:
+    """The generated Markdown pages: the engine renders them with the hand-written ones."""
+    ds = cat.ds
+    out = {
+        "states/index.md": pages.states_index(cat),
+        "conditions/index.md": pages.vocab_index(cat, "conditions"),
+        "therapies/index.md": pages.vocab_index(cat, "therapies"),
+    }
+    out.update({f"conditions/{cid}.md": pages.condition_markdown(cat, c) for cid, c in ds.conditions.items()})
+    out.update({f"therapies/{tid}.md": pages.therapy_markdown(cat, t) for tid, t in ds.therapies.items()})
+    out["reference/data.md"] = reference.reference_markdown()
+    return out

@@ -1,0 +1,111 @@
+"""Builds that fail closed: a new site is built in a scratch folder beside the site folder and swapped in whole
+only once it is complete, so a build that is killed, runs out of disk or meets bad data leaves the published
+site exactly as it was.
+
+    scratch = Scratch(site)      .site.iop-build-<pid>-<random>/ beside site/ (same disk, so the swap is a rename)
+    ... the engine and the executor write into scratch.path ...
+    scratch.publish()            swap the two folders in one step; the old site is deleted in the background
+    scratch.discard()            after a failure: delete the scratch folder, the site is untouched
+
+A small guard process deletes the scratch folder if the build dies without saying it finished (even by SIGKILL,
+which no handler can catch), and deletes the old site after a swap, so nobody waits for a thousand megabytes to be
+unlinked; a later build also sweeps away scratch folders whose build is no longer running.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+MARK = ".iop-build-"
+# Reads its input to the end: "keep" leaves the folder alone; anything else (the old site after a swap, or nothing
+# because the build died) deletes it.
+GUARD = "import shutil, sys\nif sys.stdin.read() != 'keep':\n    shutil.rmtree(sys.argv[1], ignore_errors=True)\n"
+_deleting: list[subprocess.Popen] = []  # guards deleting an old site, reaped by the next Scratch
+
+
+class Scratch:
+    def __init__(self, site: Path):
+        self.site = Path(os.path.abspath(site))
+        self.site.parent.mkdir(parents=True, exist_ok=True)
+        _deleting[:] = [guard for guard in _deleting if guard.poll() is None]
+        sweep(self.site)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{self.site.name}{MARK}{os.getpid()}-", dir=self.site.parent))
+        self._guard: subprocess.Popen | None = subprocess.Popen(
+            [sys.executable, "-c", GUARD, str(self.path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # outlives a kill of the build's whole process group
+        )
+
+    def publish(self) -> None:
+        """Make the scratch folder the site; what was the site (now at the scratch path) is deleted by the guard."""
+        swap(self.path, self.site)
+        guard, self._guard = self._guard, None
+        try:
+            guard.stdin.write(b"delete")
+            guard.stdin.close()
+            _deleting.append(guard)
+        except OSError:  # the guard is gone: delete here
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self._guard is not None:
+            try:
+                self._guard.communicate(b"keep", timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                self._guard.kill()
+            self._guard = None
+
+
+def swap(new: Path, site: Path) -> None:
+    """Put `new` at `site`, and the previous site (if any) at `new`, in one step where the system allows."""
+    if not site.exists():
+        os.rename(new, site)
+        return
+    if _exchange(new, site):
+        return
+    # No atomic exchange here (not Linux, or a file system without it): three renames, a moment without a site.
+    old = new.with_name(new.name + "-old")
+    os.rename(site, old)
+    os.rename(new, site)
+    os.rename(old, new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): swap two folders atomically."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def sweep(site: Path) -> list[Path]:
+    """Delete scratch folders beside `site` left by builds that are no longer running; returns them."""
+    gone = []
+    for folder in site.parent.glob(f".{site.name}{MARK}*"):
+        pid = folder.name[len(f".{site.name}{MARK}") :].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(folder)
+    return gone
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

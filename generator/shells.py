@@ -1,0 +1,47 @@
+"""Theme shells: the theme rendered once per kind of generated page, with markers where each page's own parts go.
+
+Program and state pages (thousands) never pass through the engine's Markdown, navigation or search index: the
+engine adapter renders the theme's `generated.html` once for each kind with the placeholders below as the page's
+title, description and content, and every page is then poured into its shell (`pour`). A shell is rendered before
+any data enters it, so its inline scripts are the theme's own: the page policy is derived from it (see csp.py).
+"""
+
+from __future__ import annotations
+
+import html
+
+KINDS = ("program", "state")
+TEMPLATE = "generated.html"
+SHELL_ID = "iopshellpage"
+MARK_TITLE = "IOPSHELLTITLE"
+MARK_DESC = "IOPSHELLDESCRIPTION"
+MARK_BODY = "<h1>IOPSHELLHEADING</h1>IOPSHELLBODY"
+MARK_HEAD = "<!--IOPSHELLHEAD-->"
+
+
+def src_uri(kind: str) -> str:
+    """Where the engine is told the shell's placeholder page lives: at the depth of the real pages
+    (programs/<id>/, states/<st>/), so every relative link in the theme is right for them."""
+    return f"{kind}s/{SHELL_ID}.md"
+
+
+def checked(kind: str, shell: str) -> str:
+    """The rendered shell, once sure that each marker survived the theme exactly once."""
+    for marker in (MARK_BODY, MARK_HEAD):
+        if shell.count(marker) != 1:
+            raise RuntimeError(f"theme shell for {kind} pages lost its marker {marker}")
+    return shell
+
+
+def pour(shell: str, kind: str, *, url: str, title: str, description: str, body: str, head: str = "") -> str:
+    """One page: its body, head, title and description put into its kind's shell, and the shell's own address
+    replaced by the page's (`url` is relative to the site root, like "programs/<id>/").
+
+    The shell's own markers are replaced before the body and head go in, so no text from the data is ever
+    mistaken for a marker."""
+    page = shell.replace(MARK_TITLE, html.escape(title, quote=True))
+    page = page.replace(MARK_DESC, html.escape(description, quote=True))
+    page = page.replace(f"{kind}s/{SHELL_ID}/", url)
+    before_head, after_head = page.split(MARK_HEAD)
+    before_body, after_body = after_head.split(MARK_BODY)
+    return "".join((before_head, head, before_body, body, after_body))

@@ -1,0 +1,103 @@
+/* IOP Finder: what the site's scripts share, as window.IOP. Loaded on every page before list.js (mkdocs.yml
+ * extra_javascript), so list.js and finder.js both find it; neither defines these for itself.
+ *
+ * Each rule here has a twin in the build (named below), and tests/test_js_parity.py runs this file under Node
+ * against the Python: distances, ZIP and id rules, card shards, quadtree leaves, phone links, mile labels.
+ * Nothing here touches the page until a function is called, so Node can load it without a DOM.
+ */
+(function (root) {
+  "use strict";
+
+  /* Distances: Vincenty's inverse formula on WGS-84, as geo.vincenty_miles (the build's nearby programs). */
+  var A = 6378137, F = 1 / 298.257223563, B = A * (1 - F), METERS_PER_MILE = 1609.344;
+  function haversineMiles(lat1, lon1, lat2, lon2) {
+    var r = Math.PI / 180, dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r;
+    var h = Math.pow(Math.sin(dLat / 2), 2) + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.pow(Math.sin(dLon / 2), 2);
+    return 2 * 3958.7613 * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+  function geodesicMiles(lat1, lon1, lat2, lon2) {
+    var r = Math.PI / 180;
+    var L = (lon2 - lon1) * r;
+    var U1 = Math.atan((1 - F) * Math.tan(lat1 * r)), U2 = Math.atan((1 - F) * Math.tan(lat2 * r));
+    var sinU1 = Math.sin(U1), cosU1 = Math.cos(U1), sinU2 = Math.sin(U2), cosU2 = Math.cos(U2);
+    var lambda = L, prev, sinS, cosS, sigma, cosSqA, cos2Sm, i = 0;
+    do {
+      var sinL = Math.sin(lambda), cosL = Math.cos(lambda);
+      sinS = Math.sqrt(Math.pow(cosU2 * sinL, 2) + Math.pow(cosU1 * sinU2 - sinU1 * cosU2 * cosL, 2));
+      if (sinS === 0) return 0;
+      cosS = sinU1 * sinU2 + cosU1 * cosU2 * cosL;
+      sigma = Math.atan2(sinS, cosS);
+      var sinA = cosU1 * cosU2 * sinL / sinS;
+      cosSqA = 1 - sinA * sinA;
+      cos2Sm = cosSqA ? cosS - 2 * sinU1 * sinU2 / cosSqA : 0;
+      var C = F / 16 * cosSqA * (4 + F * (4 - 3 * cosSqA));
+      prev = lambda;
+      lambda = L + (1 - C) * F * sinA * (sigma + C * sinS * (cos2Sm + C * cosS * (-1 + 2 * cos2Sm * cos2Sm)));
+    } while (Math.abs(lambda - prev) > 1e-12 && ++i < 200);
+    if (i >= 200) return haversineMiles(lat1, lon1, lat2, lon2);
+    var uSq = cosSqA * (A * A - B * B) / (B * B);
+    var bigA = 1 + uSq / 16384 * (4096 + uSq * (-768 + uSq * (320 - 175 * uSq)));
+    var bigB = uSq / 1024 * (256 + uSq * (-128 + uSq * (74 - 47 * uSq)));
+    var dS = bigB * sinS * (cos2Sm + bigB / 4 * (cosS * (-1 + 2 * cos2Sm * cos2Sm) -
+      bigB / 6 * cos2Sm * (-3 + 4 * sinS * sinS) * (-3 + 4 * cos2Sm * cos2Sm)));
+    return B * bigA * (sigma - dS) / METERS_PER_MILE;
+  }
+  /* As views.miles_text: one decimal, halves rounded up (toFixed's rule). */
+  function milesText(m) { return m < 0.1 ? "less than 0.1 miles" : m.toFixed(1) + " miles"; }
+
+  /* Quadtree leaves of the search data (indexes.leaf_bounds): each digit picks a quarter of the box,
+   2 and 3 the northern half, 1 and 3 the eastern half. "r" is the whole world. */
+  function leafBounds(key) {
+    var s = -90, w = -180, n = 90, e = 180;
+    if (key === "r") return [s, w, n, e];
+    for (var i = 0; i < key.length; i++) {
+      var q = +key[i], mLat = (s + n) / 2, mLon = (w + e) / 2;
+      if (q >= 2) s = mLat; else n = mLat;
+      if (q % 2) w = mLon; else e = mLon;
+    }
+    return [s, w, n, e];
+  }
+  /* Miles from a point to the nearest edge of a box (0 inside it): which leaves a search circle touches. */
+  function milesToBox(lat, lon, b) {
+    var cLat = Math.min(Math.max(lat, b[0]), b[2]), cLon = Math.min(Math.max(lon, b[1]), b[3]);
+    return haversineMiles(lat, lon, cLat, cLon);
+  }
+
+  /* The referral list's card file of a program id: FNV-1a of its UTF-8 bytes (indexes.card_shard). */
+  function fnv1a(text) {
+    var bytes = new TextEncoder().encode(text), h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h;
+  }
+  function cardShard(id, shards) { return fnv1a(id) % shards; }
+
+  /* Program ids and ZIP codes as the data model allows them (model.SLUG_PATTERN, model.ZIP_PATTERN). */
+  function isId(v) { return typeof v === "string" && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v); }
+  function isZip(v) { return typeof v === "string" && /^\d{5}$/.test(v); }
+
+  /* A tel: link from a phone as pages show it, "804-555-0101, extension 12" (views.tel_href). */
+  function telHref(phone) {
+    var ext = /extension (\d+)/.exec(phone);
+    return "tel:+1" + phone.split(",")[0].replace(/\D/g, "") + (ext ? ";ext=" + ext[1] : "");
+  }
+
+  /* A new element with a class and text (never HTML: every value from the data stays text). */
+  function el(tag, cls, text) {
+    var e = root.document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function getJSON(url) {
+    return root.fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
+      return r.json();
+    });
+  }
+
+  root.IOP = {
+    haversineMiles: haversineMiles, geodesicMiles: geodesicMiles, milesText: milesText,
+    leafBounds: leafBounds, milesToBox: milesToBox, fnv1a: fnv1a, cardShard: cardShard,
+    isId: isId, isZip: isZip, telHref: telHref, el: el, getJSON: getJSON
+  };
+})(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,68 @@
+"""One engine boundary: only the adapter (generator/plugin.py) knows MkDocs, and ProperDocs (the maintained
+continuation of MkDocs 1.x) builds, through the same adapter, the very site MkDocs builds."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+GENERATOR = ROOT / "generator"
+ADAPTER = "plugin.py"
+ENGINES = ("mkdocs", "properdocs")
+# The one intended difference: each engine names itself in the page's generator tag.
+GENERATOR_TAG = re.compile(rb'<meta name="generator" content="[^"]*">')
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_only_the_adapter_imports_an_engine():
+    users = {
+        path.name
+        for path in sorted(GENERATOR.glob("*.py"))
+        if any(name.split(".")[0] in ENGINES for name in imported_modules(path))
+    }
+    assert users == {ADAPTER}
+
+
+def test_the_import_scan_sees_engine_imports(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("import os\nfrom mkdocs.structure.files import File\nimport properdocs.config as c\n")
+    assert {"mkdocs.structure.files", "properdocs.config", "os"} == imported_modules(probe)
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_properdocs_builds_the_same_site_as_mkdocs(site, tmp_path):
+    out = tmp_path / "properdocs-site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    built = subprocess.run(
+        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    theirs, ours = _tree(out), _tree(site)
+    assert sorted(theirs) == sorted(ours)
+    tags = {m.group() for data in theirs.values() for m in GENERATOR_TAG.finditer(data)}
+    assert tags and all(b"ProperDocs" in tag for tag in tags), tags
+    different = [name for name in ours if GENERATOR_TAG.sub(b"", ours[name]) != GENERATOR_TAG.sub(b"", theirs[name])]
+    assert different == []
+    assert len(ours) > 1000

@@ -1,0 +1,161 @@
+"""Builds fail closed: a build writes into a scratch folder beside the site folder and swaps it in only when it is
+complete, so a killed build or a full disk leaves the previous site byte-identical and no scratch folder behind,
+and a disk error is one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_project, run_mkdocs
+
+from generator import publish
+
+sys.path.insert(0, str(ROOT / "bench"))
+import synth  # noqa: E402
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _scratch(site: Path) -> list[str]:
+    return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}{publish.MARK}"))
+
+
+def _wait_until_gone(site: Path, timeout: float = 30.0) -> list[str]:
+    deadline = time.monotonic() + timeout
+    while _scratch(site) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return _scratch(site)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A project with 400 synthetic programs: enough that program pages are written for a while."""
+    return synth.make_project(400, tmp_path_factory.mktemp("fail-closed") / "project")
+
+
+@pytest.fixture
+def previous_site(project, tmp_path) -> tuple[Path, dict[str, bytes]]:
+    site = tmp_path / "site"
+    built = run_mkdocs(project, site)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return site, _tree(site)
+
+
+def test_a_build_killed_part_way_leaves_the_previous_site_as_it_was(project, previous_site):
+    site, before = previous_site
+    (project / "data" / "programs.yaml").write_text(
+        (project / "data" / "programs.yaml").read_text(encoding="utf-8").replace("name: ", "name: Renamed ", 5),
+        encoding="utf-8",
+    )
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        pages = []
+        while not pages and build.poll() is None and time.monotonic() < deadline:
+            pages = [
+                p for s in site.parent.glob(f".{site.name}{publish.MARK}*") for p in s.glob("programs/*/index.html")
+            ]
+            time.sleep(0.005)
+        assert pages, "the build finished (or timed out) before any program page appeared"
+        build.send_signal(signal.SIGKILL)
+    finally:
+        build.wait()
+    assert build.returncode == -signal.SIGKILL
+    assert _wait_until_gone(site) == []  # the guard cleared the scratch folder
+    after = _tree(site)
+    assert sorted(after) == sorted(before)
+    assert [name for name in before if after[name] != before[name]] == []
+
+
+def test_a_stale_scratch_folder_is_swept_by_the_next_build(project, previous_site):
+    site, before = previous_site
+    stale = site.parent / f".{site.name}{publish.MARK}999999999-left"  # no such process
+    (stale / "programs").mkdir(parents=True)
+    assert publish.sweep(site) == [stale] and not stale.exists()
+
+
+# A build whose writes fail as on a full disk: once the executor has written a few program pages (WRITER), or when
+# MkDocs itself writes its first page (ENGINE). Run as the mkdocs command, to see exactly what a maintainer sees.
+FULL_DISK = """
+import errno, pathlib, sys
+import mkdocs.utils
+from mkdocs.__main__ import cli
+
+where = sys.argv.pop(1)
+if where == "writer":
+    original, count = pathlib.Path.write_text, [0]
+
+    def write_text(self, *args, **kwargs):
+        if "/programs/" in str(self):
+            count[0] += 1
+            if count[0] > 5:
+                raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return original(self, *args, **kwargs)
+
+    pathlib.Path.write_text = write_text
+else:
+
+    def write_file(content, output_path):
+        raise OSError(errno.ENOSPC, "No space left on device", output_path)
+
+    mkdocs.utils.write_file = write_file
+cli()
+"""
+
+
+@pytest.mark.parametrize("where", ["writer", "engine"])
+def test_a_full_disk_is_one_line_and_the_previous_site_stays(project, previous_site, where):
+    site, before = previous_site
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", IOP_FINDER_WORKERS="1")
+    result = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, where, "build", "--strict", "-d", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    ours = [line for line in output.splitlines() if "IOP Finder could not write" in line]
+    assert len(ours) == 1, output
+    assert re.match(r"ERROR +- +IOP Finder could not write " + re.escape(f"{site}/"), ours[0]), ours[0]
+    assert ours[0].endswith(
+        ": No space left on device (free some disk space or fix the folder's permissions, then build again; "
+        "the previous site is unchanged)"
+    )
+    if where == "writer":
+        assert "/programs/" in ours[0]
+        assert [line for line in output.splitlines() if line.startswith("ERROR")] == ours
+    assert "Aborted with a BuildError!" in output
+    assert _scratch(site) == []
+    assert _tree(site) == before
+
+
+def test_the_first_build_has_no_site_to_keep_and_publishes_by_rename(tmp_path):
+    project = copy_project(tmp_path / "project")
+    site = tmp_path / "new" / "site"
+    built = run_mkdocs(project, site)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert (site / "index.html").is_file() and _wait_until_gone(site) == []
+    first = _tree(site)
+    again = run_mkdocs(project, site)
+    assert again.returncode == 0
+    assert _tree(site) == first
+    assert _wait_until_gone(site) == []  # the replaced site, deleted by the guard after the swap

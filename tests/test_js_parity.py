@@ -1,0 +1,127 @@
+"""Logic the site's JavaScript shares with the build, run under Node against the Python: distances, mile labels,
+quadtree leaves, card shards, id and ZIP rules, phone links. The script is the site's own assets/js/iop.js."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import shutil
+import subprocess
+
+import pytest
+from conftest import ROOT
+from quality.tools import missing_tool
+
+from generator import geo, indexes, model, views
+
+IOP_JS = ROOT / "overrides" / "assets" / "js" / "iop.js"
+RUNNER = """
+const vm = require("vm"), fs = require("fs");
+const sandbox = { window: {}, TextEncoder };
+vm.runInNewContext(fs.readFileSync(process.argv[1], "utf8"), sandbox);
+const IOP = sandbox.window.IOP;
+const calls = JSON.parse(fs.readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(calls.map(([name, args]) => IOP[name](...args))));
+"""
+
+
+def run_js(calls: list[tuple[str, list]]) -> list:
+    """Each (function name, arguments) called on window.IOP as iop.js defines it, in a fresh Node context."""
+    node = shutil.which("node")
+    if node is None:
+        missing_tool("Node.js not found (apt-get install nodejs)")
+    result = subprocess.run(
+        [node, "-e", RUNNER, str(IOP_JS)], input=json.dumps(calls), capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _pairs(n: int, seed: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    rng = random.Random(seed)
+    pairs = []
+    for _ in range(n):
+        a = (rng.uniform(18, 65), rng.uniform(-170, -65))  # the states and territories, roughly
+        near = (a[0] + rng.uniform(-1, 1), a[1] + rng.uniform(-1, 1))
+        far = (rng.uniform(-80, 80), rng.uniform(-180, 180))
+        pairs += [(a, near), (a, far)]
+    pairs += [((37.5494, -77.4591), (37.5494, -77.4591)), ((0.0, 0.0), (0.5, 179.7))]  # same point; antipodal
+    return pairs
+
+
+def test_distances_equal_the_builds():
+    pairs = _pairs(300, seed=5)
+    js = run_js([("geodesicMiles", [*a, *b]) for a, b in pairs] + [("haversineMiles", [*a, *b]) for a, b in pairs])
+    geodesic, haversine = js[: len(pairs)], js[len(pairs) :]
+    for (a, b), got in zip(pairs, geodesic):
+        if (a, b) == ((0.0, 0.0), (0.5, 179.7)):
+            continue  # nearly antipodal: Vincenty does not converge; both fall back (to different formulas)
+        assert got == pytest.approx(geo.vincenty_miles(a, b), abs=1e-7), (a, b)
+        assert got == pytest.approx(geo.geodesic_miles(a, b), abs=1e-5), (a, b)
+    for (a, b), got in zip(pairs, haversine):
+        assert got == pytest.approx(geo.haversine_miles(*a, *b), abs=1e-9), (a, b)
+
+
+def test_mile_labels_round_the_same_way():
+    values = [0.0, 0.05, 0.0999, 0.1, 0.25, 1.25, 2.5, 2.45, 3.35, 10.05, 49.95, 99.99, 1234.5678]
+    rng = random.Random(9)
+    values += [rng.uniform(0, 200) for _ in range(300)]
+    assert run_js([("milesText", [v]) for v in values]) == [views.miles_text(v) for v in values]
+
+
+def test_leaf_bounds_equal_the_quadtree_split():
+    rng = random.Random(11)
+    points = [(f"p{i}", rng.uniform(18, 65), rng.uniform(-170, -65)) for i in range(3000)]
+    points += [(f"dense{i}", 40.75 + rng.uniform(-0.01, 0.01), -73.99 + rng.uniform(-0.01, 0.01)) for i in range(300)]
+    leaves = indexes.quadtree(points)
+    keys = sorted(leaves) + ["r", "0", "3", "0123", "33333333"]
+    js = run_js([("leafBounds", [key]) for key in keys])
+    assert [tuple(b) for b in js] == [indexes.leaf_bounds(key) for key in keys]
+    by_id = {pid: (lat, lon) for pid, lat, lon in points}
+    for key, ids in leaves.items():
+        s, w, n, e = indexes.leaf_bounds(key)
+        assert all(s <= by_id[i][0] <= n and w <= by_id[i][1] <= e for i in ids), key
+
+
+def test_card_shards_equal_the_builds():
+    rng = random.Random(3)
+    ids = ["harbor-light-richmond", "a", "foobar", "x" * 80, "café", "日本語", "emoji-😀"]
+    ids += ["-".join(rng.choice(["north", "river", "iop", "7", "teen"]) for _ in range(4)) for _ in range(200)]
+    calls = [("cardShard", [pid, shards]) for pid in ids for shards in (1, 2, 64, 2048, 2**32)]
+    assert run_js(calls) == [indexes.card_shard(pid, shards) for pid in ids for shards in (1, 2, 64, 2048, 2**32)]
+
+
+def test_id_and_zip_rules_equal_the_models():
+    texts = ["harbor-light", "Harbor", "a", "a-", "-a", "a--b", "a_b", "a1-2b", "", "café", "23220", "2322", "23220 "]
+    texts += ["02134", "ABCDE", "٢٣٢٢٠", "123456", "a b", "ok\n"]
+    js = run_js([("isId", [t]) for t in texts] + [("isZip", [t]) for t in texts])
+    slug = [re.fullmatch(model.SLUG_RULE, t) is not None for t in texts]
+    zips = [re.fullmatch(model.ZIP_RULE, t) is not None for t in texts]
+    assert js == slug + zips
+
+
+def test_phone_links_equal_the_builds():
+    phones = ["804-555-0101", "540-217-6366 x110", "212-555-0199 x1", "907-555-0100 x123456"]
+    js = run_js([("telHref", [views.phone_text(p)]) for p in phones])
+    assert js == [views.tel_href(p) for p in phones]
+
+
+def test_the_runner_reports_a_wrong_answer():
+    """The harness bites: a distance that is plainly wrong is caught."""
+    got = run_js([("geodesicMiles", [37.5494, -77.4591, 38.9, -77.03])])[0]
+    assert not math.isclose(got, geo.vincenty_miles((37.5494, -77.4591), (38.9, -77.03)) + 1.0)
+
+
+def test_the_finder_form_carries_the_filters_as_the_build_declares_them(site, dataset):
+    """finder.js reads each filter's name, record key and mode from the form; the form has them from
+    indexes.FILTERS, and the script keeps no map of its own."""
+    page = (site / "find" / "index.html").read_text(encoding="utf-8")
+    found = re.findall(
+        r'<fieldset class="iop-filter" data-filter="([^"]+)" data-key="([^"]+)" data-mode="([^"]+)">', page
+    )
+    assert found == [(f.name, f.key, f.mode) for f in indexes.FILTERS]
+    assert {f.key for f in indexes.FILTERS} == set(indexes.vocab_lists(dataset))  # the manifest's lists
+    script = (ROOT / "overrides" / "assets" / "js" / "finder.js").read_text(encoding="utf-8")
+    assert not re.search(r'condition:\s*"cd"', script) and 'getAttribute("data-key")' in script
