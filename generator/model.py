@@ -14,7 +14,7 @@ HSDS we keep the ideas that matter for trust: an optional parent `organization`,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -707,6 +707,74 @@ LAST_REVIEWED = Field(
     label="Last reviewed",
 )
 
+# Languages the site is written in besides English. Each condition and therapy carries its words in every one of
+# them (`translations:`), so adding a language is one code here, a locales/<code>.yaml file and the translated
+# text in the data; validation, the editor schemas and the data reference all follow from this tuple.
+TRANSLATION_LANGUAGES = {"es": "Spanish"}
+
+# Examples for the translated fields, shown in the data reference and in "add a line like ..." hints.
+_TRANSLATION_EXAMPLES = {
+    ("es", "condition"): {
+        "name": "Depresión",
+        "aliases": ["depresión mayor"],
+        "summary": "Un ánimo bajo que dura semanas y hace difícil la vida diaria.",
+    },
+    ("es", "therapy"): {
+        "name": "Terapia cognitivo-conductual (CBT)",
+        "aliases": ["TCC", "terapia cognitiva"],
+        "summary": "Aprender a notar y cambiar los pensamientos que no le ayudan.",
+    },
+}
+
+
+def _translations(entry: str, text_fields: tuple[Field, ...]) -> Field:
+    """The `translations:` group of a vocabulary entry: one group per language, mirroring the entry's text."""
+    languages = tuple(
+        Field(
+            code,
+            "object",
+            f"The {entry}'s text in {language}, for the {language} pages; every field is required.",
+            required=True,
+            fields=tuple(
+                replace(
+                    f,
+                    required=True,
+                    description=f"In {language}: {f.description[0].lower()}{f.description[1:]}",
+                    example=_TRANSLATION_EXAMPLES.get((code, entry), {}).get(f.name),
+                )
+                for f in text_fields
+            ),
+        )
+        for code, language in TRANSLATION_LANGUAGES.items()
+    )
+    return Field(
+        "translations",
+        "object",
+        f"The {entry}'s text in each other language of the site, keyed by language code.",
+        required=True,
+        fields=languages,
+    )
+
+
+_CONDITION_TEXT = (
+    Field("name", "str", "Name shown to visitors.", required=True, example="Depression"),
+    _list(
+        "aliases",
+        Field("alias", "str", "Another name."),
+        "Other names people search for.",
+        example=["major depression"],
+    ),
+    Field(
+        "summary",
+        "str",
+        "One plain sentence for lists and link previews.",
+        required=True,
+        example="A low mood that lasts and gets in the way of life.",
+    ),
+    Field("description", "markdown", "What it is, in plain words (Markdown).", required=True),
+    Field("how_iop_helps", "markdown", "How an IOP helps with it (Markdown).", required=True),
+)
+
 CONDITION = Field(
     "condition",
     "object",
@@ -719,13 +787,7 @@ CONDITION = Field(
             required=True,
             example="depression",
         ),
-        Field("name", "str", "Name shown to visitors.", required=True, example="Depression"),
-        _list(
-            "aliases",
-            Field("alias", "str", "Another name."),
-            "Other names people search for.",
-            example=["major depression"],
-        ),
+        *_CONDITION_TEXT[:2],
         Field(
             "group",
             "enum",
@@ -734,15 +796,7 @@ CONDITION = Field(
             choices=CONDITION_GROUPS,
             example="mental_health",
         ),
-        Field(
-            "summary",
-            "str",
-            "One plain sentence for lists and link previews.",
-            required=True,
-            example="A low mood that lasts and gets in the way of life.",
-        ),
-        Field("description", "markdown", "What it is, in plain words (Markdown).", required=True),
-        Field("how_iop_helps", "markdown", "How an IOP helps with it (Markdown).", required=True),
+        *_CONDITION_TEXT[2:],
         _list(
             "therapies",
             Field("therapy", "vocab", "Therapy id.", vocab="therapies"),
@@ -758,7 +812,23 @@ CONDITION = Field(
             example=["nimh-depression"],
         ),
         LAST_REVIEWED,
+        _translations("condition", _CONDITION_TEXT),
     ),
+)
+
+_THERAPY_TEXT = (
+    Field("name", "str", "Name shown to visitors.", required=True, example="Cognitive behavioral therapy (CBT)"),
+    _list("aliases", Field("alias", "str", "Another name."), "Other names people search for.", example=["CBT"]),
+    Field(
+        "summary",
+        "str",
+        "One plain sentence for lists and link previews.",
+        required=True,
+        example="Learning to notice and change unhelpful thoughts.",
+    ),
+    Field("description", "markdown", "What it is (Markdown).", required=True),
+    Field("session", "markdown", "What a session is like (Markdown).", required=True),
+    Field("helps", "markdown", "Who it helps (Markdown).", required=True),
 )
 
 THERAPY = Field(
@@ -769,18 +839,7 @@ THERAPY = Field(
         Field(
             "id", "slug", "Stable lowercase slug used by programs and in the page URL.", required=True, example="cbt"
         ),
-        Field("name", "str", "Name shown to visitors.", required=True, example="Cognitive behavioral therapy (CBT)"),
-        _list("aliases", Field("alias", "str", "Another name."), "Other names people search for.", example=["CBT"]),
-        Field(
-            "summary",
-            "str",
-            "One plain sentence for lists and link previews.",
-            required=True,
-            example="Learning to notice and change unhelpful thoughts.",
-        ),
-        Field("description", "markdown", "What it is (Markdown).", required=True),
-        Field("session", "markdown", "What a session is like (Markdown).", required=True),
-        Field("helps", "markdown", "Who it helps (Markdown).", required=True),
+        *_THERAPY_TEXT,
         _list(
             "sources",
             Field("source", "vocab", "Source id.", vocab="sources"),
@@ -789,6 +848,7 @@ THERAPY = Field(
             example=["nida-principles"],
         ),
         LAST_REVIEWED,
+        _translations("therapy", _THERAPY_TEXT),
     ),
 )
 

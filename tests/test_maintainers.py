@@ -259,12 +259,20 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "`programs.medical_director` { #field-medical-director }",
         "`programs.external_ids[]` { #field-external-ids }",
         "Conditions",
+        "`conditions.translations` { #field-conditions-translations }",
+        "`conditions.translations.es` { #field-conditions-translations-es }",
         "Therapies",
+        "`therapies.translations` { #field-therapies-translations }",
+        "`therapies.translations.es` { #field-therapies-translations-es }",
         "Sources",
         "Language codes",
         "State codes",
     ]
-    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 12
+    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 16
+    # Two groups that share a name get the whole path as their anchor, so no id repeats on the page.
+    anchors = re.findall(r"\{ #([a-z0-9-]+) \}", text)
+    assert len(anchors) == len(set(anchors))
+    assert "see [`es`](#field-therapies-translations-es)" in text
 
 
 def test_reference_page_lists_every_field_of_the_model_with_its_description():
