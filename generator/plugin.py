@@ -396,7 +396,7 @@ class Languages:
         )
         if self.unpublished:
             log.info(
-                "IOP Finder: not published yet, so their links lead to the English pages: "
+                f"IOP Finder: not published yet, so their links lead to the {self.langs.default.name} pages: "
                 + ", ".join(sorted(self.unpublished))
             )
 
