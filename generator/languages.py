@@ -330,6 +330,14 @@ def script_words(lang: Language, script: str) -> str:
     return f' data-iop-words="{html.escape(json.dumps(words, ensure_ascii=False, sort_keys=True), quote=True)}"'
 
 
+def source_lang(lang: Language, source_id: str, default: Language) -> str:
+    """A lang attribute for a source cited on a page of a translated language: its title is in the site's own
+    language unless the locale lists the source as written in its own (page_sources.in_this_language)."""
+    if not lang.translated or source_id in (lang.words.get("page_sources.in_this_language") or ()):
+        return ""
+    return f' lang="{default.code}"'
+
+
 def appended(names: list[str], lang: Language) -> list[str]:
     """The snippets appended to every Markdown page (mkdocs.yml: pymdownx.snippets auto_append), with the
     language's own abbreviations in place of the English ones."""

@@ -464,6 +464,7 @@ class Languages:
             "switch": languages.switch(lang, twins, self.langs),
             "href": lambda path: lang.folder + path if lang.folder + path in self.published else path,
             "script_words": lambda script: languages.script_words(lang, script),
+            "source_lang": lambda sid: languages.source_lang(lang, sid, self.langs.default),
         }
 
     def fall_back(self, html: str, url: str, lang: languages.Language) -> str:
