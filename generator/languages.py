@@ -384,14 +384,18 @@ def nav_in(nav: list, lang: Language, has_page) -> tuple[list, dict[str, str]]:
 
 def split_search(index: dict, lang: Language) -> tuple[dict, dict]:
     """Material's search index of the whole site, split into the site's own (everything outside the language's
-    folder) and the language's, whose locations are relative to its folder (its pages' search base)."""
+    folder) and the language's, whose locations are relative to its folder (its pages' search base).
+
+    Both keep the site's search settings. A language's own stemmer (lunr.es.js) would be loaded by the search
+    worker with importScripts, and a worker's requests send a Referer, which no request of this site does; the
+    site's settings use no stemmer for English either (only the stop-word filter)."""
     own = [d for d in index["docs"] if not d["location"].startswith(lang.folder)]
     theirs = [
         {**d, "location": d["location"][len(lang.folder) :]}
         for d in index["docs"]
         if d["location"].startswith(lang.folder)
     ]
-    return {**index, "docs": own}, {**index, "config": {**index["config"], "lang": [lang.code]}, "docs": theirs}
+    return {**index, "docs": own}, {**index, "docs": theirs}
 
 
 # --- Links between the languages ---------------------------------------------------------------------------------
