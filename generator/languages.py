@@ -186,6 +186,18 @@ def load(configured: Mapping[str, str], root: Path) -> Languages:
     return Languages(tuple(out))
 
 
+def unlisted_locales(langs: Languages, root: Path) -> list[str]:
+    """A line for each locale file whose language mkdocs.yml does not list: its words would be checked and its
+    translations required of the data, yet no page would show them."""
+    listed = {lang.code for lang in langs.others}
+    return [
+        f"{LOCALES}/{path.name}: {path.stem} is not among mkdocs.yml's languages "
+        "(add it under plugins.iop-finder.languages, or remove the file)"
+        for path in sorted((root / LOCALES).glob("*.yaml"))
+        if path.stem not in listed
+    ]
+
+
 def _read_locale(root: Path, code: str) -> dict:
     path = root / LOCALES / f"{code}.yaml"
     where = f"{LOCALES}/{code}.yaml"

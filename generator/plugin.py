@@ -123,6 +123,9 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             langs = languages.load(self.config.languages, self._root(config))
         except languages.LanguageError as e:
             raise PluginError(str(e)) from None
+        unlisted = languages.unlisted_locales(langs, self._root(config))
+        if unlisted:
+            raise PluginError("\n".join(unlisted))
         self.languages = Languages(langs, config)
         missing = self.languages.missing_words(config)
         if missing:

@@ -56,6 +56,19 @@ def test_a_third_language_is_a_locale_file_not_code(tmp_path):
     assert langs.of("fr/learn/first-day.md") is french and langs.of("learn/first-day.md") is langs.default
 
 
+def test_a_locale_file_makes_the_data_carry_its_translations_and_mkdocs_yml_must_list_it(tmp_path):
+    from generator import model
+
+    assert model.TRANSLATION_LANGUAGES == {p.stem: model.LANGUAGES[p.stem] for p in (ROOT / "locales").glob("*.yaml")}
+    root = project(tmp_path, "language: fr\n")
+    langs = languages.load({"en": "English"}, root)
+    assert languages.unlisted_locales(langs, root) == [
+        "locales/fr.yaml: fr is not among mkdocs.yml's languages "
+        "(add it under plugins.iop-finder.languages, or remove the file)"
+    ]
+    assert languages.unlisted_locales(languages.load({"en": "English", "fr": "Français"}, root), root) == []
+
+
 @pytest.mark.parametrize(
     ("locale", "message"),
     [
