@@ -219,13 +219,14 @@ def listing_outputs(cat: Catalogue, group: Callable) -> dict[str, Output]:
     listed = {f"conditions/{cid}.md": cat.listed("conditions", cid) for cid in cat.ds.conditions}
     listed.update({f"therapies/{tid}.md": cat.listed("therapies", tid) for tid in cat.ds.therapies})
     return {
-        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(programs))
+        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(cat, programs))
         for src, programs in listed.items()
     }
 
 
-def _listing_maker(programs: list[dict]) -> Callable[[], str]:
-    return lambda: listings.listing_html(programs)
+def _listing_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
+    settings = cat.settings
+    return lambda: listings.listing_html(programs, today=settings.today, stale_after_months=settings.stale_after_months)
 
 
 def program_outputs(cat: Catalogue, plan: Plan, records: dict[str, bytes]) -> list[Output]:

@@ -12,7 +12,8 @@ from .model import Field
 
 TITLE = "Data reference"
 DESCRIPTION = (
-    "Every field of IOP Finder's program, condition, therapy and source records, with types, rules and examples."
+    "Every field of IOP Finder's program, condition, therapy, source and license lookup records, with types, rules "
+    "and examples."
 )
 
 _KIND_NAMES = {
@@ -52,6 +53,9 @@ _INTROS = {
     "conditions": "The conditions vocabulary in `data/conditions.yaml`; each condition gets a page.",
     "therapies": "The therapies vocabulary in `data/therapies.yaml`; each therapy gets a page.",
     "sources": "Published sources that patient-education facts cite, in `data/sources.yaml`.",
+    "license_lookups": "Where the public checks a state license, one entry per state, in "
+    "`data/license_lookups.yaml`. Every state that has programs needs an entry: program pages link each "
+    "license to it.",
 }
 
 
@@ -154,7 +158,8 @@ def reference_markdown() -> str:
         "",
     ]
     for collection, spec in model.COLLECTIONS.items():
-        out += [f"## {collection.capitalize()}", "", _INTROS[collection], "", *_table(spec), ""]
+        heading = collection.replace("_", " ").capitalize()
+        out += [f"## {heading}", "", _INTROS[collection], "", *_table(spec), ""]
         for path, holder, target in _nested(spec, collection):
             out += [f"### `{path}` {{ #{_anchor(holder)} }}", "", _cell(holder.description), "", *_table(target), ""]
     out += ["## Language codes", "", "| Code | Language |", "| --- | --- |"]
