@@ -261,10 +261,11 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "Conditions",
         "Therapies",
         "Sources",
+        "License lookups",
         "Language codes",
         "State codes",
     ]
-    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 12
+    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 13
 
 
 def test_reference_page_lists_every_field_of_the_model_with_its_description():
