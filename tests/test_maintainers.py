@@ -243,9 +243,8 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
     assert text.startswith("---\ntitle: Data reference\ndescription: Every field of IOP Finder's program, ")
     assert front == {
         "title": "Data reference",
-        "description": "Every field of IOP Finder's program, condition, "
-        "therapy and source records, with types, rules and "
-        "examples.",
+        "description": "Every field of IOP Finder's program, condition, therapy, source and license lookup records, "
+        "with types, rules and examples.",
     }
     headings = re.findall(r"^#{2,3} (.+)$", text, flags=re.M)
     assert headings == [
