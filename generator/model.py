@@ -408,6 +408,17 @@ PHONE_PATTERN = pattern(PHONE_RULE)
 ZIP_PATTERN = pattern(ZIP_RULE)
 URL_PATTERN = pattern(URL_RULE)
 
+# A spreadsheet opening a CSV file runs a cell that starts with one of these as a formula (=HYPERLINK(...),
+# +cmd|...). OWASP's advice: put a single quote in front, which spreadsheets show as text and readers can strip.
+# Every CSV the project writes (the export, the maintainer report and its call list) does so.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_text(text: str) -> str:
+    """Text for a CSV cell that no spreadsheet runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 # Ids the site cannot give a page: "index" names the page of a folder itself (a condition "index" would replace
 # /conditions/, the list of every condition), and Windows can create no file or folder with the others' names.
 RESERVED_IDS = frozenset(

@@ -65,7 +65,9 @@ def _staff(p: dict, therapies: Mapping[str, dict]) -> tuple[str, str]:
     license = " The program lists a state license." if p.get("licenses") else " No state license is listed."
     staff = p.get("staff_credentials", [])
     if staff:
-        return YES, "Staff who lead care include: " + "; ".join(model.STAFF_CREDENTIALS[s] for s in staff) + "." + license
+        return YES, "Staff who lead care include: " + "; ".join(
+            model.STAFF_CREDENTIALS[s] for s in staff
+        ) + "." + license
     return NOT_REPORTED, "The listing does not say what licenses the staff hold." + license
 
 
