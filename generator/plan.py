@@ -163,7 +163,9 @@ def _make_plan(cat: Catalogue) -> Plan:
     )
     plan.files += program_outputs(cat, plan, records)
     plan.files += state_outputs(cat, plan, group)
-    plan.files += search_outputs(indexes.SearchData(ds), group)
+    settings = cat.settings
+    search = indexes.SearchData(ds, today=settings.today, stale_after_months=settings.stale_after_months)
+    plan.files += search_outputs(search, group)
     plan.files += [
         Output(uri, group(p["id"] for p in programs), _card_maker(cat, programs), COST_PER_PROGRAM * len(programs))
         for uri, programs in card_files
@@ -211,7 +213,10 @@ def _taxonomy_maker(cat: Catalogue) -> Callable[[], str]:
 
 
 def _card_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
-    return lambda: cards.card_file(programs, cat.page_url)
+    settings = cat.settings
+    return lambda: cards.card_file(
+        programs, cat.page_url, today=settings.today, stale_after_months=settings.stale_after_months
+    )
 
 
 def listing_outputs(cat: Catalogue, group: Callable) -> dict[str, Output]:

@@ -827,7 +827,8 @@ def test_a_crowd_at_one_point_is_compared_by_name_order_and_said_so():
     assert at_centre == 282  # and 12 more in the cells around it, all within about a mile
     assert notes[0].message.startswith("294 programs are listed within about a mile of this one, too many to compare")
     text = report.render_text(report.build_report(crowd_records(crowd), today=dt.date(2026, 11, 23)))
-    assert text.splitlines()[-1].endswith("likely duplicates, 1 crowded places among 300 programs (as of 2026-11-23).")
+    assert ", 1 crowded places, " in text.splitlines()[-1]
+    assert " among 300 programs (as of 2026-11-23); " in text.splitlines()[-1]
 
 
 def crowd_records(programs: list[dict]) -> list[dict]:
@@ -844,7 +845,8 @@ def test_the_adversarial_report_benchmark_runs(tmp_path, capsys):
     spec.loader.exec_module(bench)
     assert bench.main(["--count", "300", "--keep", str(tmp_path / "project")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].endswith(f"1 crowded places among 300 programs (as of {dt.date.today().isoformat()}).")
+    assert ", 1 crowded places, " in lines[0]
+    assert f" among 300 programs (as of {dt.date.today().isoformat()}); " in lines[0]
     assert lines[1].startswith("300 programs (one-point): `python -m generator report` took ")
     text = (tmp_path / "project" / "data" / "programs.yaml").read_text(encoding="utf-8")
     assert text.count('zip: "23220"') == 300 and "location:" not in text
