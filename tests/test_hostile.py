@@ -832,8 +832,19 @@ def test_a_crowd_at_one_point_is_compared_by_name_order_and_said_so():
 
 
 def crowd_records(programs: list[dict]) -> list[dict]:
-    """The adversarial programs with the fields the rest of the report reads."""
-    return [{**p, "last_verified": dt.date(2026, 1, 1), "_positions": {}} for p in programs]
+    """The adversarial programs with the fields the rest of the report reads (its consistency checks too)."""
+    rest = {
+        "last_verified": dt.date(2026, 1, 1),
+        "_positions": {},
+        "focus": "mental_health",
+        "conditions": ["depression"],
+        "therapies": ["cbt"],
+        "populations": ["adults"],
+        "schedule": {"hours_per_week": 9, "days_per_week": 3, "sessions": ["day"]},
+        "address": {"street": "1 Example Way", "city": "Richmond", "state": "VA", "zip": "23220"},
+        "example": True,
+    }
+    return [{**p, **rest} for p in programs]
 
 
 def test_the_adversarial_report_benchmark_runs(tmp_path, capsys):
