@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from . import model
+from .validate import quote
 
 # Where issue 15's fields will be: whether the program takes new patients (or has a waitlist) and the date that
 # was last confirmed; the ages it serves. The checks read them when they are there and skip them otherwise.
@@ -73,7 +74,7 @@ def telehealth_only_with_street(p: dict, conditions: Mapping[str, dict]) -> Iter
     if p.get("telehealth_only") and any(ch.isdigit() for ch in street):
         yield Issue(
             "address.street",
-            f"telehealth_only is true, yet the page shows the street address {street!r} where people may go (confirm "
+            f"telehealth_only is true, yet the page shows the street address {quote(street)} where people may go (confirm "
             "whether anyone can visit it; if every session is by video, make sure it is the office's address, or set "
             "telehealth_only: false if some sessions are in person)",
             "whether any sessions are in person at the street address",
@@ -208,7 +209,7 @@ def example_markers(p: dict, conditions: Mapping[str, dict]) -> Iterable[Issue]:
             "phone",
             f"example is true, but the phone {number} is not a fictional 555-01xx number (a real person could be "
             "called; use 555-0100 to 555-0199)",
-            "nothing: fix the sample record",
+            "",  # a sample record to fix, not a program to call
         )
     elif not p.get("example"):
         if fictional:

@@ -429,7 +429,9 @@ def call_list(programs: Iterable[dict], findings: Iterable[Finding]) -> list[Cal
     """Every program with something to confirm, oldest verification first, with all of it in one row: one call
     settles a program's findings together."""
     asks: dict[str, list[str]] = {}
-    for f in sorted(findings):
+    # What a caller asks first: is everything still right, then the contradictions, then what is missing.
+    first = {"stale": 0, "inconsistent": 1, "duplicate": 2, "missing": 3}
+    for f in sorted(findings, key=lambda f: (first.get(f.kind, 4), f)):
         if f.confirm and f.confirm not in asks.setdefault(f.program_id, []):
             asks[f.program_id].append(f.confirm)
     rows = [

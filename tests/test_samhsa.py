@@ -544,7 +544,9 @@ def test_rows_of_several_states_go_to_their_own_files_and_nowhere_else(project, 
     # A state with no license lookup yet: its program pages could not say where to check a license.
     code, out, err = import_rows_file(capsys, project, [va, md])
     assert code == 1
-    assert "data/license_lookups.yaml:7:1: license_lookups: no entry for MD (Maryland), where 1 program is listed" in err
+    assert (
+        "data/license_lookups.yaml:7:1: license_lookups: no entry for MD (Maryland), where 1 program is listed" in err
+    )
     assert changed(before, snapshot(project)) == []
     lookups = project / "data" / "license_lookups.yaml"
     lookups.write_text(
