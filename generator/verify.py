@@ -105,7 +105,7 @@ def license_check(state: str, license: dict, lookups: Mapping[str, dict]) -> dic
         url, next_step = entry["url"], f"Have the license number “{number}” ready."
     return {
         "issuer": entry["agency"],
-        "lookup": "the state's license search" if entry["page"] == "search" else "the licensing office's page",
+        "lookup": entry["agency"],
         "url": url,
         "host": host(url),
         "prefilled": bool(entry.get("number_parameter")),
