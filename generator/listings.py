@@ -8,6 +8,7 @@ an output with a key, so a rebuild reuses the listings of conditions whose progr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from . import model, views
@@ -22,11 +23,17 @@ LIMIT = 60  # programs shown per state; the state page lists them all
 BASE = "../../"
 
 
-def listing_html(programs: list[dict], lang: Language | None = None) -> str:
+def listing_html(
+    programs: list[dict],
+    lang: Language | None = None,
+    *,
+    today: dt.date,
+    stale_after_months: int = views.STALE_AFTER_MONTHS,
+) -> str:
     words = lang.words if lang is not None else Words()
     by_state: dict[str, list[dict]] = defaultdict(list)
     for p in programs:
-        by_state[p["address"]["state"]].append(views.program_line(p, BASE))
+        by_state[p["address"]["state"]].append(_line(p, lang, today, stale_after_months))
     names = {s: words.vocab("US_STATES", s, model.US_STATES[s]) for s in by_state}
     states = [
         {"name": names[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
@@ -41,8 +48,16 @@ def listing_html(programs: list[dict], lang: Language | None = None) -> str:
             limit=LIMIT,
             words=words,
             example=words("pages.listing.example", "Example"),
+            stale_note=words("pages.listing.stale_note", views.STALE_NOTE),
         )
     )
+
+
+def _line(p: dict, lang: Language | None, today: dt.date, stale_after_months: int) -> dict:
+    line = views.program_line(p, BASE, today=today, stale_after_months=stale_after_months)
+    if lang is not None and lang.translated:
+        line["last_verified"] = lang.date(p["last_verified"])  # "1 de mayo de 2025", as the language writes it
+    return line
 
 
 def insert(page_html: str, listing: str) -> str:

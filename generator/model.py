@@ -135,6 +135,95 @@ BOARD_CERTIFICATIONS = {
     "abim_internal_medicine": "Internal medicine (American Board of Internal Medicine)",
 }
 
+STAFF_CREDENTIALS = {
+    "psychiatrist": "Psychiatrist (a medical doctor for mental health)",
+    "psychiatric_nurse_practitioner": "Psychiatric nurse practitioner",
+    "addiction_medicine_physician": "Doctor with addiction medicine training",
+    "psychologist": "Licensed psychologist",
+    "clinical_social_worker": "Licensed clinical social worker (LCSW)",
+    "professional_counselor": "Licensed professional counselor (LPC or LMHC)",
+    "marriage_family_therapist": "Licensed marriage and family therapist (LMFT)",
+    "addiction_counselor": "Licensed or certified addiction counselor (such as LADC or CADC)",
+    "registered_nurse": "Registered nurse (RN)",
+    "peer_specialist": "Certified peer recovery specialist",
+}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """An issuer's own public lookup, where a person can check a claim for themselves.
+
+    `query` lists the URL query parameters the lookup is known to read, each with the value it gets: a fixed text,
+    or "{last_name}" / "{id}" for the medical director's last name or the claim's id. Only parameters seen in use
+    on the issuer's site are listed; a lookup that reads none gets none, and the page shows what to type instead.
+    """
+
+    issuer: str  # who runs the lookup
+    name: str  # what the lookup is called
+    url: str  # https, on the issuer's own host
+    type_what: str  # what to type into it when it is not filled in for you
+    query: tuple[tuple[str, str], ...] = ()
+
+
+# The accreditors' public lookups. None is known to read a query from its address, so each link opens the search
+# and the page shows the id (or the program's name) to type.
+ACCREDITATION_LOOKUPS = {
+    "joint_commission": Lookup(
+        "The Joint Commission", "Quality Check", "https://www.qualitycheck.org/", "the program's name or its ID"
+    ),
+    "carf": Lookup(
+        "CARF International", "CARF's provider search", "https://carf.org/find-provider/", "the program's name"
+    ),
+    "ncqa": Lookup("NCQA", "NCQA Report Cards", "https://reportcards.ncqa.org/", "the program's name"),
+    "coa": Lookup("Council on Accreditation", "COA's website", "https://coanet.org/", "the program's name"),
+    "achc": Lookup("ACHC", "ACHC's Find a Provider", "https://www.achc.org/find-a-provider/", "the program's name"),
+}
+
+# The boards' public lookups. ABMS's Certification Matters covers every ABMS member board (ABPM, ABFM, ABIM and
+# ABPN too) and reads a last name from its address; ABPN also runs its own check, which reads nothing from it.
+_ABMS = Lookup(
+    "American Board of Medical Specialties (ABMS)",
+    "Certification Matters",
+    "https://www.certificationmatters.org/find-my-doctor/",
+    "the doctor's name",
+    (("dsearch", "1"), ("lname", "{last_name}")),
+)
+_ABPN = Lookup(
+    "American Board of Psychiatry and Neurology (ABPN)",
+    "ABPN Verify Certification",
+    "https://verifycert.abpn.org/verifycert/",
+    "the doctor's name",
+)
+CERTIFICATION_LOOKUPS = {
+    "abpm_addiction_medicine": _ABMS,
+    "abpn_addiction_psychiatry": _ABPN,
+    "abpn_psychiatry": _ABPN,
+    "abpn_child_adolescent_psychiatry": _ABPN,
+    "abfm_family_medicine": _ABMS,
+    "abim_internal_medicine": _ABMS,
+}
+
+# What each medication for addiction treats, as condition ids of data/conditions.yaml (a test checks they exist).
+# Naloxone is left out: it reverses an overdose and treats no condition over time.
+MEDICATION_CONDITIONS = {
+    "buprenorphine": ("opioid-use",),
+    "methadone": ("opioid-use",),
+    "naltrexone": ("opioid-use", "alcohol-use"),
+    "acamprosate": ("alcohol-use",),
+    "disulfiram": ("alcohol-use",),
+}
+
+# Board certifications in addiction or psychiatry: the quality sign for a medical director (see signals.py).
+ADDICTION_OR_PSYCHIATRY_CERTIFICATIONS = frozenset(
+    {"abpm_addiction_medicine", "abpn_addiction_psychiatry", "abpn_psychiatry", "abpn_child_adolescent_psychiatry"}
+)
+
+# What a state's license lookup page is: a search of licensed programs, or the licensing office's own page.
+LOOKUP_PAGES = {
+    "search": "A search of licensed programs",
+    "agency": "The licensing office's page (no search of its own)",
+}
+
 CONDITION_GROUPS = {
     "substance_use": "Substance use",
     "mental_health": "Mental health",
@@ -319,6 +408,17 @@ SLUG_PATTERN = pattern(SLUG_RULE)
 PHONE_PATTERN = pattern(PHONE_RULE)
 ZIP_PATTERN = pattern(ZIP_RULE)
 URL_PATTERN = pattern(URL_RULE)
+
+# A spreadsheet opening a CSV file runs a cell that starts with one of these as a formula (=HYPERLINK(...),
+# +cmd|...). OWASP's advice: put a single quote in front, which spreadsheets show as text and readers can strip.
+# Every CSV the project writes (the export, the maintainer report and its call list) does so.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_text(text: str) -> str:
+    """Text for a CSV cell that no spreadsheet runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 # Ids the site cannot give a page: "index" names the page of a folder itself (a condition "index" would replace
 # /conditions/, the list of every condition), and Windows can create no file or folder with the others' names.
@@ -672,6 +772,13 @@ PROGRAM = Field(
             "State licenses held.",
             example=[{"issuer": "State health department", "number": "IOP-1"}],
         ),
+        _choice_list(
+            "staff_credentials",
+            STAFF_CREDENTIALS,
+            "Licenses and certifications held by the clinical staff who lead sessions.",
+            example=["clinical_social_worker", "addiction_counselor"],
+            label="Clinical staff",
+        ),
         MEDICAL_DIRECTOR,
         Field(
             "last_verified",
@@ -843,6 +950,13 @@ THERAPY = Field(
             "id", "slug", "Stable lowercase slug used by programs and in the page URL.", required=True, example="cbt"
         ),
         *_THERAPY_TEXT,
+        Field(
+            "evidence_based",
+            "bool",
+            "True if the sources cited show that it works for conditions IOPs treat (research or federal treatment "
+            "guides); program pages then count it as an evidence-based therapy.",
+            example=True,
+        ),
         _list(
             "sources",
             Field("source", "vocab", "Source id.", vocab="sources"),
@@ -874,12 +988,58 @@ SOURCE = Field(
     ),
 )
 
+LICENSE_LOOKUP = Field(
+    "license_lookup",
+    "object",
+    "Where the public can check a state license: the licensing agency and its page. Every state with programs "
+    "needs one.",
+    fields=(
+        Field("state", "state", "Two-letter US state or territory code, in capitals.", required=True, example="VA"),
+        Field(
+            "agency",
+            "str",
+            "The state agency that licenses treatment programs, by its full name.",
+            required=True,
+            example="Virginia Department of Behavioral Health and Developmental Services",
+        ),
+        Field(
+            "url",
+            "url",
+            "The agency's own page for checking a license; must start with https://.",
+            required=True,
+            example="https://dbhds.virginia.gov/clinical-and-quality-management/office-of-licensing/",
+        ),
+        Field(
+            "page",
+            "enum",
+            "Whether the page searches licensed programs, or is the licensing office's page to read or call.",
+            required=True,
+            choices=LOOKUP_PAGES,
+            example="search",
+        ),
+        Field(
+            "number_parameter",
+            "str",
+            "The query parameter the page reads a license number from, only if the agency's site uses one; "
+            "links then open that license directly.",
+            example="l",
+        ),
+        Field(
+            "how",
+            "str",
+            "One plain sentence on how to check there, shown under the link.",
+            example="Search by the program's name or its license number.",
+        ),
+    ),
+)
+
 # Each data file: its top-level key and the record it holds.
 COLLECTIONS = {
     "programs": PROGRAM,
     "conditions": CONDITION,
     "therapies": THERAPY,
     "sources": SOURCE,
+    "license_lookups": LICENSE_LOOKUP,
 }
 
 

@@ -168,7 +168,9 @@ def _make_plan(cat: Catalogue) -> Plan:
     )
     plan.files += program_outputs(cat, plan, records)
     plan.files += state_outputs(cat, plan, group)
-    plan.files += search_outputs(indexes.SearchData(ds), group)
+    settings = cat.settings
+    search = indexes.SearchData(ds, today=settings.today, stale_after_months=settings.stale_after_months)
+    plan.files += search_outputs(search, group)
     plan.files += [
         Output(uri, group(p["id"] for p in programs), _card_maker(cat, programs), COST_PER_PROGRAM * len(programs))
         for uri, programs in card_files
@@ -216,13 +218,16 @@ def _taxonomy_maker(cat: Catalogue) -> Callable[[], str]:
 
 
 def _card_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
-    return lambda: cards.card_file(programs, cat.page_url)
+    settings = cat.settings
+    return lambda: cards.card_file(
+        programs, cat.page_url, today=settings.today, stale_after_months=settings.stale_after_months
+    )
 
 
 def listing_outputs(cat: Catalogue, group: Callable) -> dict[str, Output]:
     """The program listing of each condition and therapy page, by the page's source path."""
     return {
-        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(programs))
+        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(cat, programs))
         for src, programs in listed_programs(cat).items()
     }
 
@@ -233,8 +238,11 @@ def listed_programs(cat: Catalogue) -> dict[str, list[dict]]:
     return listed
 
 
-def _listing_maker(programs: list[dict], lang: Language | None = None) -> Callable[[], str]:
-    return lambda: listings.listing_html(programs, lang)
+def _listing_maker(cat: Catalogue, programs: list[dict], lang: Language | None = None) -> Callable[[], str]:
+    settings = cat.settings
+    return lambda: listings.listing_html(
+        programs, lang, today=settings.today, stale_after_months=settings.stale_after_months
+    )
 
 
 def program_outputs(cat: Catalogue, plan: Plan, records: dict[str, bytes]) -> list[Output]:
@@ -317,5 +325,5 @@ def add_language(plan: Plan, cat: Catalogue, lang: Language) -> None:
     for src, programs in listed_programs(cat).items():
         own = plan.listings[src]  # the same programs: the same key of their records
         plan.listings[lang.folder + src] = Output(
-            f"{lang.folder}{own.path}", own.key, _listing_maker(programs, lang), uses=(DATA, words)
+            f"{lang.folder}{own.path}", own.key, _listing_maker(cat, programs, lang), uses=(DATA, words)
         )

@@ -43,6 +43,7 @@ from . import (
     executor,
     keystore,
     languages,
+    links,
     listings,
     maps,
     pages,
@@ -52,6 +53,7 @@ from . import (
     shells,
     sitemap,
     timing,
+    views,
 )
 from .catalogue import Catalogue, Settings, make_catalogue
 from .dataset import load_dataset
@@ -71,6 +73,8 @@ class IOPFinderConfig(Config):
     # The site's languages, code: its own name. The first is the site's own, at the root; each other one lives
     # under /<code>/ with its words in locales/<code>.yaml (languages.py).
     languages = c.Type(dict, default={"en": "English"})
+    corrections_email = c.Optional(c.Type(str))  # where anyone can email a correction ("Report a problem")
+    stale_after_months = c.Type(int, default=views.STALE_AFTER_MONTHS)  # older listings "may be out of date"
 
 
 class OutputFile(File):
@@ -266,12 +270,17 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
 
     def _settings(self, config) -> Settings:
+        problem = links.setting_problem(self.config.corrections_email, self.config.stale_after_months)
+        if problem:
+            raise PluginError(f"{Path(config.config_file_path or 'mkdocs.yml').name}: plugins.iop-finder.{problem}")
         return Settings.make(
             config.site_url,
             repo_url=config.repo_url,
             today=dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today(),
             nearby_count=self.config.nearby_count,
             nearby_radius_miles=self.config.nearby_radius_miles,
+            corrections_email=self.config.corrections_email,
+            stale_after_months=self.config.stale_after_months,
         )
 
 

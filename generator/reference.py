@@ -14,7 +14,8 @@ from .model import Field
 
 TITLE = "Data reference"
 DESCRIPTION = (
-    "Every field of IOP Finder's program, condition, therapy and source records, with types, rules and examples."
+    "Every field of IOP Finder's program, condition, therapy, source and license lookup records, with types, rules "
+    "and examples."
 )
 
 _KIND_NAMES = {
@@ -54,6 +55,9 @@ _INTROS = {
     "conditions": "The conditions vocabulary in `data/conditions.yaml`; each condition gets a page.",
     "therapies": "The therapies vocabulary in `data/therapies.yaml`; each therapy gets a page.",
     "sources": "Published sources that patient-education facts cite, in `data/sources.yaml`.",
+    "license_lookups": "Where the public checks a state license, one entry per state, in "
+    "`data/license_lookups.yaml`. Every state that has programs needs an entry: program pages link each "
+    "license to it.",
 }
 
 
@@ -172,7 +176,8 @@ def reference_markdown() -> str:
         "",
     ]
     for collection, spec in model.COLLECTIONS.items():
-        out += [f"## {collection.capitalize()}", "", _INTROS[collection], "", *_table(spec, collection), ""]
+        heading = collection.replace("_", " ").capitalize()
+        out += [f"## {heading}", "", _INTROS[collection], "", *_table(spec, collection), ""]
         for path, holder, target in _nested(spec, collection):
             heading = f"### `{path}` {{ #{_anchors()[path]} }}"
             out += [heading, "", _cell(holder.description), "", *_table(target, path), ""]

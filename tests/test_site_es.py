@@ -24,7 +24,7 @@ import yaml
 from conftest import ROOT, copy_project, read, run_mkdocs
 from quality.tools import SITE_URL
 
-from generator import languages, postprocess
+from generator import languages, postprocess, views
 
 # English pages with no Spanish twin yet, by path ("*": every page in that folder).
 WITHOUT_TWIN = {"find/", "list/", "reference/data/", "programs/*", "states/*"}
@@ -208,7 +208,7 @@ def english_interface() -> set[str]:
         if f'"{k}": "{v}"' not in spanish and not THEME_SETTINGS.fullmatch(k)
     ]
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
-    strings += [config["site_description"], config["copyright"], postprocess.SEARCH_LABEL]
+    strings += [config["site_description"], config["copyright"], postprocess.SEARCH_LABEL, views.STALE_NOTE]
 
     def titles(items):
         for item in items:
@@ -241,7 +241,8 @@ def test_the_english_interface_list_holds_every_kind_of_string():
     for expected in ("In crisis?", "Call 988", "More ways to reach help", "Find a program", "Quick links", "Sources",
                      "Last reviewed", "Skip to content", "Made with", "Search this site", "Previous", "Learn",
                      "What it is", "programs in the directory", "No programs listed yet", "Conditions IOPs treat",
-                     "404 - Not found", "It is not medical advice", "Talk to a clinician about your own care"):  # fmt: skip
+                     "404 - Not found", "It is not medical advice", "Talk to a clinician about your own care",
+                     "May be out of date — call to confirm", "last verified"):  # fmt: skip
         assert any(expected in e for e in english), expected
     assert len(english) > 150
 
@@ -274,6 +275,22 @@ def test_the_spanish_crisis_notice_gives_988_in_spanish_and_911(site):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", notice))
     assert "llame al 988 y marque 2, o envíe la palabra AYUDA por mensaje de texto al 988" in text
     assert "Para español, marque 2 o envíe AYUDA" in text and "En una emergencia, llame al 911" in text
+
+
+def test_spanish_listings_say_in_spanish_that_an_old_listing_may_be_out_of_date(site, dataset):
+    import datetime as dt
+
+    old = next(p for p in dataset.programs if views.is_stale(p, dt.date.today()))
+    day = old["last_verified"]
+    months = languages.load({"en": "English", "es": "Español"}, ROOT).others[0].words("page_sources.months")
+    note = (
+        '<span class="iop-stale">Puede que esté desactualizado: llame para confirmar '
+        f"(verificado por última vez el {day.day} de {months[day.month - 1]} de {day.year})</span>"
+    )
+    for condition in old["conditions"]:
+        assert note in read(site, f"es/conditions/{condition}/"), condition
+        assert "May be out of date" not in read(site, f"es/conditions/{condition}/")
+    assert f"(last verified {views.long_date(day)})" in read(site, f"conditions/{old['conditions'][0]}/")
 
 
 def test_source_titles_in_english_are_marked_so_on_spanish_pages(site):
