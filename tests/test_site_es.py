@@ -120,7 +120,7 @@ def test_part_one_publishes_every_page_type_in_spanish(site, dataset):
     learn = {f"es/learn/{p.stem}/" for p in (ROOT / "content" / "learn").glob("*.md")}
     vocab = {f"es/{c}/{i}/" for c in ("conditions", "therapies") for i in getattr(dataset, c)}
     assert SPANISH_PAGES | learn | vocab | {"es/404.html"} == {u for u in urls if u.startswith("es/")}
-    assert len(learn) == 17 and "es/learn/is-iop-right-for-me/" in learn
+    assert len(learn) == 18 and "es/learn/is-iop-right-for-me/" in learn
 
 
 def test_every_english_page_has_its_spanish_page_and_back_but_those_recorded(site):
