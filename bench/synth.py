@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 
 from generator import geo, model  # noqa: E402
 
-PROJECT_PARTS = ("mkdocs.yml", "content", "overrides", "includes", "data", "schema")
+PROJECT_PARTS = ("mkdocs.yml", "content", "overrides", "includes", "locales", "data", "schema")
 # The last date a synthetic record claims to have been verified; fixed so every run writes the same bytes.
 LAST_VERIFIED = dt.date(2026, 1, 15)
 

@@ -12,28 +12,52 @@ import datetime as dt
 from collections import defaultdict
 
 from . import model, views
+from .languages import Language, Words, name_order
 from .templates import html_templates
 
 MARK = "<!-- iop-program-listing -->"
 LIMIT = 60  # programs shown per state; the state page lists them all
-BASE = "../../"  # condition and therapy pages live at conditions/<id>/ and therapies/<id>/
+# Condition and therapy pages live at conditions/<id>/ and therapies/<id>/ (es/conditions/<id>/ in Spanish): their
+# links lead to the pages of their own language (the site sends a link on to the English page while the Spanish
+# one is not there yet).
+BASE = "../../"
 
 
-def listing_html(programs: list[dict], *, today: dt.date, stale_after_months: int = views.STALE_AFTER_MONTHS) -> str:
+def listing_html(
+    programs: list[dict],
+    lang: Language | None = None,
+    *,
+    today: dt.date,
+    stale_after_months: int = views.STALE_AFTER_MONTHS,
+) -> str:
+    words = lang.words if lang is not None else Words()
     by_state: dict[str, list[dict]] = defaultdict(list)
     for p in programs:
-        by_state[p["address"]["state"]].append(
-            views.program_line(p, BASE, today=today, stale_after_months=stale_after_months)
-        )
+        by_state[p["address"]["state"]].append(_line(p, lang, today, stale_after_months))
+    names = {s: words.vocab("US_STATES", s, model.US_STATES[s]) for s in by_state}
     states = [
-        {"name": model.US_STATES[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
-        for s, ps in sorted(by_state.items(), key=lambda kv: model.US_STATES[kv[0]])
+        {"name": names[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
+        for s, ps in sorted(by_state.items(), key=lambda kv: name_order(names[kv[0]]))
     ]
     return (
         html_templates()
         .get_template("listing.html")
-        .render(states=states, count=len(programs), limit=LIMIT, stale_note=views.STALE_NOTE)
+        .render(
+            states=states,
+            count=len(programs),
+            limit=LIMIT,
+            words=words,
+            example=words("pages.listing.example", "Example"),
+            stale_note=words("pages.listing.stale_note", views.STALE_NOTE),
+        )
     )
+
+
+def _line(p: dict, lang: Language | None, today: dt.date, stale_after_months: int) -> dict:
+    line = views.program_line(p, BASE, today=today, stale_after_months=stale_after_months)
+    if lang is not None and lang.translated:
+        line["last_verified"] = lang.date(p["last_verified"])  # "1 de mayo de 2025", as the language writes it
+    return line
 
 
 def insert(page_html: str, listing: str) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import boundaries, model, projection
+from .languages import Words, name_order
 
 US_MAP_MARK = "<!-- iop-us-map -->"
 
@@ -64,8 +65,12 @@ class ShadeClass:
 
     @property
     def label(self) -> str:
-        noun = "program" if self.high == 1 else "programs"
-        return f"{self.low} {noun}" if self.low == self.high else f"{self.low} to {self.high} {noun}"
+        return self.label_in(Words())
+
+    def label_in(self, words: Words) -> str:
+        if self.low == self.high:
+            return programs_text(self.low, words)
+        return words.fill("maps.range", "{low} to {high} programs", low=self.low, high=self.high)
 
 
 def shade_classes(counts: Sequence[int]) -> list[ShadeClass]:
@@ -94,8 +99,8 @@ def shade_for(count: int, classes: Sequence[ShadeClass]) -> ShadeClass | None:
     return None
 
 
-def programs_text(count: int) -> str:
-    return f"{count} program{'s' if count != 1 else ''}"
+def programs_text(count: int, words: Words | None = None) -> str:
+    return (words or Words()).count("maps.programs", count, "{count} program", "{count} programs")
 
 
 # --- The US map --------------------------------------------------------------------------------------------------
@@ -111,9 +116,10 @@ def _us_paths() -> dict[str, str]:
     return {state: shape.path() for state, shape in _us_shapes().items()}
 
 
-def us_map_html(counts: Mapping[str, int], base: str) -> str:
+def us_map_html(counts: Mapping[str, int], base: str, words: Words | None = None) -> str:
     """The national map: a figure whose states with programs are links to `base` + states/<st>/, named with
-    their counts, and a legend. Territories appear only where programs are."""
+    their counts, and a legend, in the language of `words`. Territories appear only where programs are."""
+    words = words or Words()
     shapes, paths = _us_shapes(), _us_paths()
     classes = shade_classes(list(counts.values()))
     territories = {s for s, inset in projection.STATE_INSET.items() if inset not in ("alaska", "hawaii")}
@@ -125,9 +131,10 @@ def us_map_html(counts: Mapping[str, int], base: str) -> str:
     x1, y1 = max(b[2] for b in boxes) + pad, max(b[3] for b in boxes) + pad
     empty = "".join(paths[s] for s in sorted(shown) if not counts.get(s))
     links = []
-    for state in sorted((s for s in shown if counts.get(s)), key=lambda s: model.US_STATES[s]):
+    names = {s: words.vocab("US_STATES", s, model.US_STATES[s]) for s in shown}
+    for state in sorted((s for s in shown if counts.get(s)), key=lambda s: name_order(names[s])):
         shade = shade_for(counts[state], classes)
-        name = f"{model.US_STATES[state]}: {programs_text(counts[state])}"
+        name = f"{names[state]}: {programs_text(counts[state], words)}"
         links.append(
             f'<a href="{html.escape(base)}states/{state.lower()}/" aria-label="{html.escape(name)}">'
             f'<path d="{paths[state]}" fill="{shade.fill}"/><title>{html.escape(name)}</title></a>'
@@ -138,24 +145,29 @@ def us_map_html(counts: Mapping[str, int], base: str) -> str:
     )
     legend = "".join(
         f'<li><svg class="iop-map-swatch" viewBox="0 0 2 2" aria-hidden="true"><rect width="2" height="2" '
-        f'fill="{c.fill}"/></svg>{html.escape(c.label)}</li>'
+        f'fill="{c.fill}"/></svg>{html.escape(c.label_in(words))}</li>'
         for c in classes
     )
+    none = html.escape(words("maps.none", "No programs listed yet"))
     legend += (
         f'<li><svg class="iop-map-swatch" viewBox="0 0 2 2" aria-hidden="true"><rect width="2" height="2" '
-        f'fill="{NO_PROGRAMS_FILL}" stroke="{NO_PROGRAMS_STROKE}" stroke-width=".3"/></svg>No programs listed yet</li>'
+        f'fill="{NO_PROGRAMS_FILL}" stroke="{NO_PROGRAMS_STROKE}" stroke-width=".3"/></svg>{none}</li>'
+    )
+    label = words("maps.label", "Map of the United States. Each state with programs is a link to its list.")
+    note = words(
+        "maps.note", "Darker states have more programs. Select a state to see its programs, or use the list of states."
     )
     return (
         '<figure class="iop-map iop-usmap">'
         f'<svg class="iop-usmap__svg" viewBox="{x0} {y0} {x1 - x0} {y1 - y0}" role="group" '
-        'aria-label="Map of the United States. Each state with programs is a link to its list.">'
+        f'aria-label="{html.escape(label)}">'
         + (f'<path class="iop-usmap__none" aria-hidden="true" d="{empty}"/>' if empty else "")
         + "".join(links)
         + (f'<path class="iop-usmap__frames" aria-hidden="true" d="{frames}"/>{labels}' if frames else "")
         + "</svg>"
-        '<figcaption><p class="iop-map-note">Darker states have more programs. Select a state to see its '
-        "programs, or use the list of states.</p>"
-        f'<ul class="iop-map-legend" aria-label="Map key">{legend}</ul></figcaption></figure>'
+        f'<figcaption><p class="iop-map-note">{html.escape(note)}</p>'
+        f'<ul class="iop-map-legend" aria-label="{html.escape(words("maps.key", "Map key"))}">{legend}</ul>'
+        "</figcaption></figure>"
     )
 
 
@@ -179,13 +191,14 @@ def _frame_labels(inset: projection.Conic, states: list[str]) -> str:
     )
 
 
-def with_us_map(page_html: str, by_state: Mapping[str, Sequence], page_url: str) -> str:
-    """A page's HTML with the national map in place of its marker (content/index.md, the states index)."""
+def with_us_map(page_html: str, by_state: Mapping[str, Sequence], page_url: str, words: Words | None = None) -> str:
+    """A page's HTML with the national map in place of its marker (content/index.md, the states index).
+    `page_url` is the page's path within its language (without es/), so the map links to that language's pages."""
     if US_MAP_MARK not in page_html:
         return page_html
     base = "../" * page_url.count("/")
     counts = {state: len(programs) for state, programs in by_state.items()}
-    return page_html.replace(US_MAP_MARK, us_map_html(counts, base), 1)
+    return page_html.replace(US_MAP_MARK, us_map_html(counts, base, words), 1)
 
 
 # --- State maps --------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -814,10 +815,12 @@ LAST_REVIEWED = Field(
     label="Last reviewed",
 )
 
-# Languages the site is written in besides English. Each condition and therapy carries its words in every one of
-# them (`translations:`), so adding a language is one code here, a locales/<code>.yaml file and the translated
-# text in the data; validation, the editor schemas and the data reference all follow from this tuple.
-TRANSLATION_LANGUAGES = {"es": "Spanish"}
+# Languages the site is written in besides English: one locales/<code>.yaml each, beside the generator, named by
+# its ISO 639-1 code (generator/languages.py reads their words). Each condition and therapy carries its words in
+# every one of them (`translations:`), so adding a language is a locale file and the translated text in the data,
+# no code; validation, the editor schemas and the data reference all follow from this mapping.
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+TRANSLATION_LANGUAGES = {p.stem: LANGUAGES[p.stem] for p in sorted(LOCALES.glob("*.yaml")) if p.stem in LANGUAGES}
 
 # Examples for the translated fields, shown in the data reference and in "add a line like ..." hints.
 _TRANSLATION_EXAMPLES = {

@@ -21,6 +21,7 @@ import markupsafe
 
 from . import links, listings, maps, model, referral, safe_markdown, shells, views
 from .catalogue import Catalogue, program_order, program_url
+from .languages import Language, Words, name_order
 from .templates import html_templates, markdown_templates
 
 BASE = "../../"  # every shell page lives two folders down: programs/<id>/, states/<st>/
@@ -150,50 +151,69 @@ def redirect_page(cat: Catalogue, p: dict) -> str:
 
 
 # --- Markdown sources ---------------------------------------------------------------------------------------------
+# Each in the site's own language, or in `lang`: the same template with that language's words and the Spanish (or
+# other) text of each condition and therapy (`translations:`), for the page at the same path in its folder.
 
 
-def states_index(cat: Catalogue) -> str:
+def states_index(cat: Catalogue, lang: Language | None = None) -> str:
+    words = _words(lang)
     states = [
-        {"code": s, "name": model.US_STATES[s], "count": len(ps)}
-        for s, ps in sorted(cat.by_state.items(), key=lambda kv: model.US_STATES[kv[0]])
+        {"code": s, "name": words.vocab("US_STATES", s, model.US_STATES[s]), "count": len(ps)}
+        for s, ps in cat.by_state.items()
     ]
-    return markdown_templates().get_template("states_index.md").render(states=states, total=len(cat.ds.programs))
+    states.sort(key=lambda s: name_order(s["name"]))
+    return _markdown("states_index.md", words, states=states, total=len(cat.ds.programs))
 
 
-def vocab_index(cat: Catalogue, collection: str) -> str:
+def vocab_index(cat: Catalogue, collection: str, lang: Language | None = None) -> str:
+    words = _words(lang)
     groups: dict[str, list[dict]] = defaultdict(list)
-    for e in sorted(getattr(cat.ds, collection).values(), key=lambda e: e["name"].lower()):
-        group = model.CONDITION_GROUPS[e["group"]] if collection == "conditions" else ""
+    entries = [in_language(e, lang) for e in getattr(cat.ds, collection).values()]
+    for e in sorted(entries, key=lambda e: name_order(e["name"]).lower()):
+        group = ""
+        if collection == "conditions":
+            group = words.vocab("CONDITION_GROUPS", e["group"], model.CONDITION_GROUPS[e["group"]])
         groups[group].append({**e, "count": len(cat.listed(collection, e["id"]))})
-    return markdown_templates().get_template(f"{collection}_index.md").render(groups=groups)
+    return _markdown(f"{collection}_index.md", words, groups=groups)
 
 
-def condition_markdown(cat: Catalogue, cond: dict) -> str:
-    return (
-        markdown_templates()
-        .get_template("condition.md")
-        .render(
-            c=cond,
-            blocks=data_marks("conditions"),
-            therapies=[cat.ds.therapies[t] for t in cond["therapies"]],
-            programs=listings.MARK,
-            finder=f"../find/index.md?condition={cond['id']}",
-        )
+def condition_markdown(cat: Catalogue, cond: dict, lang: Language | None = None) -> str:
+    return _markdown(
+        "condition.md",
+        _words(lang),
+        c=in_language(cond, lang),
+        blocks=data_marks("conditions"),
+        therapies=[in_language(cat.ds.therapies[t], lang) for t in cond["therapies"]],
+        programs=listings.MARK,
+        finder=f"../find/index.md?condition={cond['id']}",
     )
 
 
-def therapy_markdown(cat: Catalogue, therapy: dict) -> str:
-    return (
-        markdown_templates()
-        .get_template("therapy.md")
-        .render(
-            t=therapy,
-            blocks=data_marks("therapies"),
-            conditions=[c for c in cat.ds.conditions.values() if therapy["id"] in c["therapies"]],
-            programs=listings.MARK,
-            finder=f"../find/index.md?therapy={therapy['id']}",
-        )
+def therapy_markdown(cat: Catalogue, therapy: dict, lang: Language | None = None) -> str:
+    return _markdown(
+        "therapy.md",
+        _words(lang),
+        t=in_language(therapy, lang),
+        blocks=data_marks("therapies"),
+        conditions=[in_language(c, lang) for c in cat.ds.conditions.values() if therapy["id"] in c["therapies"]],
+        programs=listings.MARK,
+        finder=f"../find/index.md?therapy={therapy['id']}",
     )
+
+
+def _markdown(template: str, words: Words, **values) -> str:
+    return markdown_templates().get_template(template).render(words=words, fill=words.fill, count=words.count, **values)
+
+
+def _words(lang: Language | None) -> Words:
+    return lang.words if lang is not None else Words()
+
+
+def in_language(entry: dict, lang: Language | None) -> dict:
+    """A condition or therapy with its text in `lang` (its `translations:`), or as it is for the site's own."""
+    if lang is None or not lang.translated:
+        return entry
+    return {**entry, **entry["translations"][lang.code]}
 
 
 def data_marks(collection: str) -> dict[str, str]:
@@ -201,12 +221,16 @@ def data_marks(collection: str) -> dict[str, str]:
     return {name: DATA_MARK.format(name) for name in DATA_FIELDS[collection]}
 
 
-def data_blocks(cat: Catalogue, src_uri: str, abbreviations: dict[str, str]) -> dict[str, str]:
-    """marker -> safe HTML of the data fields of the condition or therapy page `src_uri` ({} for other pages)."""
+def data_blocks(
+    cat: Catalogue, src_uri: str, abbreviations: dict[str, str], lang: Language | None = None
+) -> dict[str, str]:
+    """marker -> safe HTML of the data fields of the condition or therapy page `src_uri` ({} for other pages),
+    in `lang` (`src_uri` is the page's path without its language folder: "conditions/depression.md")."""
     folder, _, name = src_uri.partition("/")
     record = getattr(cat.ds, folder).get(name.removesuffix(".md")) if folder in DATA_FIELDS else None
     if record is None:
         return {}
+    record = in_language(record, lang)
     return {DATA_MARK.format(f): safe_markdown.render(record[f], abbreviations) for f in DATA_FIELDS[folder]}
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import cards, export, finder_form, geo, indexes, listings, maps, pages, reference, referral, sitemap
 from .catalogue import Catalogue
+from .languages import Language, Languages
 
 CARD_SHARDS_MARK = "IOP_CARD_SHARDS"  # content/list/index.md: how many card files the list page picks from
 DATA = "data"  # the shared input of nearly every output: vocabularies, settings, the generator's own code
@@ -127,14 +128,18 @@ def record_keys(programs: list[dict]) -> dict[str, bytes]:
     return {p["id"]: digest([(k, v) for k, v in p.items() if k not in _PLACE_KEYS]) for p in programs}
 
 
-def make_plan(cat: Catalogue) -> Plan:
-    """Every output of the site, in the order the executor meets them (neighbours share folders and data)."""
+def make_plan(cat: Catalogue, langs: Languages | None = None) -> Plan:
+    """Every output of the site, in the order the executor meets them (neighbours share folders and data), with
+    the pages of each language besides the site's own (`langs`)."""
     # Tens of thousands of small objects that live for the whole build: the cyclic collector would only rescan
     # the dataset again and again while they are made (a quarter of the time at 20,000 programs).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _make_plan(cat)
+        plan = _make_plan(cat)
+        for lang in langs.others if langs else ():
+            add_language(plan, cat, lang)
+        return plan
     finally:
         if collecting:
             gc.enable()
@@ -221,17 +226,23 @@ def _card_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
 
 def listing_outputs(cat: Catalogue, group: Callable) -> dict[str, Output]:
     """The program listing of each condition and therapy page, by the page's source path."""
-    listed = {f"conditions/{cid}.md": cat.listed("conditions", cid) for cid in cat.ds.conditions}
-    listed.update({f"therapies/{tid}.md": cat.listed("therapies", tid) for tid in cat.ds.therapies})
     return {
         src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(cat, programs))
-        for src, programs in listed.items()
+        for src, programs in listed_programs(cat).items()
     }
 
 
-def _listing_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
+def listed_programs(cat: Catalogue) -> dict[str, list[dict]]:
+    listed = {f"conditions/{cid}.md": cat.listed("conditions", cid) for cid in cat.ds.conditions}
+    listed.update({f"therapies/{tid}.md": cat.listed("therapies", tid) for tid in cat.ds.therapies})
+    return listed
+
+
+def _listing_maker(cat: Catalogue, programs: list[dict], lang: Language | None = None) -> Callable[[], str]:
     settings = cat.settings
-    return lambda: listings.listing_html(programs, today=settings.today, stale_after_months=settings.stale_after_months)
+    return lambda: listings.listing_html(
+        programs, lang, today=settings.today, stale_after_months=settings.stale_after_months
+    )
 
 
 def program_outputs(cat: Catalogue, plan: Plan, records: dict[str, bytes]) -> list[Output]:
@@ -288,15 +299,31 @@ def export_outputs(cat: Catalogue, group: Callable) -> list[Joined]:
     return out
 
 
-def engine_pages(cat: Catalogue) -> dict[str, str]:
-    """The generated Markdown pages: the engine renders them with the hand-written ones."""
+def engine_pages(cat: Catalogue, lang: Language | None = None) -> dict[str, str]:
+    """The generated Markdown pages: the engine renders them with the hand-written ones. In another language
+    than the site's own, the same pages but the data reference, which is for maintainers."""
     ds = cat.ds
     out = {
-        "states/index.md": pages.states_index(cat),
-        "conditions/index.md": pages.vocab_index(cat, "conditions"),
-        "therapies/index.md": pages.vocab_index(cat, "therapies"),
+        "states/index.md": pages.states_index(cat, lang),
+        "conditions/index.md": pages.vocab_index(cat, "conditions", lang),
+        "therapies/index.md": pages.vocab_index(cat, "therapies", lang),
     }
-    out.update({f"conditions/{cid}.md": pages.condition_markdown(cat, c) for cid, c in ds.conditions.items()})
-    out.update({f"therapies/{tid}.md": pages.therapy_markdown(cat, t) for tid, t in ds.therapies.items()})
-    out["reference/data.md"] = reference.reference_markdown()
+    out.update({f"conditions/{cid}.md": pages.condition_markdown(cat, c, lang) for cid, c in ds.conditions.items()})
+    out.update({f"therapies/{tid}.md": pages.therapy_markdown(cat, t, lang) for tid, t in ds.therapies.items()})
+    if lang is None:
+        out["reference/data.md"] = reference.reference_markdown()
     return out
+
+
+def add_language(plan: Plan, cat: Catalogue, lang: Language) -> None:
+    """Another language's generated pages, at the same paths under its folder (es/conditions/depression.md), and
+    their listings, whose keys name that language's words as a shared input. The data work behind them (the
+    catalogue, nearby programs, search files) is the site's own, made once for every language."""
+    words = f"words:{lang.code}"
+    plan.shared[words] = digest(lang.digest_input())
+    plan.pages.update({lang.folder + src: text for src, text in engine_pages(cat, lang).items()})
+    for src, programs in listed_programs(cat).items():
+        own = plan.listings[src]  # the same programs: the same key of their records
+        plan.listings[lang.folder + src] = Output(
+            f"{lang.folder}{own.path}", own.key, _listing_maker(cat, programs, lang), uses=(DATA, words)
+        )

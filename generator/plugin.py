@@ -2,13 +2,17 @@
 
 The build as MkDocs runs it, one event at a time:
 
+    on_config       the site's languages (mkdocs.yml) and their words, checked against what the templates ask for
     on_pre_build    load -> validate -> catalogue (groupings, nearby programs); on bad data stop here, before
                     anything is written; then point the engine at a scratch folder beside the site folder
-    on_files        make_plan(catalogue); tell MkDocs about the plan's files and Markdown pages
-    on_page_*       fill the generator's marks in Markdown; put each condition and therapy page's listing in
+    on_files        make_plan(catalogue, languages); tell MkDocs about the plan's files and Markdown pages
+    on_nav          each other language's navigation, from the site's own
+    on_page_*       fill the generator's marks in Markdown; put each condition and therapy page's listing in;
+                    render each page in its language (Languages below)
     on_env          render the theme shells; execute the plan (only what is stale, on every core)
     on_post_page    fix the theme's markup; add the Content-Security-Policy its template's probe render allows
-    on_post_build   add program and state pages to the sitemap; swap the finished site in (publish.py)
+    on_post_build   each other language's 404 page and search index; add program and state pages to the
+                    sitemap; swap the finished site in (publish.py)
 
 Everything below these events is plain functions over plain data (catalogue.py, plan.py, executor.py, pages.py
 ...), so another engine needs another adapter, not another generator. ProperDocs loads this same module.
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import logging
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,6 +34,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url, is_error_template
 
@@ -36,6 +42,7 @@ from . import (
     csp,
     executor,
     keystore,
+    languages,
     links,
     listings,
     maps,
@@ -63,6 +70,9 @@ class IOPFinderConfig(Config):
     today = c.Optional(c.Type(str))  # fixed "today" (YYYY-MM-DD) for reproducible builds and tests
     nearby_count = c.Type(int, default=5)
     nearby_radius_miles = c.Type(float, default=50.0)
+    # The site's languages, code: its own name. The first is the site's own, at the root; each other one lives
+    # under /<code>/ with its words in locales/<code>.yaml (languages.py).
+    languages = c.Type(dict, default={"en": "English"})
     corrections_email = c.Optional(c.Type(str))  # where anyone can email a correction ("Report a problem")
     stale_after_months = c.Type(int, default=views.STALE_AFTER_MONTHS)  # older listings "may be out of date"
 
@@ -100,6 +110,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.mkdocs_config = None
         self.nav = None
         self.theme: Theme | None = None
+        self.languages: Languages | None = None
 
     # --- The pipeline -------------------------------------------------------------------------------------------
 
@@ -108,6 +119,22 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         parallel.enabled = True
         self.one_off = command != "serve"
         self.store = keystore.NoStore() if self.one_off else keystore.MemoryStore()
+
+    def on_config(self, config):
+        if self.languages is not None:  # `serve` reads the configuration again for each rebuild
+            self.languages.close()
+        try:
+            langs = languages.load(self.config.languages, self._root(config))
+        except languages.LanguageError as e:
+            raise PluginError(str(e)) from None
+        unlisted = languages.unlisted_locales(langs, self._root(config))
+        if unlisted:
+            raise PluginError("\n".join(unlisted))
+        self.languages = Languages(langs, config)
+        missing = self.languages.missing_words(config)
+        if missing:
+            raise PluginError("IOP Finder's languages lack words:\n" + "\n".join(missing))
+        return config
 
     def on_pre_build(self, *, config) -> None:
         self.store.start()
@@ -127,7 +154,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             raise PluginError("IOP Finder data has problems:\n" + "\n".join(lines))
         with timing.stage("catalogue"):
             self.cat = make_catalogue(ds, settings, reuse=self.store.reuse)
-        self.abbreviations = safe_markdown.site_abbreviations(config)
+        self.abbreviations = self.languages.abbreviations(config)
         self.site_dir, self.mkdocs_config = Path(config.site_dir), config
         self.scratch = Scratch(self.site_dir)
         config.site_dir = str(self.scratch.path)
@@ -138,39 +165,48 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 
     def on_files(self, files, *, config):
         with timing.stage("plan"):
-            self.plan = make_plan(self.cat)
+            self.plan = make_plan(self.cat, self.languages.langs)
         for path in self.plan.paths():
             files.append(OutputFile.generated(config, path, content=b""))
         for src_uri, markdown in self.plan.pages.items():
             files.append(File.generated(config, src_uri, content=markdown))
+        self.languages.note_unpublished(files)
         return files
 
     def on_nav(self, nav, *, config, files):
         self.nav = nav
+        self.languages.make_navs(nav, files, config, self.plan.paths())
         return nav
 
     def on_page_markdown(self, markdown, *, page, config, files):
         for warning in pages.unknown_sources(page.file.src_uri, page.meta, self.cat.ds.sources):
             log.warning(warning)
+        self.languages.use(config, self.languages.of(page))  # the page's abbreviations, appended to its Markdown
         return self.plan.fill_markdown(markdown)
 
     def on_page_content(self, html, *, page, config, files):
-        src_uri = page.file.src_uri
-        html = pages.insert_data_blocks(html, pages.data_blocks(self.cat, src_uri, self.abbreviations), src_uri)
+        src_uri, lang = page.file.src_uri, self.languages.of(page)
+        path = self.languages.langs.site_path(src_uri)
+        blocks = pages.data_blocks(self.cat, path, self.abbreviations[lang.code], lang)
+        html = pages.insert_data_blocks(html, blocks, src_uri)
         listing = self.plan.listings.get(src_uri)
         if listing is not None:
             html = listings.insert(html, executor.fragment(self.plan, listing, self.store))
-        return maps.with_us_map(html, self.cat.by_state, page.url)
+        return maps.with_us_map(html, self.cat.by_state, self.languages.langs.site_path(page.url), lang.words)
 
     def on_page_context(self, context, *, page, config, nav):
         # The theme prints the description into an attribute unescaped; a quote in it would break the tag.
         if page.meta.get("description"):
             page.meta["description"] = markupsafe.escape(page.meta["description"])
-        return context
+        lang = self.languages.of(page)
+        self.languages.use(config, lang)  # until the next page: the theme renders this one in its language
+        return self.languages.localize(context, lang, page.url)
 
     def on_env(self, env, *, config, files):
-        env.globals["iop"] = {"sources": self.cat.ds.sources, "program_count": len(self.cat.ds.programs)}
-        self.theme = Theme(env, self.nav, files, config)
+        self.languages.use(config, self.languages.langs.default)
+        shared = {"sources": self.cat.ds.sources, "program_count": len(self.cat.ds.programs)}
+        env.globals["iop"] = self.languages.start(shared)
+        self.theme = Theme(env, self.nav, files, config, self.languages)
         with timing.stage("pages, search files and exports"):
             self.plan.set_shells({kind: self.theme.shell(kind) for kind in shells.KINDS})
             self.result = executor.execute(self.plan, self.store, self.scratch.path, self.site_dir)
@@ -178,7 +214,9 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         return env
 
     def on_post_page(self, output, *, page, config):
-        return postprocess.finish(output, self.theme.page_policy(page))
+        lang = self.languages.of(page)
+        output = self.languages.fall_back(output, page.url, lang)
+        return postprocess.finish(output, self.theme.page_policy(page, lang), self.languages.search_label(lang))
 
     def on_post_template(self, output_content, *, template_name, config):
         if not template_name.endswith(".html"):
@@ -188,6 +226,10 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
     @event_priority(-100)  # last: other plugins (search) still write into the scratch folder in theirs
     def on_post_build(self, *, config) -> None:
         timing.close_mark()
+        self.languages.use(config, self.languages.langs.default)
+        for lang in self.languages.langs.others:
+            self.theme.write_not_found(lang, Path(config.site_dir))
+            self.languages.split_search(Path(config.site_dir), lang)
         sitemap.extend(Path(config.site_dir), self.plan.sitemap)
         with timing.stage("publish"):
             config.site_dir = str(self.site_dir)  # commands that read it after a build (gh-deploy) find the site
@@ -211,6 +253,8 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 
     def on_shutdown(self) -> None:
         self.store.close()
+        if self.languages is not None:
+            self.languages.close()
 
     def on_serve(self, server, *, config, builder):
         # From now on the server's watcher threads run beside every rebuild: forking workers then is not worth
@@ -243,11 +287,11 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 class Theme:
     """The theme as MkDocs renders it, for one build: the shells of generated pages, and the probe renders the
     page policies come from. A probe is a template rendered for a placeholder page at the real page's address,
-    before any data is in it, so its inline scripts are the theme's own."""
+    in its language, before any data is in it, so its inline scripts are the theme's own."""
 
-    def __init__(self, env, nav, files: Files, config):
-        self.env, self.nav, self.files, self.config = env, nav, files, config
-        self.policies: dict[tuple[str, str], str] = {}
+    def __init__(self, env, nav, files: Files, config, langs: Languages):
+        self.env, self.nav, self.files, self.config, self.langs = env, nav, files, config, langs
+        self.policies: dict[tuple[str, ...], str] = {}
 
     def shell(self, kind: str) -> str:
         """The theme for a placeholder page at the depth of `kind`'s pages, finished with its own policy."""
@@ -256,13 +300,14 @@ class Theme:
         html = self._render(shells.TEMPLATE, page)
         return shells.checked(kind, postprocess.finish(html, csp.policy(csp.inline_script_hashes(html))))
 
-    def page_policy(self, page) -> str:
-        """The policy of a page: from its template rendered at its address with a placeholder for its content."""
+    def page_policy(self, page, lang: languages.Language) -> str:
+        """The policy of a page: from its template rendered at its address, in its language, with a placeholder
+        for its content."""
         template = page.meta.get("template", "main.html")
-        key = (template, get_relative_url(".", page.url))
+        key = (template, get_relative_url(".", page.url), lang.code)
         if key not in self.policies:
             probe = self._placeholder(page.file.src_uri, title=PROBE_TITLE, content="<p>probe</p>")
-            self.policies[key] = csp.policy(csp.inline_script_hashes(self._render(template, probe)))
+            self.policies[key] = csp.policy(csp.inline_script_hashes(self._render(template, probe, lang)))
         return self.policies[key]
 
     def template_policy(self, name: str) -> str:
@@ -281,8 +326,208 @@ class Theme:
         page.meta = {}
         return page
 
-    def _render(self, template: str, page: Page) -> str:
-        return self.env.get_template(template).render(get_context(self.nav, self.files, self.config, page))
+    def _render(self, template: str, page: Page, lang: languages.Language | None = None) -> str:
+        context = get_context(self.nav, self.files, self.config, page)
+        if lang is not None:
+            context = self.langs.localize(context, lang, page.url)
+        return self.env.get_template(template).render(context)
+
+    def write_not_found(self, lang: languages.Language, site_dir: Path) -> None:
+        """The theme's 404 page in another language, at <code>/404.html (hosts that look for the nearest 404
+        page serve it for that language's folder). Like the site's own, it holds no data: it is its own probe."""
+        name = "404.html"
+        self.langs.use(self.config, lang)
+        try:
+            base = urlsplit(self.config.site_url or "/").path  # the site's root: its links work at any address
+            context = self.langs.localize(get_context(self.nav, self.files, self.config, base_url=base), lang, None)
+            html = self.env.get_template(name).render(context)
+        finally:
+            self.langs.use(self.config, self.langs.langs.default)
+        html = postprocess.finish(html, csp.policy(csp.inline_script_hashes(html)), self.langs.search_label(lang))
+        executor.write_text(site_dir, lang.folder + name, html)
+
+
+class Languages:
+    """The site's languages as the engine renders them. For a page of another language than the site's own it
+    switches the engine's settings for the time the page is rendered (the theme's interface language, the site
+    description, the abbreviations its Markdown appends), gives the templates the page's words, twins,
+    hreflang alternates and language switch (`iop`), and that language's navigation and search base. After the
+    build: each language's 404 page and search index (search/search_index.json under its folder)."""
+
+    def __init__(self, langs: languages.Languages, config):
+        self.langs = langs
+        snippets = (config.mdx_configs or {}).get("pymdownx.snippets")
+        self.own = {
+            "language": config.theme["language"],
+            "site_description": config.site_description,
+            "copyright": config.copyright,
+            "auto_append": list((snippets or {}).get("auto_append") or []),
+        }
+        self.site_url = (config.site_url or "/").rstrip("/") + "/"
+        self.navs: dict[str, object] = {}
+        self.published: set[str] = set()
+        self.shared: dict = {}
+        self.unpublished: set[str] = set()  # translated pages written but excluded: links to them fall back
+        self._quiet = _QuietFallbackLinks(self.unpublished)
+        logging.getLogger("mkdocs.structure.pages").addFilter(self._quiet)
+
+    def close(self) -> None:
+        logging.getLogger("mkdocs.structure.pages").removeFilter(self._quiet)
+
+    def of(self, page) -> languages.Language:
+        return self.langs.of(page.file.src_uri)
+
+    # --- checks and settings, once a build
+
+    def missing_words(self, config) -> list[str]:
+        """Each word a language lacks that the templates or the generator ask for (`languages.word_uses`)."""
+        generator = Path(__file__).parent
+        paths = [*generator.glob("*.py"), *(generator / "templates").iterdir()]
+        if config.theme.custom_dir:
+            paths += [p for p in Path(config.theme.custom_dir).rglob("*.html")]
+        uses = languages.word_uses(paths, self._root(config))
+        return [line for lang in self.langs.others for line in languages.missing_words(lang, uses)]
+
+    def abbreviations(self, config) -> dict[str, dict[str, str]]:
+        """Each language's abbreviations, for the data text of its condition and therapy pages."""
+        out = {}
+        for lang in self.langs.all:
+            self.use(config, lang)
+            out[lang.code] = safe_markdown.site_abbreviations(config)
+        self.use(config, self.langs.default)
+        return out
+
+    def note_unpublished(self, files: Files) -> None:
+        """The translated pages that mkdocs.yml keeps out of the build (exclude_docs) while their machinery is
+        not translated yet: links to them lead to the site's own page, and say so once."""
+        self.unpublished.clear()
+        self.unpublished.update(
+            f.src_uri
+            for f in files.documentation_pages(inclusion=lambda i: i.is_excluded())
+            if self.langs.of(f.src_uri).translated and files.get_file_from_path(self.langs.site_path(f.src_uri))
+        )
+        if self.unpublished:
+            log.info(
+                f"IOP Finder: not published yet, so their links lead to the {self.langs.default.name} pages: "
+                + ", ".join(sorted(self.unpublished))
+            )
+
+    def make_navs(self, nav, files: Files, config, generated: list[str]) -> None:
+        """Each other language's navigation (from the site's own in mkdocs.yml), and the set of pages the site
+        publishes, which decides every page's twins."""
+        pages = {_page_url(f.url) for f in files.documentation_pages()}
+        pages |= {path[: -len("index.html")] for path in generated if path.endswith("/index.html")}
+        self.published = pages
+        for lang in self.langs.others:
+            try:
+                items, titles = languages.nav_in(config["nav"], lang, lambda src: _included(files, src))
+            except languages.LanguageError as e:
+                raise PluginError(str(e)) from None
+            own = config["nav"]
+            config["nav"] = items
+            try:
+                theirs = get_navigation(Files([f for f in files if self.langs.of(f.src_uri) is lang]), config)
+            finally:
+                config["nav"] = own
+            for src, title in titles.items():
+                files.get_file_from_path(src).page.title = title
+            home = files.get_file_from_path(lang.folder + "index.md")
+            theirs.homepage = home.page if home is not None else None
+            self.navs[lang.code] = theirs
+
+    # --- each page
+
+    def use(self, config, lang: languages.Language) -> None:
+        """Point the engine's settings at `lang` for what it renders next."""
+        words = lang.words
+        config.theme["language"] = lang.code if lang.translated else self.own["language"]
+        config["site_description"] = words("site.description", self.own["site_description"])
+        config["copyright"] = words("site.copyright", self.own["copyright"])
+        snippets = (config.mdx_configs or {}).get("pymdownx.snippets")
+        if snippets is not None and self.own["auto_append"]:
+            snippets["auto_append"] = languages.appended(self.own["auto_append"], lang)
+
+    def start(self, shared: dict) -> dict:
+        """The templates' `iop` for what has no page of its own (theme shells, 404 pages): the site's own
+        language, with a language switch to each other language's home page."""
+        self.shared = shared
+        return self.words_for(self.langs.default, None)
+
+    def localize(self, context, lang: languages.Language, url: str | None):
+        """A template context for a page at `url` (None: no page, like a 404) in `lang`."""
+        context["iop"] = self.words_for(lang, url)
+        if lang.translated:
+            context["nav"] = self.navs[lang.code]
+            # Material's search index and storage are scoped by the base URL: the language's folder.
+            context["base_url"] = get_relative_url(lang.folder, url) if url is not None else context["base_url"]
+        return context
+
+    def words_for(self, lang: languages.Language, url: str | None) -> dict:
+        twins = self.langs.twins(url, self.published) if url is not None else {}
+        return {
+            **self.shared,
+            "lang": lang.code,
+            "translated": lang.translated,
+            "words": lang.words,
+            "fill": lang.words.fill,
+            "rich": languages.rich,
+            "time": lang.time,
+            "alternates": languages.alternates(twins, self.langs, self.site_url),
+            "switch": languages.switch(lang, twins, self.langs),
+            "href": lambda path: lang.folder + path if lang.folder + path in self.published else path,
+            "script_words": lambda script: languages.script_words(lang, script),
+            "source_lang": lambda sid: languages.source_lang(lang, sid, self.langs.default),
+        }
+
+    def fall_back(self, html: str, url: str, lang: languages.Language) -> str:
+        return languages.fall_back(html, url, lang, self.published)
+
+    def search_label(self, lang: languages.Language) -> str:
+        return lang.words("theme.search_dialog", postprocess.SEARCH_LABEL)
+
+    # --- after the build
+
+    def split_search(self, site_dir: Path, lang: languages.Language) -> None:
+        """Material's search index of the whole site, split: each language's pages search their own."""
+        path = site_dir / "search" / "search_index.json"
+        if not path.is_file():
+            return
+        own, theirs = languages.split_search(json.loads(path.read_text(encoding="utf-8")), lang)
+        executor.write_text(site_dir, "search/search_index.json", json.dumps(own, separators=(",", ":")))
+        executor.write_text(
+            site_dir, f"{lang.folder}search/search_index.json", json.dumps(theirs, separators=(",", ":"))
+        )
+
+    @staticmethod
+    def _root(config) -> Path:
+        return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+
+
+class _QuietFallbackLinks(logging.Filter):
+    """MkDocs notes each link to a page kept out of the build; for translated pages not published yet the
+    plugin sends those links to the site's own page and says so once (Languages.note_unpublished)."""
+
+    def __init__(self, targets: set[str]):
+        super().__init__()
+        self.targets = targets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (
+            record.levelno <= logging.INFO
+            and "which is excluded from the built site" in message
+            and any(f"'{t}'" in message for t in self.targets)
+        )
+
+
+def _page_url(url: str) -> str:
+    """MkDocs' page URL as a path from the site root ("./" is the home page: "")."""
+    return "" if url in ("./", ".") else url
+
+
+def _included(files: Files, src_uri: str) -> bool:
+    f = files.get_file_from_path(src_uri)
+    return f is not None and f.is_documentation_page() and not f.inclusion.is_excluded()
 
 
 def _template_base(name: str, config) -> str:

@@ -9,6 +9,7 @@ aria-dialog-name). Fixing the output keeps us from forking whole theme templates
 from __future__ import annotations
 
 import re
+from html import escape
 
 from .csp import with_policy
 
@@ -16,11 +17,14 @@ _EMPTY_TABINDEX = re.compile(r'\stabindex=""')
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?)\s+autocomplete="off"')
 
 
-def fix_theme_markup(html: str) -> str:
+SEARCH_LABEL = "Search this site"  # the search dialog's name (in the page's language: languages.py)
+
+
+def fix_theme_markup(html: str, search_label: str = SEARCH_LABEL) -> str:
     html = _EMPTY_TABINDEX.sub("", html)
     html = html.replace(
         '<div class="md-search" data-md-component="search" role="dialog">',
-        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search this site">',
+        f'<div class="md-search" data-md-component="search" role="dialog" aria-label="{escape(search_label)}">',
     )
     html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
     if 'id="__toc"' not in html:
@@ -28,6 +32,6 @@ def fix_theme_markup(html: str) -> str:
     return html
 
 
-def finish(html: str, policy: str) -> str:
+def finish(html: str, policy: str, search_label: str = SEARCH_LABEL) -> str:
     """The page as published: theme fixes, then `policy` (csp.policy of its template's probe render)."""
-    return with_policy(fix_theme_markup(html), policy)
+    return with_policy(fix_theme_markup(html, search_label), policy)

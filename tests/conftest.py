@@ -15,7 +15,7 @@ from quality.localsite import chromium_path, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-PROJECT_PARTS = ("mkdocs.yml", "content", "overrides", "includes", "data", "schema")
+PROJECT_PARTS = ("mkdocs.yml", "content", "overrides", "includes", "locales", "data", "schema")
 
 
 def pytest_sessionstart(session):

@@ -896,3 +896,37 @@ def test_the_adversarial_report_benchmark_runs(tmp_path, capsys):
     assert lines[1].startswith("300 programs (one-point): `python -m generator report` took ")
     text = (tmp_path / "project" / "data" / "programs.yaml").read_text(encoding="utf-8")
     assert text.count('zip: "23220"') == 300 and "location:" not in text
+
+
+# --- the Spanish pages: the Spanish text of the data (translations.es) is as hostile, and as inert ---------------
+
+
+@pytest.mark.parametrize("kind", ["conditions", "therapies"])
+def test_spanish_condition_and_therapy_pages_show_their_spanish_text_as_text(hostile_site, kind, condition, therapy):
+    site, _ = hostile_site
+    entry = condition if kind == "conditions" else therapy
+    record = entry["translations"]["es"]
+    page = read_page(site, f"es/{kind}/{entry['id']}")
+    name = record["name"]
+    assert page.title == f"{name} - IOP Finder" and page.topic == name and page.headings[0] == name
+    assert page.meta["og:title"] == name and page.meta["description"] == record["summary"]
+    assert any(h.endswith(name) and h.startswith("Programas que") for h in page.headings), page.headings
+    fields = ("description", "how_iop_helps") if kind == "conditions" else ("description", "session", "helps")
+    for field in fields:
+        for line in record[field].splitlines():
+            words = line.strip().replace("**", "").replace("`", "")
+            if words and not words.startswith(("|---", "Un párrafo")):
+                assert words.split("](")[0].lstrip("- ") in page.visible, f"{field}: {line!r} is not shown as text"
+    assert "table" not in page.tags and "iframe" not in page.tags
+    _assert_safe(page, f"es/{kind} page")
+
+
+def test_spanish_vocabulary_indexes_list_the_spanish_names_literally(hostile_site, condition, therapy):
+    site, _ = hostile_site
+    for kind, record in (("conditions", condition), ("therapies", therapy)):
+        spanish = record["translations"]["es"]
+        page = read_page(site, f"es/{kind}")
+        at = page.visible.index(spanish["name"])
+        assert page.visible.index(spanish["summary"], at) > at, kind
+        assert ("a", "href", f"{record['id']}/") in page.attrs
+        _assert_safe(page, f"es/{kind} index")

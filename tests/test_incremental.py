@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, copy_project, run_mkdocs
 
-from generator import cards, indexes
+from generator import cards, indexes, languages
 from generator.catalogue import Settings, make_catalogue
 from generator.dataset import load_dataset
 
@@ -32,6 +33,19 @@ EDITS = [
     [["content/about.md", "# About IOP Finder", "# About IOP Finder (draft)"]],
 ]
 EXPORTS = ["data/hsds/services.json", "data/programs.csv", "data/programs.json"]
+
+
+def language_folders() -> list[str]:
+    """Each language's folder ("" for the site's own, "es/"): every language has its own listing of a page."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    plugin = next(p["iop-finder"] for p in config["plugins"] if isinstance(p, dict) and "iop-finder" in p)
+    return [lang.folder for lang in languages.load(plugin["languages"], ROOT).all]
+
+
+def listings_of(conditions, therapies) -> list[str]:
+    """The listings, in every language, of these condition and therapy pages."""
+    pages = [f"conditions/{c}.md" for c in conditions] + [f"therapies/{t}.md" for t in therapies]
+    return sorted(f"{folder}{page}#listing" for folder in language_folders() for page in pages)
 
 
 def _tree(site: Path) -> dict[str, Path]:
@@ -118,11 +132,10 @@ def test_an_edit_remakes_exactly_the_outputs_and_listings_that_show_it(served):
     assert sorted(phone["made"]) == sorted(expected)
     assert phone["updated"] == []
     assert phone["nearby_kept"] is True
-    listed = [f"conditions/{c}.md#listing" for c in p["conditions"]] + [
-        f"therapies/{t}.md#listing" for t in p["therapies"]
-    ]
-    assert phone["listings_made"] == sorted(listed)
-    every = [f"conditions/{c}.md#listing" for c in ds.conditions] + [f"therapies/{t}.md#listing" for t in ds.therapies]
+    listed = listings_of(p["conditions"], p["therapies"])
+    assert "es/conditions/opioid-use.md#listing" in listed  # the Spanish page lists the program too
+    assert phone["listings_made"] == listed
+    every = listings_of(ds.conditions, ds.therapies)
     assert phone["listings_kept"] == sorted(set(every) - set(listed))
 
 
@@ -130,7 +143,8 @@ def test_a_page_edit_remakes_nothing_and_the_first_build_makes_every_listing(ser
     rounds, _, _ = served
     first, _, moved, text_only, _ = rounds
     ds = load_dataset(ROOT / "data", root=ROOT, today=dt.date.today(), all_positions=False)
-    pages = len(ds.conditions) + len(ds.therapies)
+    pages = len(listings_of(ds.conditions, ds.therapies))
+    assert pages == len(language_folders()) * (len(ds.conditions) + len(ds.therapies))
     assert first["listings_kept"] == [] and len(first["listings_made"]) == pages
     assert text_only["made"] == [] and text_only["listings_made"] == [] and text_only["nearby_kept"] is True
     assert len(text_only["listings_kept"]) == pages

@@ -1,18 +1,25 @@
 """Every Spanish page reads at least "fairly easy": INFLESZ (Szigriszt-Pazos) 65 or more, or Fernández-Huerta 70.
 
-Measured offline with textstat in Spanish (see tests/quality/readability_es.py for what is measured and how). For
-now the text comes from the Markdown in content/es/ and from the Spanish text of the conditions and therapies;
-when the Spanish site is built, the same scores can be taken from the rendered pages.
+Measured offline with textstat in Spanish (see tests/quality/readability_es.py for the formulas) on the RENDERED
+Spanish pages of the built site: the text a visitor reads in each page's main content, taken as
+tests/quality/readability.py takes it for the English pages (navigation, footer, source lists, program listings
+and glossary terms left out), plus the crisis notice every Spanish page shows and the self-check's messages, which
+its script writes from locales/es.yaml.
 
 Run `pytest tests/test_readability_es.py -s` to see the table; it is also part of any failure message.
+`python tests/test_readability_es.py [SITE]` prints it for a built site (default: builds one).
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
+from quality.readability import reading_text
 from quality.readability_es import (
     FERNANDEZ_HUERTA_LIMIT,
     INFLESZ_LIMIT,
@@ -26,30 +33,35 @@ from quality.readability_es import (
 
 ROOT = Path(__file__).resolve().parents[1]
 SPANISH = ROOT / "content" / "es"
-DATA = ROOT / "data"
-TEXT_FIELDS = {
-    "conditions": ("name", "summary", "description", "how_iop_helps"),
-    "therapies": ("name", "summary", "description", "session", "helps"),
-}
 
 
-def spanish_texts() -> list[tuple[str, str]]:
-    """(name, text) for every Spanish page, every condition and therapy in Spanish, and the crisis notice."""
-    texts = [
-        (page.relative_to(SPANISH).as_posix(), markdown_reading_text(page.read_text(encoding="utf-8")))
-        for page in sorted(SPANISH.rglob("*.md"))
+def built_pages(site: Path) -> list[tuple[str, Path]]:
+    """(name, file) for every Spanish page a visitor reads: the hand-written ones, and the condition, therapy and
+    index pages made from the Spanish text of the data."""
+    es = site / "es"
+    pages = [
+        ("home", es / "index.html"),
+        ("about", es / "about" / "index.html"),
+        ("conditions index", es / "conditions" / "index.html"),
+        ("therapies index", es / "therapies" / "index.html"),
+        ("states index", es / "states" / "index.html"),
     ]
-    for collection, fields in TEXT_FIELDS.items():
-        for entry in yaml.safe_load((DATA / f"{collection}.yaml").read_text(encoding="utf-8"))[collection]:
-            spanish = entry["translations"]["es"]
-            markdown = "\n\n".join(f"# {spanish[f]}" if f == "name" else spanish[f] for f in fields)
-            texts.append((f"{collection}/{entry['id']} (es)", markdown_reading_text(markdown)))
-    locale = yaml.safe_load((ROOT / "locales" / "es.yaml").read_text(encoding="utf-8"))
-    crisis, check = locale["crisis_notice"], locale["self_check"]
-    notice = [crisis["lead"], *crisis["items"], crisis["print"]]
+    for folder in ("learn", "conditions", "therapies"):
+        pages += [(f"{folder}/{page.parent.name}", page) for page in sorted((es / folder).glob("*/index.html"))]
+    return pages
+
+
+def spanish_texts(site: Path) -> list[tuple[str, str]]:
+    """(name, text) for every rendered Spanish page, the crisis notice as the pages show it, and the self-check's
+    messages (its script writes them on the page from the locale)."""
+    texts = [(name, reading_text(path.read_text(encoding="utf-8"))) for name, path in built_pages(site)]
+    home = (site / "es" / "index.html").read_text(encoding="utf-8")
+    texts.append(("crisis notice (every Spanish page)", reading_text(home, root_class="md-banner")))
+    check = yaml.safe_load((ROOT / "locales" / "es.yaml").read_text(encoding="utf-8"))["self_check"]
     messages = [v for k, v in check.items() if isinstance(v, str) and k != "submit"]
-    for name, parts in (("crisis notice", notice), ("self-check messages", messages)):
-        texts.append((f"{name} (locales/es.yaml)", markdown_reading_text(_links_as_text("\n\n".join(parts)))))
+    texts.append(
+        ("self-check messages (locales/es.yaml)", markdown_reading_text(_links_as_text("\n\n".join(messages))))
+    )
     return texts
 
 
@@ -61,9 +73,9 @@ def _links_as_text(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def scores():
+def scores(site):
     ts = spanish_textstat()
-    results = [score_es(ts, name, text) for name, text in spanish_texts()]
+    results = [score_es(ts, name, text) for name, text in spanish_texts(site)]
     print("\n" + table_es(results))
     return results
 
@@ -163,14 +175,18 @@ def test_vowel_group_count_splits_hiatus_and_keeps_diphthongs(word, syllables):
     assert vowel_group_syllables(word) == syllables
 
 
-def test_the_measured_text_is_the_spanish_page_and_nothing_else():
-    names = {name for name, _ in spanish_texts()}
-    english = {p.relative_to(ROOT / "content").as_posix() for p in (ROOT / "content").rglob("*.md")}
-    assert {n for n in names if n.endswith(".md")} == {e for e in english if not e.startswith("es/")}
-    texts = dict(spanish_texts())
-    assert "Fuentes." in texts["learn/sources.md"].splitlines()  # the heading, but no English source titles
-    assert "Clinical Issues" not in texts["learn/sources.md"]
-    assert "title:" not in texts["learn/what-is-iop.md"] and "](" not in texts["learn/what-is-iop.md"]
+def test_the_measured_text_is_the_rendered_spanish_page_and_nothing_else(site, dataset):
+    texts = dict(spanish_texts(site))
+    guides = {f"learn/{p.stem}" for p in (ROOT / "content" / "learn").glob("*.md")}
+    vocab = {f"{c}/{i}" for c in ("conditions", "therapies") for i in getattr(dataset, c)}
+    assert guides | vocab <= set(texts) and {"home", "about", "states index"} <= set(texts)
+    assert "Fuentes." in texts["learn/sources"].splitlines()  # the heading, but no English source titles
+    assert "Clinical Issues" not in texts["learn/sources"]
+    assert "Tabla de contenidos" not in texts["learn/what-is-iop"] and "Guías" not in texts["learn/what-is-iop"]
+    depression = texts["conditions/depression"]
+    assert depression.startswith("Depresión.") and "Qué es." in depression.splitlines()
+    assert "Longleaf" not in depression  # the program listing is names, not prose
+    assert "¿Está en crisis?" in texts["crisis notice (every Spanish page)"]
 
 
 # --- the limits ----------------------------------------------------------------------------------------------------
@@ -190,6 +206,14 @@ def test_every_spanish_guide_is_measured_with_enough_text(scores):
     assert all(s.words >= 300 and s.sentences >= 20 for s in guides), table_es(guides)
 
 
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tmp) / "site"
+        if len(sys.argv) <= 1:
+            subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=ROOT, check=True)
+        ts = spanish_textstat()
+        print(table_es([score_es(ts, name, text) for name, text in spanish_texts(site)]))
+
+
 if __name__ == "__main__":
-    ts = spanish_textstat()
-    print(table_es([score_es(ts, name, text) for name, text in spanish_texts()]))
+    main()

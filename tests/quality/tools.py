@@ -57,20 +57,38 @@ def vnu_command() -> list[str]:
 
 
 def page_types(site: Path) -> list[tuple[str, str]]:
-    """(name, URL path) for each page type of the built site; the list page only if the build has one."""
+    """(name, URL path) for each page type of the built site; the list page only if the build has one; then the
+    same for the Spanish site (es-...), for the types it has."""
+    return _page_types(site, "") + _page_types(site, "es/")
+
+
+def _page_types(site: Path, folder: str) -> list[tuple[str, str]]:
+    """The page types of one language, under `folder` ("" for English, "es/" for Spanish): the Spanish site
+    has no program, state, finder or list pages yet (tests/test_site_es.py: WITHOUT_TWIN)."""
+    if folder:
+        pages = _page_types_of(site / folder.rstrip("/"), every=False)
+        return [(f"{folder[:-1]}-{name}", f"/{folder}{path[1:]}") for name, path in pages]
+    return _page_types_of(site, every=True)
+
+
+def _page_types_of(site: Path, every: bool) -> list[tuple[str, str]]:
+    """`every`: the finder, program and state pages must be there (the site's own language)."""
 
     def first(folder: str) -> str:
         found = sorted(p.parent.name for p in (site / folder).glob("*/index.html"))
         assert found, f"the build has no pages under /{folder}/"
         return f"/{folder}/{found[0]}/"
 
-    pages = [
-        ("home", "/"),
-        ("finder-empty", "/find/"),
-        ("finder-results", "/find/#zip=23220&r=25"),
-        ("finder-no-results", "/find/#zip=59457&r=5&condition=eating-disorders"),
-        ("program", first("programs")),
-        ("state", first("states")),
+    pages = [("home", "/")]
+    if every or (site / "find" / "index.html").is_file():
+        pages += [
+            ("finder-empty", "/find/"),
+            ("finder-results", "/find/#zip=23220&r=25"),
+            ("finder-no-results", "/find/#zip=59457&r=5&condition=eating-disorders"),
+        ]
+    if every or (site / "programs").is_dir():
+        pages += [("program", first("programs")), ("state", first("states"))]
+    pages += [
         ("condition", first("conditions")),
         ("therapy", first("therapies")),
         ("about", "/about/"),
@@ -104,7 +122,7 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
 def wait_for_page(page, path: str) -> None:
     """Let the page settle; on the finder, wait until a search with a ZIP has answered."""
     page.wait_for_load_state("load")
-    if path.startswith("/find/#zip="):
+    if "/find/#zip=" in path:
         wait_until(page, FINDER_ANSWERED)
 
 

@@ -11,12 +11,41 @@
  *
  * The script loads only on that page and does nothing unless #self-check is there. Material's instant navigation
  * swaps pages without a reload; document$ tells us when a new page is in place.
+ *
+ * On a page in another language, the script's tag carries that language's words (data-iop-words: the locale's
+ * self_check section, whose {911}, {988}, {sms988} and {chat} marks are links, and where each goes). Each
+ * message below is the English, with the key of its translation.
  */
 (function () {
   "use strict";
 
   var CLOSING = "This is not medical advice. Talk to a clinician.";
   var CHAT = "https://988lifeline.org/chat/";
+  var WORDS = readWords(document.currentScript);
+
+  function readWords(script) {
+    var data = script && script.getAttribute("data-iop-words");
+    if (!data) return null;
+    try {
+      return JSON.parse(data);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // The parts of a message: the English (a string, or strings and links), or the translation of `key`, its
+  // {marks} made links.
+  function say(key, english) {
+    if (!WORDS || typeof WORDS[key] !== "string") return typeof english === "string" ? [english] : english;
+    return WORDS[key].split(/\{(\w+)\}/).map(function (part, i) {
+      var target = i % 2 ? WORDS.links[part] : null;
+      return target ? link(target[1], target[0]) : (i % 2 ? "{" + part + "}" : part);
+    }).filter(function (part) { return part !== ""; });
+  }
+
+  function text(key, english) {
+    return WORDS && typeof WORDS[key] === "string" ? WORDS[key] : english;
+  }
 
   function element(tag, text, attributes) {
     var node = document.createElement(tag);
@@ -35,8 +64,8 @@
   }
 
   // A paragraph built from strings and nodes, so no HTML string is ever parsed.
-  function paragraph(parts, className) {
-    var p = element("p", null, className ? { "class": className } : null);
+  function paragraph(parts, className, attributes) {
+    var p = element("p", null, attributes || (className ? { "class": className } : null));
     parts.forEach(function (part) {
       p.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
     });
@@ -54,6 +83,10 @@
     );
   }
 
+  function said(key, english, attributes) {
+    return paragraph(say(key, english), null, attributes);
+  }
+
   function buttons(numbers) {
     var row = element("p", null, { "class": "self-check-buttons" });
     numbers.forEach(function (item) {
@@ -66,31 +99,41 @@
   // Danger now or severe withdrawal: 911 (or the emergency room) first, 988 second.
   function emergencyHelp(boxes) {
     var nodes = [
-      element("p", "Call 911 now, or go to the nearest emergency room.", { "class": "self-check-lead" }),
-      buttons([["Call 911", "tel:911"]])
+      said("emergency_lead",
+        "Call 911 now, or go to the nearest emergency room.",
+        { "class": "self-check-lead" }),
+      buttons([[text("call_911", "Call 911"), "tel:911"]])
     ];
     if (boxes.some(function (box) { return box.getAttribute("data-kind") === "withdrawal"; })) {
-      nodes.push(element("p", "A seizure, seeing or hearing things that are not there, or deep confusion " +
+      nodes.push(said("withdrawal_note",
+        "A seizure, seeing or hearing things that are not there, or deep confusion " +
         "while stopping alcohol, sedatives or drugs is an emergency. Do not wait for it to pass."));
     }
-    nodes.push(paragraph([
+    nodes.push(paragraph(say("also_988", [
       "You can also call or text ", link("988", "tel:988"), " to talk with a crisis counselor. " +
       "It is free and open all day, every day."
-    ]));
+    ])));
     return nodes;
   }
 
   // Thoughts of suicide or of hurting someone: 988 first, and an IOP is still possible.
   function lifelineHelp(boxes) {
     var nodes = [
-      element("p", "Please call or text 988 now. You do not have to go through this alone.",
+      said("lifeline_lead",
+        "Please call or text 988 now. You do not have to go through this alone.",
         { "class": "self-check-lead" }),
-      buttons([["Call 988", "tel:988"], ["Text 988", "sms:988"], ["Chat online", CHAT]]),
-      element("p", "988 is the Suicide & Crisis Lifeline. It is free, private and open all day, every day."),
-      paragraph(["If you might act on these thoughts soon, call ", link("911", "tel:911"), " now."])
+      buttons([
+        [text("call_988", "Call 988"), "tel:988"],
+        [text("text_988", "Text 988"), WORDS ? WORDS.links.sms988[0] : "sms:988"],
+        [text("chat", "Chat online"), CHAT]
+      ]),
+      said("lifeline_about",
+        "988 is the Suicide & Crisis Lifeline. It is free, private and open all day, every day."),
+      paragraph(say("act_soon", ["If you might act on these thoughts soon, call ", link("911", "tel:911"), " now."]))
     ];
     if (boxes.some(function (box) { return box.getAttribute("data-kind") === "suicide"; })) {
-      nodes.push(element("p", "Having thoughts of suicide does not by itself mean an IOP is not for you. " +
+      nodes.push(said("suicide_note",
+        "Having thoughts of suicide does not by itself mean an IOP is not for you. " +
         "Many programs help with these thoughts. Tell the program about them when you call."));
     }
     return nodes;
@@ -110,7 +153,8 @@
   function lifelineNote(boxes) {
     var nodes = [];
     if (boxes.some(function (box) { return box.getAttribute("data-kind") === "suicide"; })) {
-      nodes.push(element("p", "When you are safe, tell your care team about your thoughts of suicide. " +
+      nodes.push(said("suicide_note_after_911",
+        "When you are safe, tell your care team about your thoughts of suicide. " +
         "Having them does not by itself mean an IOP is not for you."));
     }
     return nodes;
@@ -129,15 +173,15 @@
 
   function notFitBlock(form, boxes) {
     var block = element("div");
-    block.appendChild(element("p",
+    block.appendChild(said("not_fit_intro",
       "Some of your answers suggest you may need a different kind of care first. That is okay. It is about " +
       "getting the right support for today. Read more about:"));
     var list = element("ul");
     boxes.forEach(function (box) {
       var item = element("li");
       var more = box.getAttribute("data-more");
-      var text = labelText(form, box);
-      item.appendChild(more && more.charAt(0) === "#" ? link(text, more) : document.createTextNode(text));
+      var label = labelText(form, box);
+      item.appendChild(more && more.charAt(0) === "#" ? link(label, more) : document.createTextNode(label));
       list.appendChild(item);
     });
     block.appendChild(list);
@@ -145,12 +189,13 @@
   }
 
   function fitBlock(count) {
-    var text = count > 0
-      ? "Your answers match the kind of needs an IOP is made for. A good next step is to ask a program or " +
-        "your doctor for an assessment."
-      : "You did not check any of the things that fit an IOP. That is fine. A clinician can help you look " +
-        "at all your options.";
-    return element("p", text);
+    return count > 0
+      ? said("fit_yes",
+        "Your answers match the kind of needs an IOP is made for. A good next step is to ask a program or " +
+        "your doctor for an assessment.")
+      : said("fit_none",
+        "You did not check any of the things that fit an IOP. That is fine. A clinician can help you look " +
+        "at all your options.");
   }
 
   function summarize(form) {
@@ -169,10 +214,12 @@
     if (notFit.length) nodes.push(notFitBlock(form, notFit));
     if (!danger.length && !notFit.length) nodes.push(fitBlock(fit.length));
     if (danger.length || notFit.length) {
-      nodes.push(element("p", "Even so, you can still talk with a program. Their staff can help you find " +
+      nodes.push(said("still_talk",
+        "Even so, you can still talk with a program. Their staff can help you find " +
         "the right place to start."));
     }
-    nodes.push(element("p", CLOSING, { "class": "self-check-closing" }));
+    nodes.push(said("closing",
+        CLOSING, { "class": "self-check-closing" }));
     return nodes;
   }
 
