@@ -57,6 +57,7 @@ def program_body(cat: Catalogue, p: dict) -> str:
         .get_template("program.html")
         .render(
             p=view,
+            not_reported=views.NOT_REPORTED,
             nearby=nearby,
             base=BASE,
             page_url=url,

@@ -211,7 +211,7 @@ def _taxonomy_maker(cat: Catalogue) -> Callable[[], str]:
 
 
 def _card_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
-    return lambda: cards.card_file(programs, cat.page_url)
+    return lambda: cards.card_file(programs, cat.page_url, cat.ds.conditions)
 
 
 def listing_outputs(cat: Catalogue, group: Callable) -> dict[str, Output]:

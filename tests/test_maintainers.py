@@ -252,8 +252,11 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "Programs",
         "`programs.address` { #field-address }",
         "`programs.location` { #field-location }",
+        "`programs.ages` { #field-ages }",
         "`programs.schedule` { #field-schedule }",
         "`programs.schedule.length_weeks` { #field-length-weeks }",
+        "`programs.new_patients` { #field-new-patients }",
+        "`programs.intake` { #field-intake }",
         "`programs.accreditations[]` { #field-accreditations }",
         "`programs.licenses[]` { #field-licenses }",
         "`programs.medical_director` { #field-medical-director }",
@@ -264,7 +267,7 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "Language codes",
         "State codes",
     ]
-    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 12
+    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 15
 
 
 def test_reference_page_lists_every_field_of_the_model_with_its_description():
