@@ -474,6 +474,7 @@ def test_no_dialog_fires_on_the_program_page_the_finder_or_the_site_search(recor
     card = r.page.locator(f'.iop-result[data-id="{PID}"]')
     assert hostile["name"] in card.inner_text()
     assert r.page.evaluate(DANGER) == 0
+    r.page.click("#f-change")
     r.page.fill("#f-q", "alert")
     r.page.press("#f-q", "Enter")
     wait_until(r.page, "location.hash.includes('q=alert')")
