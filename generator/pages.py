@@ -212,8 +212,7 @@ def unknown_sources(src_uri: str, meta: dict, sources: dict) -> list[str]:
     ]
 
 
-def anchor(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
+anchor = views.anchor
 
 
 def clip(text: str, limit: int = 160) -> str:

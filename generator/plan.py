@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import cards, export, finder_form, geo, indexes, listings, maps, pages, reference, referral, sitemap
+from . import cards, export, finder_form, geo, indexes, listings, maps, names, pages, reference, referral, sitemap
 from .catalogue import Catalogue
 
 CARD_SHARDS_MARK = "IOP_CARD_SHARDS"  # content/list/index.md: how many card files the list page picks from
@@ -164,6 +164,7 @@ def _make_plan(cat: Catalogue) -> Plan:
     plan.files += program_outputs(cat, plan, records)
     plan.files += state_outputs(cat, plan, group)
     plan.files += search_outputs(indexes.SearchData(ds), group)
+    plan.files += name_outputs(names.NameIndex(ds), group)
     plan.files += [
         Output(uri, group(p["id"] for p in programs), _card_maker(cat, programs), COST_PER_PROGRAM * len(programs))
         for uri, programs in card_files
@@ -203,6 +204,17 @@ def search_outputs(search: indexes.SearchData, group: Callable) -> list[Output]:
     ]
     manifest = search.manifest()  # small, and made of everything: its own text is its key
     out.append(Output("search/manifest.json", digest(manifest), lambda: manifest, uses=()))
+    return out
+
+
+def name_outputs(index: names.NameIndex, group: Callable) -> list[Output]:
+    """The header search's name index: a manifest and one small file per word prefix (names.py)."""
+    out = [
+        Output(path, group(ids), lambda key=key: index.shard_file(key), COST_PER_PROGRAM * len(ids))
+        for key, path, ids in index.files()
+    ]
+    manifest = index.manifest()
+    out.append(Output("search/n/index.json", digest(manifest), lambda: manifest, uses=()))
     return out
 
 

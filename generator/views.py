@@ -32,6 +32,11 @@ def phone_text(phone: str) -> str:
     return number + (f", extension {ext}" if ext else "")
 
 
+def anchor(text: str) -> str:
+    """The anchor of a heading made from text, such as a city's on its state page ("Glen Allen" -> "glen-allen")."""
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
+
+
 def long_date(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
