@@ -9,7 +9,8 @@ more than SHARD_MAX entries is cut into one shard per whole word, and a word in 
 indexed at all ("center", at scale): the browser then picks another word of the query, or asks for more of the
 name. So a search fetches one or a few small files, whatever the size of the directory.
 
-site-search.js has the twin of `words` and `file_name`, and tests/test_site_search.py checks they agree.
+assets/js/iop.js has the twins of `words` and `file_name` (IOP.searchWords, IOP.shardFileName), and
+tests/test_js_parity.py checks they agree.
 """
 
 from __future__ import annotations

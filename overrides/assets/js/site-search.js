@@ -40,15 +40,7 @@
   var base = new URL("../../", scriptEl ? scriptEl.src : location.href).href;
   document.documentElement.classList.add("iop-search-ready");  // shows the box where the theme's script is absent
 
-  /* As names.words and names.file_name in the build. */
-  function words(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/[^\p{L}\p{N}]+/u)
-      .filter(function (w) { return w && !/^\p{N}+$/u.test(w); });
-  }
-  function fileName(key) {
-    if (/^[a-z0-9]+$/.test(key)) return key;
-    return "u" + Array.from(new TextEncoder().encode(key)).map(function (b) { return b.toString(16).padStart(2, "0"); }).join("");
-  }
+  var words = IOP.searchWords, fileName = IOP.shardFileName;  /* as names.words and names.file_name */
 
   var files = {};
   function getJSON(path) {
