@@ -14,6 +14,7 @@ or leaf.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -103,9 +104,15 @@ def vocab_lists(ds: Dataset) -> dict[str, list[str]]:
     }
 
 
-def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
+def program_record(
+    p: dict,
+    positions: Mapping[str, Mapping[str, int]],
+    today: dt.date,
+    stale_after_months: int = views.STALE_AFTER_MONTHS,
+) -> dict:
     """What the finder needs of one program: enough to filter, sort and show a result card with its decision facts
-    (ready text from views, so a card says exactly what the program page says)."""
+    (ready text from views, so a card says exactly what the program page says), with the day it was last verified
+    and whether that is so long ago that the card says it may be out of date."""
     lat, lon = p["_point"]
     schedule = p["schedule"]
     rec = {
@@ -120,7 +127,10 @@ def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
         "tv": 1 if p["telehealth"] else 0,
         "h": schedule["hours_per_week"],
         "d": schedule["days_per_week"],
+        "vd": views.long_date(p["last_verified"]),
     }
+    if views.is_stale(p, today, stale_after_months):
+        rec["vs"] = 1  # the card shows the manifest's stale_note
     for key in positions:  # in the manifest's order, so records keep one key order
         field = LIST_FIELDS.get(key)
         if field is not None:
@@ -133,8 +143,7 @@ def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
         rec["dt"] = schedule["details"]
     if p.get("new_patients"):
         rec["nt"] = views.new_patients_text(p["new_patients"])
-    rec["vf"] = p["last_verified"].isoformat()
-    rec["vt"] = views.long_date(p["last_verified"])
+    rec["vf"] = p["last_verified"].isoformat()  # the card's <time datetime>, beside "vd" (its words)
     if not p.get("telehealth_only"):
         rec["dr"] = views.directions_url(p["address"])
     if p.get("example"):
@@ -351,8 +360,17 @@ class SearchData:
     ZIP prefixes) so the build plan can list every file; each file is then made on its own (`records_file`,
     `index_file`, `zip_file`, `manifest`), on whichever core the executor gives it."""
 
-    def __init__(self, ds: Dataset, zips: Mapping[str, geo.ZipInfo] | None = None):
+    def __init__(
+        self,
+        ds: Dataset,
+        zips: Mapping[str, geo.ZipInfo] | None = None,
+        *,
+        today: dt.date | None = None,
+        stale_after_months: int = views.STALE_AFTER_MONTHS,
+    ):
         self.ds = ds
+        self.today = today or dt.date.today()
+        self.stale_after_months = stale_after_months
         self.zips = geo.zip_table() if zips is None else zips
         self.vocab = vocab_lists(ds)
         self.positions = {k: {v: i for i, v in enumerate(values)} for k, values in self.vocab.items()}
@@ -382,7 +400,8 @@ class SearchData:
 
     def records_file(self, ids: list[str]) -> str:
         programs = [self.by_id[i] for i in ids]
-        return dumps({"v": FORMAT_VERSION, "programs": [program_record(p, self.positions) for p in programs]})
+        records = [program_record(p, self.positions, self.today, self.stale_after_months) for p in programs]
+        return dumps({"v": FORMAT_VERSION, "programs": records})
 
     def index_file(self, ids: list[str]) -> str:
         return dumps(text_index([text_document(self.by_id[i], self.ds) for i in ids]))
@@ -416,5 +435,6 @@ class SearchData:
                 "states": model.US_STATES,
                 # The leaves holding each state's programs, for a search of a whole state (words without a ZIP).
                 "state_leaves": self.state_leaves(),
+                "stale_note": views.STALE_NOTE,
             }
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -193,9 +194,13 @@ def copy_text(p: dict) -> str:
     return "\n".join(lines)
 
 
-def card_data(p: dict, page_url: str, conditions: dict) -> dict:
+def card_data(
+    p: dict, page_url: str, conditions: dict, *, today: dt.date, stale_after_months: int = views.STALE_AFTER_MONTHS
+) -> dict:
     """What the referral list and the comparison show of a program, published in search/c/<shard>.json: ready
-    text, so the browser only places it (a fact the record does not hold is null, shown as "not reported")."""
+    text, so the browser only places it (a fact the record does not hold is null, shown as "not reported"). A
+    listing verified longer ago than `stale_after_months` carries the "may be out of date" note to show with its
+    date."""
     a = p["address"]
     lat, lon = p["_point"]
     schedule = p["schedule"]
@@ -229,4 +234,5 @@ def card_data(p: dict, page_url: str, conditions: dict) -> dict:
         "last_verified": views.long_date(p["last_verified"]),
         "last_verified_iso": p["last_verified"].isoformat(),
         "example": bool(p.get("example")),
+        "stale_note": views.STALE_NOTE if views.is_stale(p, today, stale_after_months) else None,
     }

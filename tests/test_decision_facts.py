@@ -222,22 +222,27 @@ def test_program_pages_show_the_facts_or_say_not_reported(site, dataset):
 def test_search_records_and_cards_carry_the_facts_as_ready_text(dataset):
     search = indexes.SearchData(dataset)
     by_id = {p["id"]: p for p in dataset.programs}
-    rec = indexes.program_record(by_id["riverbend-teen-richmond"], search.positions)
+    rec = indexes.program_record(by_id["riverbend-teen-richmond"], search.positions, dt.date.today())
     assert rec["a"] == [13, 17] and rec["at"] == "13 to 17"
     assert rec["nt"] == "Has a waitlist for new patients (confirmed September 14, 2026)"
-    assert rec["vf"] == "2026-09-14" and rec["vt"] == "September 14, 2026"
+    assert rec["vf"] == "2026-09-14" and rec["vd"] == "September 14, 2026"
     assert rec["np"] == [search.positions["np"]["waitlist"]]
     assert rec["dt"] == by_id["riverbend-teen-richmond"]["schedule"]["details"]
-    bare = indexes.program_record(by_id["albany-park-wellness-chicago"], search.positions)
+    bare = indexes.program_record(by_id["albany-park-wellness-chicago"], search.positions, dt.date.today())
     assert "a" not in bare and "nt" not in bare and bare["np"] == []
-    card = referral.card_data(by_id["harbor-light-richmond"], SITE_URL, dataset.conditions)
+    card = referral.card_data(by_id["harbor-light-richmond"], SITE_URL, dataset.conditions, today=dt.date.today())
     assert card["ages"] == "18 and older" and card["medications"] == ["Buprenorphine", "Naltrexone", "Naloxone"]
     assert card["intake"] == {
         "ways": ["Walk in: no appointment needed", "Call for a short phone screening"],
         "hours": "Mon–Fri 8 am–7 pm",
     }
     assert card["last_verified"] == "October 2, 2026" and card["conditions"][0] == "Alcohol use disorder"
-    assert referral.card_data(by_id["albany-park-wellness-chicago"], SITE_URL, dataset.conditions)["ages"] is None
+    assert (
+        referral.card_data(by_id["albany-park-wellness-chicago"], SITE_URL, dataset.conditions, today=dt.date.today())[
+            "ages"
+        ]
+        is None
+    )
 
 
 def test_the_new_patients_filter_is_declared_with_the_others(site):

@@ -258,8 +258,8 @@ def test_programs_csv_has_one_row_per_program_with_lists_joined(small):
         "populations,languages,ages.min,ages.max,schedule.hours_per_week,schedule.days_per_week,schedule.sessions,"
         "schedule.length_weeks.min,schedule.length_weeks.max,schedule.details,new_patients.status,"
         "new_patients.confirmed,intake.ways,intake.hours,conditions,therapies,medications,"
-        "services,payment,insurers,accreditations,licenses,medical_director.name,medical_director.credentials,"
-        "medical_director.board_certifications,last_verified,source,external_ids"
+        "services,payment,insurers,accreditations,licenses,staff_credentials,medical_director.name,"
+        "medical_director.credentials,medical_director.board_certifications,last_verified,source,external_ids"
     )
     assert len(rows) == 3
     riverbend = rows[2]

@@ -55,7 +55,7 @@
       [r.video, function (c) { return c.telehealth_only ? TEXT.videoOnly : c.telehealth ? TEXT.videoSome : TEXT.videoNo; }],
       [r.newPatients, function (c) { return c.new_patients; }],
       [r.start, function (c) { return L.startText(c); }],
-      [r.verified, function (c) { return { time: c.last_verified, iso: c.last_verified_iso }; }]
+      [r.verified, function (c) { return { time: c.last_verified, iso: c.last_verified_iso, note: c.stale_note }; }]
     );
     return out.map(function (row) { return { head: row[0], cells: cards.map(function (c) { return c.missing ? null : row[1](c); }) }; });
   }
@@ -72,6 +72,7 @@
       var t = el("time", null, value.time);
       t.setAttribute("datetime", value.iso);
       td.appendChild(t);
+      if (value.note) { td.appendChild(document.createTextNode(". ")); td.appendChild(el("strong", "iop-stale", value.note)); }
     } else {
       td.textContent = value;
     }

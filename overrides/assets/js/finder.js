@@ -43,7 +43,7 @@
     videoInYourState: "offers video sessions in your state",
     example: "Example",
     treats: "Treats", ages: "Ages", times: "Times", medications: "Medications", languages: "Languages", payment: "Pays with",
-    newPatients: "New patients", verified: "Last verified", notReported: "not reported",
+    newPatients: "New patients", notReported: "not reported",
     hoursDays: function (h, d) { return h + " hours a week over " + d + (d === 1 ? " day" : " days"); },
     video: "video sessions too",
     add: "Add to my list",
@@ -352,13 +352,8 @@
     fact(facts, TEXT.languages, labels("lg", p.lg));
     fact(facts, TEXT.payment, labels("py", p.py));
     if (p.nt) fact(facts, TEXT.newPatients, p.nt);
-    facts.appendChild(el("dt", null, TEXT.verified));
-    var verified = el("dd", "iop-verified");
-    var time = el("time", null, p.vt);
-    time.setAttribute("datetime", p.vf);
-    verified.appendChild(time);
-    facts.appendChild(verified);
     li.appendChild(facts);
+    li.appendChild(IOP.verifiedLine(p.vd, p.vs ? finder.manifest().stale_note : null, p.vf));
     var actions = el("p", "iop-result__actions");
     var add = el("button", "md-button iop-add", TEXT.add);
     add.type = "button";

@@ -28,7 +28,7 @@
     missing: function (id) { return "A program in this list (" + id + ") is no longer in the directory."; },
     example: "Example", phone: "Phone: ", milesFrom: function (miles, zip) { return miles + " from ZIP code " + zip; },
     treats: "Treats", ages: "Ages", times: "Times", medications: "Medications", languages: "Languages",
-    payment: "Pays with", newPatients: "New patients", start: "How to start", verified: "Last verified",
+    payment: "Pays with", newPatients: "New patients", start: "How to start",
     notReported: "not reported", website: "Website: ", intakeHours: function (h) { return "intake hours " + h; },
     directions: "Get directions", directionsHidden: " (opens your maps app, outside IOP Finder)",
     compare: "Compare", notes: "Notes:",
@@ -257,13 +257,8 @@
     fact(facts, TEXT.payment, c.payment.join(", "));
     fact(facts, TEXT.newPatients, c.new_patients);
     fact(facts, TEXT.start, startText(c));
-    facts.appendChild(el("dt", null, TEXT.verified));
-    var verified = el("dd", "iop-verified");
-    var time = el("time", null, c.last_verified);
-    time.setAttribute("datetime", c.last_verified_iso);
-    verified.appendChild(time);
-    facts.appendChild(verified);
     li.appendChild(facts);
+    li.appendChild(IOP.verifiedLine(c.last_verified, c.stale_note, c.last_verified_iso));
     var actions = el("p", "iop-result__actions iop-screen-only");
     var label = el("label", "iop-compare-pick");
     var box = el("input");
