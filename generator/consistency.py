@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from . import model
 from .validate import quote
 
-# Where issue 15's fields will be: whether the program takes new patients (or has a waitlist) and the date that
-# was last confirmed; the ages it serves. The checks read them when they are there and skip them otherwise.
-ACCEPTING_FIELD = "accepting_new_patients"
-ACCEPTING_CONFIRMED_FIELD = "accepting_confirmed"
+# The decision facts of model.py the checks read: whether the program
+# takes new patients (or has a waitlist) with the day a person confirmed it, and the ages it serves.
+ACCEPTING_FIELD = "new_patients"
+ACCEPTING_CONFIRMED_FIELD = "new_patients.confirmed"
 AGES_FIELD = "ages"
 
 MEDICATION_THERAPY = "medications-for-addiction"  # the therapy id in data/therapies.yaml (a test checks it)
@@ -158,9 +158,10 @@ def teens_with_adults(p: dict, conditions: Mapping[str, dict]) -> Iterable[Issue
 def accepting_older_than_verified(p: dict, conditions: Mapping[str, dict]) -> Iterable[Issue]:
     """A statement that the program takes new patients (or has a waitlist) confirmed before the record was last
     verified: the last call checked everything but this."""
-    if p.get(ACCEPTING_FIELD) is None:
+    status = p.get(ACCEPTING_FIELD)
+    if not isinstance(status, dict):
         return
-    confirmed = p.get(ACCEPTING_CONFIRMED_FIELD)
+    confirmed = status.get("confirmed")
     verified = p["last_verified"]
     if not isinstance(confirmed, dt.date):
         yield Issue(

@@ -372,6 +372,20 @@ def _alert(p: dict) -> str | None:
     return None
 
 
+def _application_process(p: dict) -> str | None:
+    """How to start, in words (HSDS has no fields of its own for the ways in or for a waitlist)."""
+    parts = []
+    new_patients, intake = p.get("new_patients"), p.get("intake") or {}
+    if new_patients:
+        status = model.NEW_PATIENTS[new_patients["status"]]
+        parts.append(f"{status} (confirmed {new_patients['confirmed'].isoformat()}).")
+    if intake.get("ways"):
+        parts.append("; ".join(model.INTAKE_WAYS[w] for w in intake["ways"]) + ".")
+    if intake.get("hours"):
+        parts.append(f"Intake hours: {intake['hours']}.")
+    return " ".join(parts) or None
+
+
 def hsds_service(p: dict, ds, site_url: str) -> dict:
     site = site_url.rstrip("/")
     service_id = _id("service", p["id"])
@@ -404,6 +418,13 @@ def hsds_service(p: dict, ds, site_url: str) -> dict:
         ],
         "attributes": _attributes(p, ds, service_id, site),
     }
+    if p.get("ages"):
+        service["minimum_age"] = p["ages"]["min"]
+        if "max" in p["ages"]:
+            service["maximum_age"] = p["ages"]["max"]
+    process = _application_process(p)
+    if process:
+        service["application_process"] = process
     if p.get("website"):
         service["additional_urls"] = [
             {"id": _id("url", p["id"]), "label": "Program website", "url": p["website"], "service_id": service_id}

@@ -29,6 +29,8 @@ def filter_options(ds: Dataset) -> dict[str, list[tuple[str, str]]]:
         "time": list(model.SESSIONS.items()),
         # Every program offers intensive outpatient care, so that level is no filter.
         "level": [(k, v) for k, v in model.LEVELS_OF_CARE.items() if k != "iop"],
+        # Nobody looks for a program that is not taking anyone.
+        "open": [(k, v) for k, v in model.NEW_PATIENTS.items() if k != "not_accepting"],
     }
 
 

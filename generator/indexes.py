@@ -65,9 +65,20 @@ FILTERS = (
     Filter("lang", "lg", "languages", "Language", "any"),
     Filter("time", "ss", "sessions", "When sessions happen", "any"),
     Filter("level", "lv", "levels_of_care", "Levels of care", "all"),
+    Filter("open", "np", "new_patients", "New patients (as last confirmed)", "any"),
 )
 # Search records hold the list-valued filters as indices into the manifest's `vocab` lists (focus is one value).
 LIST_FIELDS = {f.key: f.field for f in FILTERS if f.key != "fo"}
+
+
+def filter_values(p: dict, field: str) -> list[str]:
+    """A program's values for one list-valued filter (sessions live in the schedule, the new-patient status in
+    new_patients)."""
+    if field == "sessions":
+        return p["schedule"]["sessions"]
+    if field == "new_patients":
+        return [p["new_patients"]["status"]] if p.get("new_patients") else []
+    return p.get(field, [])
 
 
 def dumps(data) -> str:
@@ -89,6 +100,7 @@ def vocab_lists(ds: Dataset) -> dict[str, list[str]]:
         "lv": list(model.LEVELS_OF_CARE),
         "ss": list(model.SESSIONS),
         "fo": list(model.FOCUS),
+        "np": list(model.NEW_PATIENTS),
     }
 
 
@@ -98,9 +110,11 @@ def program_record(
     today: dt.date,
     stale_after_months: int = views.STALE_AFTER_MONTHS,
 ) -> dict:
-    """What the finder needs of one program: enough to filter, sort and show a result card, with the day it was
-    last verified and whether that is so long ago that the card says it may be out of date."""
+    """What the finder needs of one program: enough to filter, sort and show a result card with its decision facts
+    (ready text from views, so a card says exactly what the program page says), with the day it was last verified
+    and whether that is so long ago that the card says it may be out of date."""
     lat, lon = p["_point"]
+    schedule = p["schedule"]
     rec = {
         "id": p["id"],
         "n": p["name"],
@@ -111,8 +125,8 @@ def program_record(
         "lo": round(lon, 5),
         "fo": positions["fo"][p["focus"]],
         "tv": 1 if p["telehealth"] else 0,
-        "h": p["schedule"]["hours_per_week"],
-        "d": p["schedule"]["days_per_week"],
+        "h": schedule["hours_per_week"],
+        "d": schedule["days_per_week"],
         "vd": views.long_date(p["last_verified"]),
     }
     if views.is_stale(p, today, stale_after_months):
@@ -120,8 +134,18 @@ def program_record(
     for key in positions:  # in the manifest's order, so records keep one key order
         field = LIST_FIELDS.get(key)
         if field is not None:
-            values = p["schedule"]["sessions"] if field == "sessions" else p.get(field, [])
-            rec[key] = sorted(positions[key][v] for v in values)
+            rec[key] = sorted(positions[key][v] for v in filter_values(p, field))
+    if p.get("ages"):
+        ages = p["ages"]
+        rec["a"] = [ages["min"]] + ([ages["max"]] if "max" in ages else [])  # for the age filter
+        rec["at"] = views.ages_text(ages)
+    if schedule.get("details"):
+        rec["dt"] = schedule["details"]
+    if p.get("new_patients"):
+        rec["nt"] = views.new_patients_text(p["new_patients"])
+    rec["vf"] = p["last_verified"].isoformat()  # the card's <time datetime>, beside "vd" (its words)
+    if not p.get("telehealth_only"):
+        rec["dr"] = views.directions_url(p["address"])
     if p.get("example"):
         rec["ex"] = 1
     if p.get("telehealth_only"):
@@ -361,6 +385,13 @@ class SearchData:
         for z, info in self.zips.items():
             self.prefixes[z[:3]][z] = [info.lat, info.lon, info.state]
 
+    def state_leaves(self) -> dict[str, list[str]]:
+        found: dict[str, set[str]] = defaultdict(set)
+        for key, ids in self.leaves.items():
+            for pid in ids:
+                found[self.by_id[pid]["address"]["state"]].add(key)
+        return {state: sorted(keys) for state, keys in sorted(found.items())}
+
     def groups(self) -> list[tuple[str, str, list[str]]]:
         """(records file, text index file, program ids) for every leaf and every state's telehealth list."""
         return [(f"search/p/{key}.json", f"search/x/{key}.json", sorted(ids)) for key, ids in self.leaves.items()] + [
@@ -390,6 +421,7 @@ class SearchData:
             "cd": {cid: c["name"] for cid, c in ds.conditions.items()},
             "th": {tid: t["name"] for tid, t in ds.therapies.items()},
             "lg": {code: model.LANGUAGES[code] for code in vocab["lg"]},
+            "np": model.NEW_PATIENTS,
         }
         return dumps(
             {
@@ -399,7 +431,10 @@ class SearchData:
                 "zip_prefixes": sorted(self.prefixes),
                 "vocab": vocab,
                 "labels": {k: [labels[k][v] for v in vocab[k]] for k in labels},
+                "short": {k: [views.short_label(labels[k][v]) for v in vocab[k]] for k in labels},
                 "states": model.US_STATES,
+                # The leaves holding each state's programs, for a search of a whole state (words without a ZIP).
+                "state_leaves": self.state_leaves(),
                 "stale_note": views.STALE_NOTE,
             }
         )

@@ -118,6 +118,20 @@ PAYMENT = {
     "state_funded": "State-funded care (low or no cost)",
 }
 
+# Whether a program takes new patients, as a person last confirmed it (new_patients.status).
+NEW_PATIENTS = {
+    "accepting": "Taking new patients",
+    "waitlist": "Has a waitlist for new patients",
+    "not_accepting": "Not taking new patients now",
+}
+
+# The ways a person can start (intake.ways).
+INTAKE_WAYS = {
+    "walk_in": "Walk in: no appointment needed",
+    "phone_screening": "Call for a short phone screening",
+    "referral_needed": "Needs a referral from a doctor or counselor",
+}
+
 ACCREDITATION_BODIES = {
     "joint_commission": "The Joint Commission",
     "carf": "CARF International",
@@ -555,6 +569,71 @@ SCHEDULE = Field(
     ),
 )
 
+AGES = Field(
+    "ages",
+    "object",
+    "Ages the program serves, in years; leave out if the program has not said.",
+    fields=(
+        Field("min", "int", "Youngest age served, in years.", required=True, minimum=0, maximum=120, example=13),
+        Field(
+            "max",
+            "int",
+            "Oldest age served, in years; leave out when there is no upper limit.",
+            minimum=0,
+            maximum=120,
+            example=17,
+        ),
+    ),
+    label="Ages served",
+)
+
+NEW_PATIENTS_FIELD = Field(
+    "new_patients",
+    "object",
+    "Whether the program is taking new patients or has a waitlist, and when a person last confirmed it.",
+    fields=(
+        Field(
+            "status",
+            "enum",
+            "accepting, waitlist or not_accepting.",
+            required=True,
+            choices=NEW_PATIENTS,
+            example="accepting",
+        ),
+        Field(
+            "confirmed",
+            "date",
+            "Date a person last confirmed the status (YYYY-MM-DD, not in the future).",
+            required=True,
+            example="2026-10-02",
+        ),
+    ),
+    label="New patients",
+)
+
+INTAKE = Field(
+    "intake",
+    "object",
+    "How a person starts: the ways in, and when intake staff answer.",
+    fields=(
+        _choice_list(
+            "ways",
+            INTAKE_WAYS,
+            "Ways to start: walk_in, phone_screening, referral_needed.",
+            example=["phone_screening"],
+            label="Ways to start",
+        ),
+        Field(
+            "hours",
+            "str",
+            'When intake staff answer, in plain words, such as "Mon–Fri 8 am–6 pm".',
+            example="Mon–Fri 8 am–6 pm",
+            label="Intake hours",
+        ),
+    ),
+    label="How to start",
+)
+
 ACCREDITATION = Field(
     "accreditation",
     "object",
@@ -721,7 +800,10 @@ PROGRAM = Field(
             required=True,
             example=["en", "es"],
         ),
+        AGES,
         SCHEDULE,
+        NEW_PATIENTS_FIELD,
+        INTAKE,
         _list(
             "conditions",
             Field("condition", "vocab", "Condition id.", vocab="conditions"),

@@ -65,6 +65,7 @@ def program_body(cat: Catalogue, p: dict) -> str:
         .get_template("program.html")
         .render(
             p=view,
+            not_reported=views.NOT_REPORTED,
             nearby=nearby,
             base=BASE,
             page_url=url,
@@ -251,8 +252,7 @@ def unknown_sources(src_uri: str, meta: dict, sources: dict) -> list[str]:
     ]
 
 
-def anchor(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
+anchor = views.anchor
 
 
 def clip(text: str, limit: int = 160) -> str:

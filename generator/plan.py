@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import cards, export, finder_form, geo, indexes, listings, maps, pages, reference, referral, sitemap
+from . import cards, export, finder_form, geo, indexes, listings, maps, names, pages, reference, referral, sitemap
 from .catalogue import Catalogue
 from .languages import Language, Languages
 
@@ -171,6 +171,7 @@ def _make_plan(cat: Catalogue) -> Plan:
     settings = cat.settings
     search = indexes.SearchData(ds, today=settings.today, stale_after_months=settings.stale_after_months)
     plan.files += search_outputs(search, group)
+    plan.files += name_outputs(names.NameIndex(ds), group)
     plan.files += [
         Output(uri, group(p["id"] for p in programs), _card_maker(cat, programs), COST_PER_PROGRAM * len(programs))
         for uri, programs in card_files
@@ -213,6 +214,17 @@ def search_outputs(search: indexes.SearchData, group: Callable) -> list[Output]:
     return out
 
 
+def name_outputs(index: names.NameIndex, group: Callable) -> list[Output]:
+    """The header search's name index: a manifest and one small file per word prefix (names.py)."""
+    out = [
+        Output(path, group(ids), lambda key=key: index.shard_file(key), COST_PER_PROGRAM * len(ids))
+        for key, path, ids in index.files()
+    ]
+    manifest = index.manifest()
+    out.append(Output("search/n/index.json", digest(manifest), lambda: manifest, uses=()))
+    return out
+
+
 def _taxonomy_maker(cat: Catalogue) -> Callable[[], str]:
     return lambda: export.hsds_json(export.hsds_taxonomy_terms(cat.ds, cat.settings.site_url))
 
@@ -220,7 +232,7 @@ def _taxonomy_maker(cat: Catalogue) -> Callable[[], str]:
 def _card_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
     settings = cat.settings
     return lambda: cards.card_file(
-        programs, cat.page_url, today=settings.today, stale_after_months=settings.stale_after_months
+        programs, cat.page_url, cat.ds.conditions, today=settings.today, stale_after_months=settings.stale_after_months
     )
 
 

@@ -2,8 +2,8 @@
 
 The theme writes three things the Nu HTML Checker rejects, from places no template block reaches: `tabindex=""`
 on navigation labels, `for="__toc"` on pages that have no table-of-contents toggle (pages outside the nav), and
-`autocomplete="off"` on checkbox toggles; and its search dialog has no accessible name (Lighthouse's
-aria-dialog-name). Fixing the output keeps us from forking whole theme templates.
+`autocomplete="off"` on checkbox toggles. Fixing the output keeps us from forking whole theme templates. (The
+header search is the site's own partial, overrides/partials/search.html, with its names in place.)
 """
 
 from __future__ import annotations

@@ -118,10 +118,16 @@ def qr_svg(url: str, border: int = 2) -> str:
     )
 
 
+# schema.org's isAcceptingNewPatients is yes or no. A waitlist is neither (new patients are taken, but not now),
+# so the page makes no claim for it, as for a program that has not said.
+ACCEPTING = {"accepting": True, "not_accepting": False}
+
+
 def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:
-    """schema.org MedicalClinic data, safe to place inside a <script> element."""
+    """schema.org MedicalClinic data, safe to place inside a <script> element. It states only what the record
+    says: no coordinates when the map point is only the ZIP code's centre, no "accepting new patients" unless a
+    person confirmed it."""
     a = p["address"]
-    lat, lon = p["_point"]
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalClinic",
@@ -138,14 +144,25 @@ def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:
             "postalCode": a["zip"],
             "addressCountry": "US",
         },
-        "geo": {"@type": "GeoCoordinates", "latitude": round(lat, 6), "longitude": round(lon, 6)},
-        "medicalSpecialty": SPECIALTIES[p["focus"]],
-        "availableService": [{"@type": "MedicalTherapy", "name": therapies[t]["name"]} for t in p["therapies"]],
-        "knowsAbout": [conditions[c]["name"] for c in p["conditions"]],
-        "isAcceptingNewPatients": True,
-        "paymentAccepted": ", ".join(model.PAYMENT[v] for v in p["payment"]),
-        "availableLanguage": [model.LANGUAGES[c] for c in p["languages"]],
     }
+    if p.get("location"):
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": round(p["location"]["lat"], 6),
+            "longitude": round(p["location"]["lon"], 6),
+        }
+    data.update(
+        {
+            "medicalSpecialty": SPECIALTIES[p["focus"]],
+            "availableService": [{"@type": "MedicalTherapy", "name": therapies[t]["name"]} for t in p["therapies"]],
+            "knowsAbout": [conditions[c]["name"] for c in p["conditions"]],
+        }
+    )
+    status = (p.get("new_patients") or {}).get("status")
+    if status in ACCEPTING:
+        data["isAcceptingNewPatients"] = ACCEPTING[status]
+    data["paymentAccepted"] = ", ".join(model.PAYMENT[v] for v in p["payment"])
+    data["availableLanguage"] = [model.LANGUAGES[c] for c in p["languages"]]
     if p.get("website"):
         data["sameAs"] = p["website"]
     if p.get("organization"):
@@ -177,11 +194,16 @@ def copy_text(p: dict) -> str:
     return "\n".join(lines)
 
 
-def card_data(p: dict, page_url: str, *, today: dt.date, stale_after_months: int = views.STALE_AFTER_MONTHS) -> dict:
-    """What the referral list page shows of a program, published in search/c/<shard>.json. A listing verified
-    longer ago than `stale_after_months` carries the "may be out of date" note to show with its date."""
+def card_data(
+    p: dict, page_url: str, conditions: dict, *, today: dt.date, stale_after_months: int = views.STALE_AFTER_MONTHS
+) -> dict:
+    """What the referral list and the comparison show of a program, published in search/c/<shard>.json: ready
+    text, so the browser only places it (a fact the record does not hold is null, shown as "not reported"). A
+    listing verified longer ago than `stale_after_months` carries the "may be out of date" note to show with its
+    date."""
     a = p["address"]
     lat, lon = p["_point"]
+    schedule = p["schedule"]
     return {
         "id": p["id"],
         "name": p["name"],
@@ -195,12 +217,22 @@ def card_data(p: dict, page_url: str, *, today: dt.date, stale_after_months: int
         "lat": round(lat, 5),
         "lon": round(lon, 5),
         "focus": model.FOCUS[p["focus"]],
-        "schedule": f"{p['schedule']['hours_per_week']:g} hours a week, {p['schedule']['days_per_week']} days",
-        "sessions": [model.SESSIONS[s] for s in p["schedule"]["sessions"]],
-        "details": p["schedule"].get("details"),
-        "payment": [model.PAYMENT[v] for v in p["payment"]],
+        "schedule": f"{schedule['hours_per_week']:g} hours a week, {schedule['days_per_week']} days",
+        "sessions": [model.SESSIONS[s] for s in schedule["sessions"]],
+        "details": schedule.get("details"),
+        "times": views.times_text(schedule),
+        "ages": views.ages_text(p.get("ages")),
+        "new_patients": views.new_patients_text(p.get("new_patients")),
+        "intake": views.intake_view(p.get("intake")),
+        "conditions": [conditions[c]["name"] for c in p["conditions"]],
+        "medications": [views.short_label(model.MEDICATIONS[m]) for m in p.get("medications", [])],
+        "languages": [model.LANGUAGES[c] for c in p["languages"]],
+        "payment": [views.short_label(model.PAYMENT[v]) for v in p["payment"]],
         "telehealth": p["telehealth"],
-        "example": bool(p.get("example")),
+        "telehealth_only": bool(p.get("telehealth_only")),
+        "directions": None if p.get("telehealth_only") else views.directions_url(a),
         "last_verified": views.long_date(p["last_verified"]),
+        "last_verified_iso": p["last_verified"].isoformat(),
+        "example": bool(p.get("example")),
         "stale_note": views.STALE_NOTE if views.is_stale(p, today, stale_after_months) else None,
     }

@@ -676,6 +676,11 @@ def check_program(program: dict, node: Node, path: str, ctx: Context) -> None:
     length = program.get("schedule", {}).get("length_weeks")
     if length and length["min"] > length["max"]:
         add("schedule.length_weeks", f"min ({length['min']}) is more than max ({length['max']}) (swap them)")
+    ages = program.get("ages")
+    if ages and "max" in ages and ages["min"] > ages["max"]:
+        add("ages", f"min ({ages['min']}) is more than max ({ages['max']}) (swap them)")
+    if "intake" in program and not program["intake"]:
+        add("intake", "is empty (add ways, hours or both, or remove intake)")
 
 
 def check_unique(records: list[dict], collection: str, *, with_former: bool = False) -> list[Problem]:

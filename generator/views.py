@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import quote
 
 from . import model, signals, verify
 from .report import DEFAULT_MAX_AGE_MONTHS, months_before
 
 STALE_AFTER_MONTHS = DEFAULT_MAX_AGE_MONTHS  # the site's default; mkdocs.yml's stale_after_months changes it
 _TENTH = Decimal("0.1")
+# What a page or card says for a fact the program has not given us: never "no", which would be a claim.
+NOT_REPORTED = "not reported"
+DIRECTIONS_URL = "https://www.google.com/maps/dir/?api=1&destination="
 
 
 def label(choices: Mapping[str, str], values) -> list[str]:
@@ -28,6 +32,11 @@ def phone_text(phone: str) -> str:
     return number + (f", extension {ext}" if ext else "")
 
 
+def anchor(text: str) -> str:
+    """The anchor of a heading made from text, such as a city's on its state page ("Glen Allen" -> "glen-allen")."""
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
+
+
 def long_date(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
@@ -38,6 +47,46 @@ def miles_text(miles: float) -> str:
     if miles < 0.1:
         return "less than 0.1 miles"
     return f"{Decimal(miles).quantize(_TENTH, rounding=ROUND_HALF_UP)} miles"
+
+
+def short_label(text: str) -> str:
+    """A label without its explanation in brackets, for cards: "TRICARE (military health plan)" -> "TRICARE"."""
+    return text.split(" (", 1)[0]
+
+
+def ages_text(ages: dict | None) -> str | None:
+    """ "13 to 17", "18 and older", "16 only"; None when the program has not said."""
+    if not ages:
+        return None
+    low, high = ages["min"], ages.get("max")
+    if high is None:
+        return f"{low} and older"
+    return f"{low} only" if low == high else f"{low} to {high}"
+
+
+def new_patients_text(new_patients: dict | None) -> str | None:
+    """ "Taking new patients (confirmed October 2, 2026)"; None when the program has not said."""
+    if not new_patients:
+        return None
+    return f"{model.NEW_PATIENTS[new_patients['status']]} (confirmed {long_date(new_patients['confirmed'])})"
+
+
+def intake_view(intake: dict | None) -> dict | None:
+    if not intake:
+        return None
+    return {"ways": label(model.INTAKE_WAYS, intake.get("ways")), "hours": intake.get("hours")}
+
+
+def times_text(schedule: dict) -> str:
+    """When the program meets, in one line: "Evening sessions: Mon, Wed, Thu 6–9 pm"."""
+    sessions = ", ".join(label(model.SESSIONS, schedule["sessions"]))
+    return f"{sessions}: {schedule['details']}" if schedule.get("details") else sessions
+
+
+def directions_url(address: dict) -> str:
+    """A plain link that opens the visitor's own maps app with directions to the address (nothing is embedded)."""
+    where = f"{address['street']}, {address['city']}, {address['state']} {address['zip']}"
+    return DIRECTIONS_URL + quote(where, safe="")
 
 
 def hours_text(value: float) -> str:
@@ -112,6 +161,10 @@ def program_view(
         "populations": label(model.POPULATIONS, p["populations"]),
         "languages": [model.LANGUAGES[code] for code in p["languages"]],
         "schedule": schedule_view(p["schedule"]),
+        "ages": ages_text(p.get("ages")),
+        "new_patients": new_patients_text(p.get("new_patients")),
+        "intake": intake_view(p.get("intake")),
+        "directions": None if p.get("telehealth_only") else directions_url(address),
         "conditions": [{"name": conditions[c]["name"], "url": f"{base}conditions/{c}/"} for c in p["conditions"]],
         "therapies": [{"name": therapies[t]["name"], "url": f"{base}therapies/{t}/"} for t in p["therapies"]],
         "medications": label(model.MEDICATIONS, p.get("medications")),

@@ -255,8 +255,9 @@ def test_programs_csv_has_one_row_per_program_with_lists_joined(small):
     assert text.splitlines()[0] == (
         "id,former_ids,name,organization,example,needs_review,summary,focus,levels_of_care,address.street,"
         "address.city,address.state,address.zip,location.lat,location.lon,phone,website,email,telehealth,telehealth_only,"
-        "populations,languages,schedule.hours_per_week,schedule.days_per_week,schedule.sessions,"
-        "schedule.length_weeks.min,schedule.length_weeks.max,schedule.details,conditions,therapies,medications,"
+        "populations,languages,ages.min,ages.max,schedule.hours_per_week,schedule.days_per_week,schedule.sessions,"
+        "schedule.length_weeks.min,schedule.length_weeks.max,schedule.details,new_patients.status,"
+        "new_patients.confirmed,intake.ways,intake.hours,conditions,therapies,medications,"
         "services,payment,insurers,accreditations,licenses,staff_credentials,medical_director.name,"
         "medical_director.credentials,medical_director.board_certifications,last_verified,source,external_ids"
     )

@@ -125,6 +125,7 @@ def test_copied_link_reproduces_the_same_results(recorder, server, browser):
     r.page.goto(f"{server}/find/")
     r.page.fill("#f-zip", "23220")
     shown(r.page)
+    r.page.click("#f-change")  # after a search the choices are folded into one line
     r.page.click("#f-filters summary")
     r.page.check("#f-pay-medicaid")
     r.page.select_option("#f-radius", "50")
@@ -142,6 +143,7 @@ def test_back_and_forward_restore_searches(recorder, server):
     r = recorder()
     r.page.goto(f"{server}/find/#zip=23220&r=10")
     near, _ = shown(r.page)
+    r.page.click("#f-change")
     r.page.select_option("#f-radius", "100")
     r.page.wait_for_function("document.getElementById('finder-status').textContent.includes('100 miles')")
     far, _ = shown(r.page)
@@ -162,6 +164,7 @@ def test_use_my_location_with_mocked_geolocation(recorder, server, dataset):
     assert ids == [i for i, _ in want] and ids
     assert r.page.inner_text("#finder-status").endswith("of your location.")
     assert "near=" not in r.page.url  # the location is not put in the URL unless the person asks
+    r.page.click("#f-change")
     r.page.check("#f-share")
     r.page.wait_for_function("location.hash.includes('near=')")
     assert parse_qs(urlsplit(r.page.url).fragment)["near"] == ["41.88,-87.63"]
@@ -212,6 +215,7 @@ def test_searches_never_leave_the_site_or_reveal_the_zip(recorder, server):
     r = recorder(geolocation={"latitude": 37.5407, "longitude": -77.4360}, permissions=["geolocation"])
     r.page.goto(f"{server}/find/#zip=23220&r=50&q=evening&tele=1")
     shown(r.page)
+    r.page.click("#f-change")
     r.page.click("#f-locate")
     r.page.wait_for_function("document.getElementById('finder-status').textContent.includes('your location')")
     assert r.requests

@@ -509,6 +509,7 @@ def test_no_dialog_fires_on_the_program_page_the_finder_or_the_site_search(recor
     card = r.page.locator(f'.iop-result[data-id="{PID}"]')
     assert hostile["name"] in card.inner_text()
     assert r.page.evaluate(DANGER) == 0
+    r.page.click("#f-change")
     r.page.fill("#f-q", "alert")
     r.page.press("#f-q", "Enter")
     wait_until(r.page, "location.hash.includes('q=alert')")
@@ -516,12 +517,18 @@ def test_no_dialog_fires_on_the_program_page_the_finder_or_the_site_search(recor
     r.page.wait_for_timeout(300)
     assert r.page.evaluate(DANGER) == 0
 
-    # The theme's own search lists the vocabulary index pages, whose text holds the hostile names.
+    # The header search lists the hostile program (from the name index) and the hostile condition's page.
     r.page.goto(f"{hostile_server}/conditions/")
     r.page.wait_for_load_state("networkidle")
-    r.page.locator("input.md-search__input").click()
-    r.page.keyboard.type("bipolar")  # the section listing "Bipolar disorder" also lists the hostile condition
-    wait_until(r.page, "document.querySelector('.md-search-result__list').textContent.includes(\"alert('condition')\")")
+    r.page.locator("#iop-site-search-input").click()
+    r.page.keyboard.type("harbor test")
+    wait_until(r.page, "document.querySelector('.iop-site-search__groups').textContent.includes('<script>alert(1)')")
+    names = r.page.eval_on_selector_all(".iop-site-search__name", "els => els.map(e => e.textContent)")
+    assert hostile["name"] in names
+    r.page.fill("#iop-site-search-input", "alert condition")
+    wait_until(
+        r.page, "document.querySelector('.iop-site-search__groups').textContent.includes(\"alert('condition')\")"
+    )
     r.page.wait_for_timeout(300)
     assert r.page.evaluate(DANGER) == 0
     assert dialogs == [], dialogs

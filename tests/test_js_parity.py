@@ -125,3 +125,26 @@ def test_the_finder_form_carries_the_filters_as_the_build_declares_them(site, da
     assert {f.key for f in indexes.FILTERS} == set(indexes.vocab_lists(dataset))  # the manifest's lists
     script = (ROOT / "overrides" / "assets" / "js" / "finder.js").read_text(encoding="utf-8")
     assert not re.search(r'condition:\s*"cd"', script) and 'getAttribute("data-key")' in script
+
+
+def test_header_search_words_and_file_names_equal_the_builds(dataset):
+    """The header search (site-search.js) splits what is typed and names shard files as names.py does, so a word
+    typed finds the file the build put it in; number-only words never name a file (they could be a ZIP code)."""
+    from generator import names
+
+    texts = [p["name"] for p in dataset.programs] + [p["address"]["city"] for p in dataset.programs]
+    texts += [
+        "Café Ñandú Zürich",
+        "São Paulo",
+        "24/7 Help",
+        "Richmond 23220",
+        "Ōsaka 大阪",
+        "Ελληνικά",
+        "x_y-z",
+        "٢٣٢٢٠ الرياض",
+    ]
+    got = run_js([("searchWords", [t]) for t in texts])
+    assert [tuple(w) for w in got] == [names.words(t) for t in texts]
+    assert all(not any(c.isdigit() for c in w) for ws in got for w in ws if w.isascii())
+    keys = sorted({w[: names.PREFIX] for t in texts for w in names.words(t)} | {"richmond", "大阪", "são"})
+    assert run_js([("shardFileName", [k]) for k in keys]) == [names.file_name(k) for k in keys]

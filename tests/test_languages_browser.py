@@ -177,17 +177,30 @@ def test_the_spanish_crisis_buttons_are_44px_and_share_one_row(recorder, server,
 
 
 @pytest.mark.parametrize(
-    ("path", "query", "folder"), [("/es/learn/first-day/", "recaída", "/es/"), ("/", "relapse", "/")]
+    ("path", "query", "guides", "meta"),
+    [
+        ("/es/learn/first-day/", "recaída", "Guías y páginas", r"^\d+ resultados?\. Oprima Enter"),
+        ("/", "relapse", "Guides and pages", r"^\d+ match(es)?\. Press Enter"),
+    ],
 )
-def test_each_language_searches_its_own_pages(recorder, server, path, query, folder):
+def test_each_language_searches_its_own_pages(recorder, server, path, query, guides, meta):
+    """The header search of a Spanish page speaks Spanish and finds the Spanish guides (es/search/); the English
+    one finds the English guides. Program names and cities are the same in both."""
     r = recorder(viewport={"width": 1280, "height": 900})
     r.page.goto(server + path)
     r.page.wait_for_load_state("networkidle")
-    r.page.click("input.md-search__input")
+    r.page.click("#iop-site-search-input")
     r.page.keyboard.type(query, delay=30)
-    wait_until(r.page, "document.querySelectorAll('a.md-search-result__link').length > 0")
-    hrefs = r.page.eval_on_selector_all("a.md-search-result__link", "as => as.map(a => a.getAttribute('href'))")
-    paths = [re.sub(r"^https?://[^/]+", "", h) for h in hrefs]
-    assert paths and all(p.startswith(folder) for p in paths), paths
-    assert all(p.startswith("/es/") == (folder == "/es/") for p in paths), paths
+    wait_until(r.page, "document.querySelectorAll('.iop-site-search__group').length > 1")
+    found = r.page.eval_on_selector_all(
+        ".iop-site-search__groups a",
+        "els => els.map(a => [a.closest('section').querySelector('h2').textContent, a.getAttribute('href')])",
+    )
+    paths = [re.sub(r"^https?://[^/]+", "", h) for g, h in found if g == guides]
+    spanish = path.startswith("/es/")
+    assert paths and all(p.startswith("/es/") == spanish for p in paths), found
     assert any("/learn/relapse/" in p for p in paths), paths
+    assert re.match(meta, r.page.inner_text("#iop-site-search-meta")), r.page.inner_text("#iop-site-search-meta")
+    label = r.page.get_attribute("#iop-site-search-input", "aria-label")
+    assert label == ("Buscar programas, lugares y guías" if spanish else "Search programs, places and guides")
+    assert r.errors == [], r.errors

@@ -259,8 +259,11 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "Programs",
         "`programs.address` { #field-address }",
         "`programs.location` { #field-location }",
+        "`programs.ages` { #field-ages }",
         "`programs.schedule` { #field-schedule }",
         "`programs.schedule.length_weeks` { #field-length-weeks }",
+        "`programs.new_patients` { #field-new-patients }",
+        "`programs.intake` { #field-intake }",
         "`programs.accreditations[]` { #field-accreditations }",
         "`programs.licenses[]` { #field-licenses }",
         "`programs.medical_director` { #field-medical-director }",
@@ -276,7 +279,7 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "Language codes",
         "State codes",
     ]
-    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 17
+    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 20
     # Two groups that share a name get the whole path as their anchor, so no id repeats on the page.
     anchors = re.findall(r"\{ #([a-z0-9-]+) \}", text)
     assert len(anchors) == len(set(anchors))

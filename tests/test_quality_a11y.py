@@ -30,6 +30,7 @@ def test_axe_checks_the_finder_with_its_filters_open(recorder, server):
     r = recorder()
     r.page.goto(server + "/find/#zip=23220&r=25")
     wait_for_page(r.page, "/find/#zip=23220&r=25")
+    r.page.click("#f-change")
     r.page.click("#f-filters summary")
     violations = run_axe(r.page)
     assert not violations, describe_violations(violations)
@@ -103,8 +104,17 @@ def test_keyboard_alone_reaches_the_finder_searches_filters_and_opens_a_result(r
     page.keyboard.type("23220")
     page.wait_for_function("document.getElementById('finder-status').textContent.match(/found|No programs|could not/)")
     assert "programs found" in page.inner_text("#finder-status")
+    assert page.evaluate("document.activeElement.id") == "finder-heading", "focus did not move to the results"
     before = page.locator(".iop-result").count()
 
+    # The choices are folded into one line before the results: back to its "Change" button, and open them.
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.id") == "f-change":
+            break
+    _assert_visible(_focused(page), "Change button")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#f-change", "aria-expanded") == "true"
     summary = _tab_until(page, lambda s: s["tag"] == "summary", "reach the Filters summary")
     _assert_visible(summary, "filters summary")
     page.keyboard.press("Enter")

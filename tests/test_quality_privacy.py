@@ -101,6 +101,7 @@ def test_finder_still_finds_programs_under_the_csp(recorder, server, site):
     wait_until(r.page, FINDER_ANSWERED)
     assert "programs found" in r.page.inner_text("#finder-status")
     assert r.page.locator(".iop-result").count() > 0
+    r.page.click("#f-change")
     r.page.click("#f-filters summary")
     r.page.check("#f-pay-medicaid")
     wait_until(r.page, "location.hash.includes('pay=medicaid')")

@@ -74,7 +74,7 @@ def test_the_model_vocabularies_found_are_the_ones_visitors_read():
     assert set(model_vocabularies()) == {
         "FOCUS", "LEVELS_OF_CARE", "POPULATIONS", "SESSIONS", "MEDICATIONS", "SERVICES", "PAYMENT",
         "ACCREDITATION_BODIES", "BOARD_CERTIFICATIONS", "STAFF_CREDENTIALS", "CONDITION_GROUPS", "US_STATES",
-        "LANGUAGES",
+        "LANGUAGES", "NEW_PATIENTS", "INTAKE_WAYS",
     }  # fmt: skip
 
 

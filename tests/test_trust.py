@@ -396,22 +396,21 @@ def test_report_finds_every_planted_inconsistency_on_its_line():
 
 
 def test_an_accepting_status_confirmed_before_the_last_verification_is_found():
-    """Issue 15's fields (accepting_new_patients and its date) are read when a record has them."""
+    """The new-patient status (new_patients.status and the day it was confirmed) is read when a record has it."""
     p = {
         "id": "p",
         "last_verified": dt.date(2026, 10, 1),
-        consistency.ACCEPTING_FIELD: "waitlist",
-        consistency.ACCEPTING_CONFIRMED_FIELD: dt.date(2026, 6, 1),
+        "new_patients": {"status": "waitlist", "confirmed": dt.date(2026, 6, 1)},
     }
     (issue,) = consistency.accepting_older_than_verified(p, {})
-    assert issue.field == "accepting_confirmed"
+    assert issue.field == "new_patients.confirmed"
     assert issue.message == (
         "whether it takes new patients was confirmed on 2026-06-01, before the record was last verified on "
-        "2026-10-01 (confirm it again, or set accepting_confirmed to the day it was checked)"
+        "2026-10-01 (confirm it again, or set new_patients.confirmed to the day it was checked)"
     )
-    undated = {**p, consistency.ACCEPTING_CONFIRMED_FIELD: None}
-    assert [i.field for i in consistency.accepting_older_than_verified(undated, {})] == ["accepting_new_patients"]
-    current = {**p, consistency.ACCEPTING_CONFIRMED_FIELD: dt.date(2026, 10, 1)}
+    undated = {**p, "new_patients": {"status": "waitlist"}}
+    assert [i.field for i in consistency.accepting_older_than_verified(undated, {})] == ["new_patients"]
+    current = {**p, "new_patients": {"status": "waitlist", "confirmed": dt.date(2026, 10, 1)}}
     assert list(consistency.accepting_older_than_verified(current, {})) == []
     assert list(consistency.accepting_older_than_verified({"last_verified": dt.date(2026, 1, 1)}, {})) == []
 
@@ -511,11 +510,11 @@ def test_cards_and_search_records_carry_the_date_and_the_note(site, dataset):
 
     old = stale_program(dataset)
     today = dt.date.today()
-    card = referral.card_data(old, "u", today=today)
+    card = referral.card_data(old, "u", dataset.conditions, today=today)
     assert card["last_verified"] == views.long_date(old["last_verified"])
     assert card["stale_note"] == "May be out of date — call to confirm"
     fresh = next(p for p in dataset.programs if not views.is_stale(p, today))
-    assert referral.card_data(fresh, "u", today=today)["stale_note"] is None
+    assert referral.card_data(fresh, "u", dataset.conditions, today=today)["stale_note"] is None
     record = indexes.program_record(old, indexes.SearchData(dataset).positions, today)
     assert (record["vd"], record["vs"]) == (views.long_date(old["last_verified"]), 1)
     assert "vs" not in indexes.program_record(fresh, indexes.SearchData(dataset).positions, today)

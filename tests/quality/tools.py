@@ -100,7 +100,14 @@ def _page_types_of(site: Path, every: bool) -> list[tuple[str, str]]:
         pages.append((f"learn-{page.parent.name}", f"/learn/{page.parent.name}/"))
     if (site / "list" / "index.html").is_file():
         pages.append(("list", "/list/"))
-    pages.append(("404", "/404.html"))
+    some = ",".join(sorted(p.parent.name for p in (site / "programs").glob("*/index.html"))[:3])
+    pages += [
+        ("finder-whole-state", "/find/#st=VA&r=25"),
+        ("finder-words-without-a-place", "/find/#q=evening"),
+        ("list-with-programs", f"/list/#ids={some}&from=23220"),
+        ("compare", f"/compare/#ids={some}&from=23220"),
+        ("404", "/404.html"),
+    ]
     return pages
 
 
@@ -119,11 +126,24 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
         page.wait_for_timeout(50)
 
 
+LIST_ANSWERED = (
+    "!!(document.getElementById('referral-status') || {textContent: ''}).textContent.match(/in this list|empty/)"
+)
+COMPARE_ANSWERED = (
+    "!!(document.getElementById('compare-status') || {textContent: ''}).textContent.match(/Comparing|Choose/)"
+)
+
+
 def wait_for_page(page, path: str) -> None:
-    """Let the page settle; on the finder, wait until a search with a ZIP has answered."""
+    """Let the page settle; on the finder, wait until a search with a place has answered; on the list and the
+    comparison, until their programs are in."""
     page.wait_for_load_state("load")
-    if "/find/#zip=" in path:
+    if path.startswith(("/find/#zip=", "/find/#st=")):
         wait_until(page, FINDER_ANSWERED)
+    elif path.startswith("/list/#ids="):
+        wait_until(page, LIST_ANSWERED)
+    elif path.startswith("/compare/#ids="):
+        wait_until(page, COMPARE_ANSWERED)
 
 
 # --- Accessibility (axe-core) ---------------------------------------------------------------------------------------

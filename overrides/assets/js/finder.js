@@ -1,78 +1,186 @@
-/* IOP Finder: the program finder. No dependencies; lunr.js is loaded from this site only when words are typed.
+/* IOP Finder: the program finder's page. finder-search.js fetches and matches; this file keeps the search in the
+ * URL, draws the results and helps when nothing matches. lunr.js is loaded from this site only when words are
+ * typed.
  *
- * Privacy: the ZIP code and location stay in this page. Requests name only a 3-digit ZIP prefix shard, the
- * quadtree leaves around the point and a state's telehealth list, never the ZIP itself or the coordinates.
- * Search state lives in the URL after "#" (the fragment), so shared links reproduce a search and back/forward
- * work, yet browsers never send the fragment to any server: the ZIP code stays out of every request and log.
- * Query-string links (e.g. ?condition=ptsd from condition pages) are read once and moved into the fragment; a
- * ZIP code in one is moved there before this script runs (location-guard.js). The ZIP box has no name, so even a
+ * Privacy: the ZIP code and location stay in this page. Search state lives in the URL after "#" (the fragment),
+ * so shared links reproduce a search and back/forward work, yet browsers never send the fragment to any server.
+ * Query-string links (e.g. ?condition=ptsd from condition pages) are read once and moved into the fragment; a ZIP
+ * code in one is moved there before this script runs (location-guard.js). The ZIP box has no name, so even a
  * browser without scripts could never put it in a request, and the referral list is told the ZIP only for links.
+ * A location from "Use my location" goes into a link only when the person says so, rounded to about half a mile.
  *
- * Needs assets/js/iop.js (distances, quadtree leaves, DOM helpers), which every page loads before this script.
+ * On a phone the results come first: after a search the choices fold into one line ("3 filters · Change"), focus
+ * moves to the results heading, and the first result card is in view without scrolling.
+ *
+ * Needs assets/js/iop.js and assets/js/finder-search.js, loaded before this script.
  */
 (function () {
   "use strict";
 
   var form = document.getElementById("finder-form");
-  if (!form) return;
+  if (!form || !window.IOPFinderSearch) return;
 
-  var statusEl = document.getElementById("finder-status");
-  var resultsEl = document.getElementById("finder-results");
-  var moreBtn = document.getElementById("f-more");
-  var copyBtn = document.getElementById("f-copy");
-  var locateBtn = document.getElementById("f-locate");
-  var shareWrap = document.getElementById("f-share-wrap");
-  var zipInput = document.getElementById("f-zip");
+  /* Every sentence this script shows, in one place, so the page can be translated. */
+  var TEXT = {
+    searching: "Searching…",
+    badZip: "Please type a 5-digit ZIP code, like 23220.",
+    unknownZip: function (zip) { return "We could not find ZIP code " + zip + ". Check the number and try again."; },
+    zipPlace: function (zip) { return "ZIP code " + zip; },
+    yourLocation: "your location",
+    failed: "Something went wrong loading the search. Please try again, or browse programs by state.",
+    notLoaded: "The search could not load. You can browse programs by state instead.",
+    askingLocation: "Asking your browser for your location…",
+    noLocation: "We could not get your location. Type a ZIP code instead.",
+    programs: function (n) { return n + (n === 1 ? " program" : " programs"); },
+    found: function (n, r, where) { return TEXT.programs(n) + " found within " + r + " miles of " + where; },
+    foundInState: function (n, state) { return TEXT.programs(n) + " found in " + state + "."; },
+    withVideo: function (state) { return ", including video programs in " + state; },
+    firstOnly: function (n) { return " Showing the first " + n + "."; },
+    nearestOnly: function (n, r, where) { return "Showing the " + n + " nearest programs within " + r + " miles of " + where + "."; },
+    noneFound: function (r, where) { return "No programs found within " + r + " miles of " + where + "."; },
+    noneInState: function (state) { return "No programs found in " + state + "."; },
+    miles: function (m) { return IOP.milesText(m); },
+    videoInYourState: "offers video sessions in your state",
+    example: "Example",
+    treats: "Treats", ages: "Ages", times: "Times", medications: "Medications", languages: "Languages", payment: "Pays with",
+    newPatients: "New patients", notReported: "not reported",
+    hoursDays: function (h, d) { return h + " hours a week over " + d + (d === 1 ? " day" : " days"); },
+    video: "video sessions too",
+    add: "Add to my list",
+    directions: "Get directions", directionsHidden: " (opens your maps app, outside IOP Finder)",
+    summaryFilters: function (n) { return n === 0 ? "No filters" : n === 1 ? "1 filter" : n + " filters"; },
+    summaryWords: function (q) { return "words “" + q + "”"; },
+    summaryVideo: "video programs in your state",
+    change: "Change", hide: "Hide choices",
+    // A place to search: words or filters without one.
+    wherePrompt: "Where should we look? Type a ZIP code below, or use your location.",
+    whereWords: function (q) { return "Where should we look for “" + q + "”? Type a ZIP code below, or use your location."; },
+    wholeStateLead: "Or search a whole state:",
+    stateLabel: "State", chooseState: "Choose a state", searchState: "Search this state",
+    // Links that ask for something the finder does not know.
+    ignored: function (items) { return "This link asked for things the finder does not know, so they were left out: " + items.join(", ") + "."; },
+    ignoredValue: function (value, what) { return "“" + value + "” (" + what + ")"; },
+    ignoredRadius: function (value, used) { return "a distance of “" + value + "” (it shows programs within " + used + " miles)"; },
+    what: { r: "distance", sort: "sort order", age: "age", st: "state" },
+    // Nothing matched.
+    noneMatch: function (r, where) { return "No programs within " + r + " miles of " + where + " match all your choices."; },
+    noneInStateMatch: function (state) { return "No programs in " + state + " match all your choices."; },
+    leavingOut: "What leaves programs out",
+    without: function (label, n) { return "Without “" + label + "”: " + TEXT.programs(n) + " would match."; },
+    withoutWords: function (q, n) { return "Without the words “" + q + "”: " + TEXT.programs(n) + " would match."; },
+    withoutAge: function (age, n) { return "Without the age " + age + ": " + TEXT.programs(n) + " would match."; },
+    notOneChoice: "No single choice is the reason. Try removing more than one.",
+    nothingNear: function (r) { return "The directory has no programs at all within " + r + " miles."; },
+    remove: "Remove",
+    widen: function (r) { return "Search within " + r + " miles"; },
+    clearAll: "Clear filters and words",
+    searchWholeState: function (state) { return "Search all of " + state; },
+    nearestMatching: "The nearest programs that match your choices",
+    noneAnywhere: "No program in the directory matches all your choices.",
+    noneWithin: function (m) { return "No program that matches all your choices is within " + Math.round(m) + " miles."; },
+    videoIn: function (state) { return "Video programs in " + state + " that match your choices"; },
+    noVideoIn: function (state) { return "No video program in " + state + " matches all your choices."; },
+    tickVideo: "Tick “Also show programs in my state that offer video sessions”.",
+    helpNow: "Talk with someone now",
+    helplines: [
+      ["SAMHSA National Helpline: call ", { tel: "tel:+18006624357", text: "1-800-662-4357" }, ". It is free, private and open all day, every day, in English and Spanish. They can help you find care near you."],
+      ["Suicide & Crisis Lifeline: call or text ", { tel: "tel:988", text: "988" }, ", any time."],
+      ["Search every licensed program at ", { href: "https://findtreatment.gov/", text: "FindTreatment.gov" }, ", the national treatment locator."]
+    ],
+    leaves: " (a website outside IOP Finder)",
+    // Copying a link.
+    copy: "Copy link to these results", copied: "Link copied",
+    copiedWith: "Link copied. It holds your location, rounded to about half a mile.",
+    copiedWithout: "Link copied without your location. Whoever opens it will be asked for a ZIP code.",
+    copyPrompt: "Copy this link:"
+  };
+
+  var IOP = window.IOP, el = IOP.el;
+  var $ = function (id) { return document.getElementById(id); };
+  var statusEl = $("finder-status"), resultsEl = $("finder-results"), whereEl = $("finder-where");
+  var noteEl = $("finder-note"), summary = $("finder-summary"), summaryText = $("finder-summary-text");
+  var changeBtn = $("f-change"), skipLink = $("f-skip");
+  var moreBtn = $("f-more"), copyBtn = $("f-copy"), copyAsk = $("f-copy-ask"), copySaid = $("f-copy-said");
+  var locateBtn = $("f-locate"), shareWrap = $("f-share-wrap"), zipInput = $("f-zip"), ageInput = $("f-age");
   var scriptEl = document.querySelector('script[src$="assets/js/finder.js"]');
   var base = new URL("../", scriptEl ? scriptEl.src : location.href).href.replace(/assets\/$/, "");
-  var searchBase = base + "search/";
   var programBase = base + "programs/";
 
-  var IOP = window.IOP;  /* assets/js/iop.js: distances, quadtree leaves, DOM helpers */
   // The filters as the build declares them (indexes.FILTERS): each fieldset names its filter, the key of its
   // values in a search record and how its ticked boxes combine.
-  var FILTERS = [], FIELD = {}, MODE = {};
+  var FILTERS = [];
   form.querySelectorAll("fieldset[data-filter]").forEach(function (fs) {
-    var name = fs.getAttribute("data-filter");
-    FILTERS.push(name);
-    FIELD[name] = fs.getAttribute("data-key");
-    MODE[name] = fs.getAttribute("data-mode");
+    var f = { name: fs.getAttribute("data-filter"), key: fs.getAttribute("data-key"), mode: fs.getAttribute("data-mode"), values: {} };
+    fs.querySelectorAll("input").forEach(function (box) {
+      f.values[box.value] = fs.querySelector('label[for="' + box.id + '"]').textContent;
+    });
+    f.legend = fs.querySelector("legend").firstChild.textContent.trim();
+    FILTERS.push(f);
   });
+  var NAMES = FILTERS.map(function (f) { return f.name; });
   var RADII = [].map.call(form.elements.r.options, function (o) { return +o.value; });
-  var PAGE = 20;
-
-  var cache = {};
-  function getJSON(path) {
-    if (!cache[path]) {
-      cache[path] = IOP.getJSON(searchBase + path);
-      cache[path].catch(function () { delete cache[path]; });
-    }
-    return cache[path];
-  }
-  var geodesicMiles = IOP.geodesicMiles, leafBounds = IOP.leafBounds, milesToBox = IOP.milesToBox;
+  var PAGE = 20, NEAREST = 3, VIDEO = 3;
+  var finder = window.IOPFinderSearch.make(FILTERS, base + "search/", base + "assets/js/vendor/lunr.min.js");
 
   /* --- URL state --- */
+  /* The search a set of parameters asks for. Values the finder does not know are left out and listed in
+     `ignored`, so they never widen or change the search silently. */
   function readState(params) {
-    var st = { zip: (params.get("zip") || "").trim(), near: null, r: 25, q: (params.get("q") || "").trim(),
-               tele: params.get("tele") === "1", sort: params.get("sort") === "name" ? "name" : "distance",
-               share: params.get("share") === "1", filters: {} };
+    var st = { zip: (params.get("zip") || "").trim(), near: null, st: null, r: 25, q: (params.get("q") || "").trim(),
+               tele: params.get("tele") === "1", sort: "distance", share: params.get("share") === "1",
+               age: null, filters: {}, ignored: [] };
     var near = (params.get("near") || "").split(",");
     if (near.length === 2 && isFinite(+near[0]) && isFinite(+near[1]) && near[0] !== "" && near[1] !== "") {
       st.near = { lat: +near[0], lon: +near[1] };
     }
-    var r = parseInt(params.get("r"), 10);
-    if (RADII.indexOf(r) >= 0) st.r = r;
-    FILTERS.forEach(function (name) { st.filters[name] = params.getAll(name); });
+    if (params.has("r")) {
+      var r = parseInt(params.get("r"), 10);
+      if (RADII.indexOf(r) >= 0 && String(r) === params.get("r").trim()) st.r = r;
+      else {
+        // Never wider than asked: the largest distance offered that is not more (or the smallest).
+        st.r = RADII.filter(function (x) { return x <= r; }).pop() || RADII[0];
+        st.ignored.push(TEXT.ignoredRadius(params.get("r"), st.r));
+      }
+    }
+    var sort = params.get("sort");
+    if (sort === "name") st.sort = "name";
+    else if (sort && sort !== "distance") st.ignored.push(TEXT.ignoredValue(sort, TEXT.what.sort));
+    var age = params.get("age");
+    if (age) {
+      if (/^\d{1,3}$/.test(age.trim()) && +age <= 120) st.age = +age;
+      else st.ignored.push(TEXT.ignoredValue(age, TEXT.what.age));
+    }
+    var state = (params.get("st") || "").toUpperCase();
+    var m = finder.manifest();
+    if (state) {
+      if (m && m.state_leaves[state]) st.st = state;
+      else st.ignored.push(TEXT.ignoredValue(params.get("st"), TEXT.what.st));
+    }
+    FILTERS.forEach(function (f) {
+      st.filters[f.name] = [];
+      params.getAll(f.name).forEach(function (v) {
+        if (Object.prototype.hasOwnProperty.call(f.values, v)) {
+          if (st.filters[f.name].indexOf(v) < 0) st.filters[f.name].push(v);
+        } else {
+          st.ignored.push(TEXT.ignoredValue(v, f.legend.toLowerCase()));
+        }
+      });
+    });
     return st;
   }
-  function stateToQuery(st) {
+  function stateToQuery(st, withoutLocation) {
     var p = new URLSearchParams();
     if (st.zip) p.set("zip", st.zip);
-    if (st.near && st.share) { p.set("near", st.near.lat.toFixed(2) + "," + st.near.lon.toFixed(2)); p.set("share", "1"); }
+    else if (st.st) p.set("st", st.st);
+    if (st.near && st.share && !withoutLocation) {
+      p.set("near", st.near.lat.toFixed(2) + "," + st.near.lon.toFixed(2));
+      p.set("share", "1");
+    }
     p.set("r", String(st.r));
     if (st.q) p.set("q", st.q);
     if (st.tele) p.set("tele", "1");
-    FILTERS.forEach(function (name) { st.filters[name].forEach(function (v) { p.append(name, v); }); });
+    if (st.age !== null) p.set("age", String(st.age));
+    FILTERS.forEach(function (f) { st.filters[f.name].forEach(function (v) { p.append(f.name, v); }); });
     if (st.sort !== "distance") p.set("sort", st.sort);
     return p.toString();
   }
@@ -82,205 +190,122 @@
     form.elements.q.value = st.q;
     form.elements.tele.checked = st.tele;
     form.elements.sort.value = st.sort;
-    document.getElementById("f-share").checked = st.share;
-    FILTERS.forEach(function (name) {
-      form.querySelectorAll('input[name="' + name + '"]').forEach(function (box) {
-        box.checked = st.filters[name].indexOf(box.value) >= 0;
+    ageInput.value = st.age === null ? "" : String(st.age);
+    $("f-share").checked = st.share;
+    FILTERS.forEach(function (f) {
+      form.querySelectorAll('input[name="' + f.name + '"]').forEach(function (box) {
+        box.checked = st.filters[f.name].indexOf(box.value) >= 0;
       });
     });
-    var any = FILTERS.some(function (n) { return st.filters[n].length; });
-    if (any) document.getElementById("f-filters").open = true;
+    $("f-filters").open = filterCount(st) > 0;
   }
   function formToState() {
     var fields = new URLSearchParams(new FormData(form));
     fields.set("zip", zipInput.value);
+    if (!zipInput.value && current.st) fields.set("st", current.st);
     var st = readState(fields);
+    st.ignored = [];  // the form offers only what the finder knows
     st.near = current.near && !st.zip ? current.near : null;
-    st.share = document.getElementById("f-share").checked;
+    if (st.near) st.st = null;
+    st.share = $("f-share").checked;
     return st;
   }
-
-  /* --- Matching --- */
-  var manifest = null;
-  var ready = getJSON("manifest.json").then(function (m) { manifest = m; });
-  function positions(key) {
-    var map = {};
-    manifest.vocab[key].forEach(function (v, i) { map[v] = i; });
-    return map;
-  }
-  function matcher(st) {
-    var tests = [];
-    if (st.filters.focus.length) {
-      var fo = positions(FIELD.focus), wanted = st.filters.focus.map(function (v) { return fo[v]; });
-      var co = fo.co_occurring;
-      tests.push(function (p) {
-        // Co-occurring programs treat both mental health and substance use, so they match either.
-        return wanted.indexOf(p.fo) >= 0 || (p.fo === co && wanted.length > 0);
-      });
-    }
-    FILTERS.forEach(function (name) {
-      var values = st.filters[name];
-      if (name === "focus" || !values.length) return;
-      var key = FIELD[name], pos = positions(key);
-      var idx = values.map(function (v) { return pos[v]; });
-      var mode = MODE[name];
-      if (idx.some(function (i) { return i === undefined; })) { tests.push(function () { return false; }); return; }
-      tests.push(mode === "any"
-        ? function (p) { return idx.some(function (i) { return p[key].indexOf(i) >= 0; }); }
-        : function (p) { return idx.every(function (i) { return p[key].indexOf(i) >= 0; }); });
-    });
-    return function (p) { return tests.every(function (t) { return t(p); }); };
-  }
-
-  var lunrReady = null;
-  function loadLunr() {
-    if (window.lunr) return Promise.resolve(window.lunr);
-    if (!lunrReady) {
-      lunrReady = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = base + "assets/js/vendor/lunr.min.js";
-        s.onload = function () { resolve(window.lunr); };
-        s.onerror = function () { lunrReady = null; reject(new Error("could not load the text search")); };
-        document.head.appendChild(s);
-      });
-    }
-    return lunrReady;
-  }
-  function queryWords(q) {
-    return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 1; }).slice(0, 8);
-  }
-  function textMatches(indexPaths, words) {
-    return loadLunr().then(function (lunr) {
-      return Promise.all(indexPaths.map(getJSON)).then(function (serialized) {
-        var ids = {};
-        serialized.forEach(function (data) {
-          var idx = lunr.Index.load(data);
-          var hits = idx.query(function (q) {
-            words.forEach(function (w) {
-              q.term(lunr.tokenizer(w), { presence: lunr.Query.presence.REQUIRED });
-            });
-          });
-          hits.forEach(function (h) { ids[h.ref] = true; });
-        });
-        return ids;
-      });
-    });
-  }
-
-  /* --- Search --- */
   function urlParams() {
     var params = new URLSearchParams(location.search);
     new URLSearchParams(location.hash.replace(/^#/, "")).forEach(function (v, k) {
-      if (params.has(k) && FILTERS.indexOf(k) < 0) params.delete(k);
+      if (params.has(k) && NAMES.indexOf(k) < 0) params.delete(k);
       params.append(k, v);
     });
     return params;
   }
-  var current = readState(urlParams());
-  var run = 0;
-  var shown = PAGE;
+  function filterCount(st) {
+    return FILTERS.reduce(function (n, f) { return n + st.filters[f.name].length; }, 0) + (st.age !== null ? 1 : 0);
+  }
+  function hasPlace(st) { return !!(st.zip || st.near || st.st); }
+  function stateName(code) { return finder.manifest().states[code] || code; }
 
-  function findOrigin(st) {
-    if (st.zip) {
-      if (!/^\d{5}$/.test(st.zip)) return Promise.reject(userError("Please type a 5-digit ZIP code, like 23220."));
-      var prefix = st.zip.slice(0, 3);
-      if (manifest.zip_prefixes.indexOf(prefix) < 0) return Promise.reject(unknownZip(st.zip));
-      return getJSON("zip/" + prefix + ".json").then(function (table) {
-        var z = table[st.zip];
-        if (!z) throw unknownZip(st.zip);
-        return { lat: z[0], lon: z[1], state: z[2], label: "ZIP code " + st.zip };
-      });
+  /* --- Results first: the folded choices, the heading that takes focus --- */
+  var folded = false, heading = null;
+  function say(text) {
+    if (!text) { statusEl.textContent = ""; heading = null; return; }
+    if (!heading || !statusEl.contains(heading)) {
+      heading = el("h2", "iop-results-heading");
+      heading.id = "finder-heading";
+      heading.tabIndex = -1;
+      statusEl.textContent = "";
+      statusEl.appendChild(heading);
     }
-    if (st.near) return Promise.resolve({ lat: st.near.lat, lon: st.near.lon, state: null, label: "your location" });
-    return Promise.resolve(null);
+    heading.textContent = text;
   }
-  function userError(message) { var e = new Error(message); e.user = true; return e; }
-  function unknownZip(zip) {
-    return userError("We could not find ZIP code " + zip + ". Check the number and try again.");
+  function focusHeading() { if (heading) heading.focus(); }
+  function summaryLine(st) {
+    var parts = [TEXT.summaryFilters(filterCount(st))];
+    if (st.q) parts.push(TEXT.summaryWords(st.q));
+    if (st.tele) parts.push(TEXT.summaryVideo);
+    return parts.join(" · ");
   }
+  /* Folded, the choices are one line and a button; open, the whole form. Only a search with a place folds. */
+  function fold(on) {
+    folded = on && hasPlace(current);
+    summary.hidden = !hasPlace(current);
+    summaryText.textContent = summaryLine(current);
+    form.hidden = folded;
+    changeBtn.textContent = folded ? TEXT.change : TEXT.hide;
+    changeBtn.setAttribute("aria-expanded", folded ? "false" : "true");
+    document.body.classList.toggle("iop-finder--folded", folded);
+  }
+  changeBtn.addEventListener("click", function () { fold(!folded); });
+  skipLink.addEventListener("click", function (e) {
+    if (!heading) return;
+    e.preventDefault();
+    focusHeading();
+  });
 
-  function search(st) {
+  /* --- Search --- */
+  var current = null, run = 0, shown = PAGE;
+  function search(st, opts) {
     var mine = ++run;
-    // A ZIP typed (or a link opened) before the manifest arrives waits for it instead of failing.
-    return ready.then(function () { return findOrigin(st); }).then(function (origin) {
-      if (mine !== run) return;
-      if (!origin) { clearResults(); say(""); return; }
-      say("Searching…");
-      var leaves = Object.keys(manifest.leaves).map(function (key) {
-        return { key: key, min: milesToBox(origin.lat, origin.lon, leafBounds(key)) };
-      }).filter(function (l) { return l.min <= st.r; }).sort(function (a, b) { return a.min - b.min; });
-      var matches = matcher(st);
-      var words = queryWords(st.q);
-      var found = {}, list = [], fetched = 0;
-      var teleState = null;
-
-      function take(programs, viaTelehealth) {
-        programs.forEach(function (p) {
-          if (found[p.id]) return;
-          var miles = geodesicMiles(origin.lat, origin.lon, p.la, p.lo);
-          if (miles > st.r && !viaTelehealth) return;
-          if (!matches(p)) return;
-          found[p.id] = true;
-          list.push({ p: p, miles: miles, tele: miles > st.r });
-        });
-      }
-      function enough() {
-        // Stop early only when sorting by distance: every unfetched leaf lies beyond the last result we show.
-        if (st.sort !== "distance" || words.length) return fetched >= leaves.length;
-        if (fetched >= leaves.length) return true;
-        if (list.length < shown) return false;
-        list.sort(byDistance);
-        return leaves[fetched].min > list[shown - 1].miles;
-      }
-      function next() {
-        if (enough()) return Promise.resolve();
-        var batch = leaves.slice(fetched, fetched + 4);
-        return Promise.all(batch.map(function (l) { return getJSON("p/" + l.key + ".json"); })).then(function (shards) {
-          shards.forEach(function (s) { take(s.programs, false); });
-          fetched += batch.length;
-          return next();
-        });
-      }
-      return next().then(function () {
-        if (!st.tele) return;
-        teleState = origin.state || nearestState(list);
-        if (!teleState || !manifest.telehealth[teleState]) return;
-        return getJSON("t/" + teleState + ".json").then(function (s) {
-          take(s.programs.filter(function (p) { return p.tv; }), true);
-        });
-      }).then(function () {
-        if (!words.length) return;
-        var paths = leaves.slice(0, fetched).map(function (l) { return "x/" + l.key + ".json"; });
-        if (teleState && manifest.telehealth[teleState]) paths.push("t/" + teleState + ".idx.json");
-        return textMatches(paths, words).then(function (ids) {
-          list = list.filter(function (item) { return ids[item.p.id]; });
-        });
-      }).then(function () {
-        if (mine !== run) return;
-        list.sort(st.sort === "name" ? byName : byDistance);
-        render(st, origin, list, fetched >= leaves.length, teleState);
+    opts = opts || {};
+    hideCopyAsk();
+    noteEl.hidden = !st.ignored.length;
+    noteEl.textContent = st.ignored.length ? TEXT.ignored(st.ignored) : "";
+    whereEl.hidden = true;
+    skipLink.hidden = !hasPlace(st);
+    if (!hasPlace(st)) {
+      clearResults();
+      say("");
+      fold(false);
+      if (st.q || filterCount(st) || location.hash.length > 1) askWhere(st);
+      return Promise.resolve();
+    }
+    say(TEXT.searching);
+    if (opts.fold) fold(true);
+    else fold(folded);
+    if (opts.focus) focusHeading();
+    var answer = st.st ? finder.wholeState(st).then(function (a) { return { origin: null, a: a }; })
+      : finder.findOrigin(st, TEXT).then(function (origin) {
+        return finder.radius(st, origin, shown).then(function (a) { return { origin: origin, a: a }; });
       });
+    return answer.then(function (res) {
+      if (mine !== run) return;
+      if (!res.a.list.length) return noResults(st, res.origin, res.a, mine);
+      render(st, res.origin, res.a);
     }).catch(function (err) {
       if (mine !== run) return;
       clearResults();
-      say(err.user ? err.message : "Something went wrong loading the search. Please try again, or browse programs by state.");
+      fold(false);
+      say(err.user ? err.message : TEXT.failed);
       if (!err.user && window.console) console.error(err);
     });
   }
-  function nearestState(list) {
-    var best = null;
-    list.forEach(function (i) { if (!i.tele && (!best || i.miles < best.miles)) best = i; });
-    return best ? best.p.s : null;
-  }
-  function byDistance(a, b) { return a.miles - b.miles || (a.p.n < b.p.n ? -1 : a.p.n > b.p.n ? 1 : 0); }
-  function byName(a, b) {
-    var x = a.p.n.toLowerCase(), y = b.p.n.toLowerCase();
-    return x < y ? -1 : x > y ? 1 : a.miles - b.miles;
-  }
 
   /* --- Rendering (DOM only: every value is text, never HTML) --- */
-  function say(text) { statusEl.textContent = text; }
-  function clearResults() { resultsEl.textContent = ""; moreBtn.hidden = true; copyBtn.hidden = true; showOnMap(null, []); }
+  function clearResults() {
+    resultsEl.textContent = "";
+    moreBtn.hidden = true;
+    copyBtn.hidden = true;
+    showOnMap(null, []);
+  }
   /* Tell the results map (assets/js/results-map.js) what the cards show, in their order. */
   function showOnMap(origin, items) {
     resultsEl.dispatchEvent(new CustomEvent("iop:results", { bubbles: true, detail: {
@@ -290,160 +315,330 @@
       })
     } }));
   }
-  var el = IOP.el, milesText = IOP.milesText;
-  function label(key, index) { return manifest.labels[key][index]; }
+  function label(key, index) { return finder.manifest().short[key][index]; }
+  function labels(key, list) { return list.map(function (i) { return label(key, i); }).join(", "); }
+  function fact(dl, name, value) {
+    dl.appendChild(el("dt", null, name));
+    dl.appendChild(el("dd", value ? null : "iop-not-reported", value || TEXT.notReported));
+  }
 
-  function card(item) {
-    var p = item.p, li = el("li", "iop-result");
+  /* One result card: where, the phone, then the facts people decide on (missing ones read "not reported"). */
+  function card(item, cls) {
+    var p = item.p, li = el("li", cls || "iop-result");
     li.setAttribute("data-id", p.id);
     var h = el("h3", "iop-result__name");
     var a = el("a", null, p.n);
     a.href = programBase + encodeURIComponent(p.id) + "/";
     h.appendChild(a);
-    if (p.ex) { h.appendChild(document.createTextNode(" ")); h.appendChild(el("span", "iop-tag", "Example")); }
+    if (p.ex) { h.appendChild(document.createTextNode(" ")); h.appendChild(el("span", "iop-tag", TEXT.example)); }
     li.appendChild(h);
     var where = el("p", "iop-result__where");
-    where.appendChild(el("strong", "iop-result__miles", milesText(item.miles)));
-    where.appendChild(document.createTextNode(" · " + p.c + ", " + p.s + (item.tele ? " · offers video sessions in your state" : "")));
+    if (item.miles !== null) {
+      where.appendChild(el("strong", "iop-result__miles", TEXT.miles(item.miles)));
+      where.appendChild(document.createTextNode(" · "));
+    }
+    where.appendChild(document.createTextNode(p.c + ", " + p.s + (item.tele ? " · " + TEXT.videoInYourState : "")));
     li.appendChild(where);
     var phone = el("p", "iop-result__phone");
-    var tel = el("a", null, p.ph);
+    var tel = el("a", "iop-phone", p.ph);
     tel.href = IOP.telHref(p.ph);
     phone.appendChild(tel);
     li.appendChild(phone);
-    var facts = el("ul", "iop-result__facts");
-    facts.appendChild(el("li", null, label("fo", p.fo)));
-    facts.appendChild(el("li", null, p.h + " hours a week, " + p.d + " days"));
-    p.ss.forEach(function (i) { facts.appendChild(el("li", null, label("ss", i))); });
-    if (p.tv) facts.appendChild(el("li", null, "Video sessions"));
-    var pay = p.py.map(function (i) { return label("py", i); });
-    if (pay.length) facts.appendChild(el("li", null, "Pays with: " + pay.join(", ")));
+    var facts = el("dl", "iop-result__facts");
+    fact(facts, TEXT.treats, label("fo", p.fo) + (p.tv ? " · " + TEXT.video : ""));
+    fact(facts, TEXT.ages, p.at);
+    fact(facts, TEXT.times, labels("ss", p.ss) + (p.dt ? " (" + p.dt + ")" : "") + ", " + TEXT.hoursDays(p.h, p.d));
+    fact(facts, TEXT.medications, labels("md", p.md));
+    fact(facts, TEXT.languages, labels("lg", p.lg));
+    fact(facts, TEXT.payment, labels("py", p.py));
+    if (p.nt) fact(facts, TEXT.newPatients, p.nt);
     li.appendChild(facts);
-    li.appendChild(IOP.verifiedLine(p.vd, p.vs ? manifest.stale_note : null));
-    var add = el("button", "md-button iop-add", "Add to my list");
+    li.appendChild(IOP.verifiedLine(p.vd, p.vs ? finder.manifest().stale_note : null, p.vf));
+    var actions = el("p", "iop-result__actions");
+    var add = el("button", "md-button iop-add", TEXT.add);
     add.type = "button";
     add.setAttribute("data-add-id", p.id);
-    li.appendChild(add);
+    actions.appendChild(add);
+    if (p.dr) actions.appendChild(directionsLink(p.dr));
+    li.appendChild(actions);
     return li;
   }
+  function directionsLink(url) {
+    var a = el("a", "iop-directions", TEXT.directions + " ");
+    a.href = url;
+    a.rel = "noopener noreferrer";
+    var arrow = el("span", null, "↗");
+    arrow.setAttribute("aria-hidden", "true");
+    a.appendChild(arrow);
+    a.appendChild(el("span", "iop-visually-hidden", TEXT.directionsHidden));
+    return a;
+  }
 
-  function render(st, origin, list, complete, teleState) {
+  function render(st, origin, a) {
     resultsEl.textContent = "";
-    var where = origin.label;
-    if (!list.length) {
-      var box = el("div", "iop-empty");
-      box.appendChild(el("p", null, "No programs match within " + st.r + " miles of " + where + "."));
-      var tips = el("ul");
-      var wider = RADII.filter(function (r) { return r > st.r; })[0];
-      if (wider) {
-        var b = el("button", "md-button iop-widen", "Search within " + wider + " miles");
-        b.type = "button";
-        b.addEventListener("click", function () { form.elements.r.value = String(wider); submit(); });
-        var li1 = el("li"); li1.appendChild(b); tips.appendChild(li1);
-      }
-      var active = FILTERS.filter(function (n) { return st.filters[n].length; });
-      if (active.length || st.q) {
-        var c = el("button", "md-button iop-drop", "Clear filters and words");
-        c.type = "button";
-        c.addEventListener("click", clearFilters);
-        var li2 = el("li"); li2.appendChild(c); tips.appendChild(li2);
-      }
-      if (!st.tele) tips.appendChild(el("li", null, "Tick “Also show programs in my state that offer video sessions”."));
-      box.appendChild(tips);
-      resultsEl.appendChild(box);
-      showOnMap(origin, []);
-      say("No programs found within " + st.r + " miles of " + where + ". Try a wider distance or fewer filters.");
-      moreBtn.hidden = true;
-      copyBtn.hidden = false;
-      return;
-    }
-    var ol = el("ol", "iop-results");
+    var list = a.list, ol = el("ol", "iop-results");
     list.slice(0, shown).forEach(function (item) { ol.appendChild(card(item)); });
     resultsEl.appendChild(ol);
     showOnMap(origin, list.slice(0, shown));
     if (window.IOPList) window.IOPList.searchedFrom(st.zip || null);
-    var count = list.length;
-    var noun = count === 1 ? "program" : "programs";
-    var text;
-    if (complete) {
-      text = count + " " + noun + " found within " + st.r + " miles of " + where +
-        (teleState && list.some(function (i) { return i.tele; }) ? ", including video programs in " + teleState : "") + ".";
-      if (count > shown) text += " Showing the first " + shown + ".";
+    var count = list.length, text;
+    if (!origin) {
+      text = TEXT.foundInState(count, stateName(st.st));
+    } else if (a.complete) {
+      text = TEXT.found(count, st.r, origin.label) +
+        (a.teleState && list.some(function (i) { return i.tele; }) ? TEXT.withVideo(a.teleState) : "") + ".";
     } else {
-      text = "Showing the " + Math.min(shown, count) + " nearest programs within " + st.r + " miles of " + where + ".";
+      text = TEXT.nearestOnly(Math.min(shown, count), st.r, origin.label);
     }
+    if (count > shown && (a.complete || !origin)) text += TEXT.firstOnly(shown);
     say(text);
-    moreBtn.hidden = complete && count <= shown;
+    moreBtn.hidden = (a.complete || !origin) && count <= shown;
     copyBtn.hidden = false;
   }
 
-  /* --- Events --- */
-  function submit(push) {
-    var st = formToState();
-    if (st.zip) st.near = null;
-    current = st;
-    shown = PAGE;
-    var query = stateToQuery(st);
-    var url = location.pathname + "#" + query;
-    if (push !== false && url !== location.pathname + location.search + location.hash) history.pushState(null, "", url);
-    shareWrap.hidden = !st.near;
-    return search(st);
+  /* No dead ends: what leaves programs out, the nearest matching programs at any distance, the state's video
+     programs, and people to call. */
+  function noResults(st, origin, a, mine) {
+    resultsEl.textContent = "";
+    showOnMap(origin, []);
+    copyBtn.hidden = false;
+    moreBtn.hidden = true;
+    var box = el("div", "iop-empty");
+    resultsEl.appendChild(box);
+    var place = origin ? origin.label : stateName(st.st);
+    say(origin ? TEXT.noneFound(st.r, place) : TEXT.noneInState(place));
+    box.appendChild(el("p", "iop-empty__lead", origin ? TEXT.noneMatch(st.r, place) : TEXT.noneInStateMatch(place)));
+    if (origin) leavingOut(box, st, a);
+    var buttons = el("p", "iop-empty__buttons");
+    var wider = RADII.filter(function (r) { return r > st.r; })[0];
+    if (origin && wider) buttons.appendChild(button("md-button iop-widen", TEXT.widen(wider), function () {
+      form.elements.r.value = String(wider);
+      submit("push");
+    }));
+    if (filterCount(st) || st.q) buttons.appendChild(button("md-button iop-drop", TEXT.clearAll, clearFilters));
+    var state = origin ? origin.state : null;
+    if (state && finder.manifest().state_leaves[state]) buttons.appendChild(button("md-button iop-whole-state", TEXT.searchWholeState(stateName(state)), function () {
+      searchState(state);
+    }));
+    if (buttons.childNodes.length) box.appendChild(buttons);
+    var more = el("div", "iop-empty__more");
+    box.appendChild(more);
+    box.appendChild(helplines());
+    if (!origin) return;
+    return finder.nearestAnywhere(st, origin, NEAREST).then(function (far) {
+      if (mine !== run) return;
+      suggestions(more, TEXT.nearestMatching, far.list,
+        far.list.length ? null : (far.checked === Infinity ? TEXT.noneAnywhere : TEXT.noneWithin(far.checked)));
+      var inState = state || far.state;
+      if (!inState) return;
+      return finder.videoInState(st, origin, inState).then(function (video) {
+        if (mine !== run) return;
+        suggestions(more, TEXT.videoIn(stateName(inState)), video.slice(0, VIDEO), video.length ? null : TEXT.noVideoIn(stateName(inState)));
+      });
+    });
   }
-  function clearFilters() {
-    form.querySelectorAll(".iop-filter input").forEach(function (b) { b.checked = false; });
-    form.elements.q.value = "";
-    submit();
+  function leavingOut(box, st, a) {
+    var counts = finder.excluders(st, a.near, a.wordIds);
+    if (!counts.length) {
+      box.appendChild(el("p", null, TEXT.nothingNear(st.r)));
+      return;
+    }
+    box.appendChild(el("h3", null, TEXT.leavingOut));
+    var ul = el("ul", "iop-empty__choices");
+    counts.filter(function (c) { return c.count > 0; }).sort(function (x, y) { return y.count - x.count; }).forEach(function (c) {
+      var li = el("li", null, choiceText(st, c) + " ");
+      li.appendChild(button("md-button iop-remove", TEXT.remove, function () { removeChoice(c.choice); }));
+      li.lastChild.setAttribute("aria-label", TEXT.remove + ": " + choiceName(st, c.choice));
+      ul.appendChild(li);
+    });
+    if (!ul.childNodes.length) ul.appendChild(el("li", null, a.near.length ? TEXT.notOneChoice : TEXT.nothingNear(st.r)));
+    box.appendChild(ul);
+  }
+  function choiceName(st, c) {
+    if (c.words) return st.q;
+    if (c.age) return String(st.age);
+    return FILTERS.filter(function (f) { return f.name === c.name; })[0].values[c.value];
+  }
+  function choiceText(st, c) {
+    if (c.choice.words) return TEXT.withoutWords(st.q, c.count);
+    if (c.choice.age) return TEXT.withoutAge(st.age, c.count);
+    return TEXT.without(choiceName(st, c.choice), c.count);
+  }
+  function removeChoice(c) {
+    if (c.words) form.elements.q.value = "";
+    else if (c.age) ageInput.value = "";
+    else $("f-" + c.name + "-" + c.value).checked = false;
+    submit("replace");
+  }
+  function suggestions(parent, title, items, emptyText) {
+    parent.appendChild(el("h3", null, title));
+    if (!items.length) { parent.appendChild(el("p", null, emptyText)); return; }
+    var ol = el("ol", "iop-results iop-suggestions");
+    items.forEach(function (item) { ol.appendChild(card(item, "iop-suggestion")); });
+    parent.appendChild(ol);
+    if (window.IOPList) window.IOPList.refresh();
+  }
+  function helplines() {
+    var section = el("div", "iop-helplines");
+    section.appendChild(el("h3", null, TEXT.helpNow));
+    var ul = el("ul");
+    TEXT.helplines.forEach(function (parts) {
+      var li = el("li");
+      parts.forEach(function (part) {
+        if (typeof part === "string") { li.appendChild(document.createTextNode(part)); return; }
+        var a = el("a", part.tel ? "iop-phone" : null, part.text);
+        a.href = part.tel || part.href;
+        if (part.href) {
+          a.rel = "noopener noreferrer";
+          a.appendChild(el("span", "iop-visually-hidden", TEXT.leaves));
+        }
+        li.appendChild(a);
+      });
+      ul.appendChild(li);
+    });
+    section.appendChild(ul);
+    return section;
+  }
+  function button(cls, text, onClick) {
+    var b = el("button", cls, text);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
   }
 
-  form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
+  /* Words or filters but no place: ask for one, or offer a whole state. */
+  function askWhere(st) {
+    whereEl.textContent = "";
+    whereEl.appendChild(el("p", "iop-where-prompt__lead", st.q ? TEXT.whereWords(st.q) : TEXT.wherePrompt));
+    var row = el("p", "iop-where-prompt__state");
+    row.appendChild(el("span", null, TEXT.wholeStateLead + " "));
+    var lab = el("label", "iop-visually-hidden", TEXT.stateLabel);
+    lab.htmlFor = "f-state";
+    var select = el("select");
+    select.id = "f-state";
+    select.appendChild(el("option", null, TEXT.chooseState)).value = "";
+    var states = finder.manifest().states;
+    Object.keys(finder.manifest().state_leaves).sort(function (x, y) { return states[x] < states[y] ? -1 : 1; }).forEach(function (code) {
+      select.appendChild(el("option", null, states[code])).value = code;
+    });
+    row.appendChild(lab);
+    row.appendChild(select);
+    row.appendChild(document.createTextNode(" "));
+    row.appendChild(button("md-button", TEXT.searchState, function () { if (select.value) searchState(select.value); }));
+    whereEl.appendChild(row);
+    whereEl.hidden = false;
+  }
+  function searchState(code) {
+    zipInput.value = "";
+    current.near = null;
+    current.st = code;
+    submit("push", { fold: true, focus: true });
+  }
+
+  /* --- Events --- */
+  /* Run the form's search. `history`: "push" makes a new history entry (a new place or distance), "replace"
+     changes this one (ticking a filter), so Back returns to the previous search rather than the previous tick. */
+  function submit(history, opts) {
+    var st = formToState();
+    if (st.zip) { st.near = null; st.st = null; }
+    current = st;
+    shown = PAGE;
+    var url = location.pathname + "#" + stateToQuery(st);
+    if (url !== location.pathname + location.search + location.hash) {
+      if (history === "push") window.history.pushState(null, "", url);
+      else window.history.replaceState(null, "", url);
+    }
+    shareWrap.hidden = !st.near;
+    return search(st, opts);
+  }
+  function clearFilters() {
+    form.querySelectorAll(".iop-filter input").forEach(function (b) { if (b.type === "checkbox") b.checked = false; });
+    ageInput.value = "";
+    form.elements.q.value = "";
+    submit("replace");
+  }
+
+  form.addEventListener("submit", function (e) { e.preventDefault(); submit("push", { fold: true, focus: true }); });
   zipInput.addEventListener("input", function () {
     var v = zipInput.value.replace(/\D/g, "").slice(0, 5);
     if (v !== zipInput.value) zipInput.value = v;
     // Fetch the 3-digit prefix's ZIP table while the last digits are typed; the request names only the prefix.
-    if (v.length >= 3 && manifest && manifest.zip_prefixes.indexOf(v.slice(0, 3)) >= 0) getJSON("zip/" + v.slice(0, 3) + ".json");
-    if (v.length === 5) submit();
+    finder.prefetchZip(v);
+    if (v.length === 5) submit("push", { fold: true, focus: true });
   });
-  ["r", "sort"].forEach(function (name) { form.elements[name].addEventListener("change", function () { submit(); }); });
-  form.elements.tele.addEventListener("change", function () { submit(); });
-  document.getElementById("f-share").addEventListener("change", function () { submit(); });
-  form.querySelectorAll(".iop-filter input").forEach(function (b) {
-    b.addEventListener("change", function () { submit(); });
+  form.elements.r.addEventListener("change", function () { submit("push"); });
+  [form.elements.sort, form.elements.tele, $("f-share")].forEach(function (input) {
+    input.addEventListener("change", function () { submit("replace"); });
   });
-  document.getElementById("f-clear").addEventListener("click", clearFilters);
+  form.querySelectorAll(".iop-filter input[type=checkbox]").forEach(function (b) {
+    b.addEventListener("change", function () { submit("replace"); });
+  });
+  ageInput.addEventListener("change", function () {
+    ageInput.value = ageInput.value.replace(/\D/g, "").slice(0, 3);
+    submit("replace");
+  });
+  $("f-clear").addEventListener("click", clearFilters);
   moreBtn.addEventListener("click", function () {
     shown += PAGE;
     var focusIndex = shown - PAGE;
     search(current).then(function () {
-      var items = resultsEl.querySelectorAll(".iop-result a");
+      var items = resultsEl.querySelectorAll(".iop-result h3 a");
       if (items[focusIndex]) items[focusIndex].focus();
     });
   });
-  copyBtn.addEventListener("click", function () {
-    var link = location.href;
-    var done = function () { copyBtn.textContent = "Link copied"; setTimeout(function () { copyBtn.textContent = "Copy link to these results"; }, 2500); };
+
+  /* Copy link. After "Use my location", the link holds the place only if the person agrees; otherwise it says
+     it cannot, and its recipient is asked for a ZIP code (never a blank page). */
+  function copyLink(link, done) {
+    var ok = function () {
+      copySaid.textContent = done;
+      copyBtn.textContent = TEXT.copied;
+      setTimeout(function () { copyBtn.textContent = TEXT.copy; }, 2500);
+    };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(link).then(done, function () { window.prompt("Copy this link:", link); });
+      navigator.clipboard.writeText(link).then(ok, function () { window.prompt(TEXT.copyPrompt, link); ok(); });
     } else {
-      window.prompt("Copy this link:", link);
+      window.prompt(TEXT.copyPrompt, link);
+      ok();
     }
+  }
+  function linkFor(st, withoutLocation) {
+    return location.href.split("#")[0].split("?")[0] + "#" + stateToQuery(st, withoutLocation);
+  }
+  function hideCopyAsk() { copyAsk.hidden = true; copySaid.textContent = ""; }
+  copyBtn.addEventListener("click", function () {
+    if (current.near && !current.share) {
+      copyAsk.hidden = false;
+      $("f-copy-with").focus();
+      return;
+    }
+    copyLink(linkFor(current), TEXT.copied + ".");
   });
+  $("f-copy-with").addEventListener("click", function () {
+    $("f-share").checked = true;
+    current.share = true;
+    window.history.replaceState(null, "", location.pathname + "#" + stateToQuery(current));
+    copyAsk.hidden = true;
+    copyLink(linkFor(current), TEXT.copiedWith);
+    copyBtn.focus();
+  });
+  $("f-copy-without").addEventListener("click", function () {
+    copyAsk.hidden = true;
+    copyLink(linkFor(current, true), TEXT.copiedWithout);
+    copyBtn.focus();
+  });
+
   if ("geolocation" in navigator) {
     locateBtn.hidden = false;
     locateBtn.addEventListener("click", function () {
-      say("Asking your browser for your location…");
+      say(TEXT.askingLocation);
       navigator.geolocation.getCurrentPosition(function (pos) {
         zipInput.value = "";
         current.near = { lat: pos.coords.latitude, lon: pos.coords.longitude };
-        var st = formToState();
-        st.near = current.near;
-        current = st;
-        shareWrap.hidden = false;
-        shown = PAGE;
-        var query = stateToQuery(st);
-        history.pushState(null, "", location.pathname + "#" + query);
-        search(st);
+        current.st = null;
+        submit("push", { fold: true, focus: true });
       }, function () {
-        say("We could not get your location. Type a ZIP code instead.");
+        say(TEXT.noLocation);
       }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 });
     });
   }
@@ -452,15 +647,19 @@
     stateToForm(current);
     shareWrap.hidden = !current.near;
     shown = PAGE;
-    search(current);
+    search(current, { fold: true });
   });
 
   form.classList.remove("iop-pending");
-  ready.then(function () {
+  current = readState(urlParams());
+  finder.ready.then(function () {
+    current = readState(urlParams());  // again, now that the states the search data knows are loaded
     stateToForm(current);
     shareWrap.hidden = !current.near;
-    if (current.zip || current.near) search(current);
-  }).catch(function () {
-    say("The search could not load. You can browse programs by state instead.");
+    if (current.ignored.length) window.history.replaceState(null, "", location.pathname + "#" + stateToQuery(current));
+    search(current, { fold: true, focus: hasPlace(current) });
+  }).catch(function (err) {
+    say(TEXT.notLoaded);
+    if (window.console) console.error(err);
   });
 })();

@@ -2,7 +2,8 @@
  * extra_javascript), so list.js and finder.js both find it; neither defines these for itself.
  *
  * Each rule here has a twin in the build (named below), and tests/test_js_parity.py runs this file under Node
- * against the Python: distances, ZIP and id rules, card shards, quadtree leaves, phone links, mile labels.
+ * against the Python: distances, ZIP and id rules, card shards, quadtree leaves, phone links, mile labels, the
+ * header search's words and file names.
  * Nothing here touches the page until a function is called, so Node can load it without a DOM.
  */
 (function (root) {
@@ -81,6 +82,17 @@
     return "tel:+1" + phone.split(",")[0].replace(/\D/g, "") + (ext ? ";ext=" + ext[1] : "");
   }
 
+  /* The header search's words and shard file names, as names.words and names.file_name: lower case, accents
+     dropped, number-only words left out (one could be part of a ZIP code, which must never name a file). */
+  function searchWords(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/[^\p{L}\p{N}]+/u)
+      .filter(function (w) { return w && !/^\p{N}+$/u.test(w); });
+  }
+  function shardFileName(key) {
+    if (/^[a-z0-9]+$/.test(key)) return key;
+    return "u" + Array.from(new TextEncoder().encode(key)).map(function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
   /* A new element with a class and text (never HTML: every value from the data stays text). */
   function el(tag, cls, text) {
     var e = root.document.createElement(tag);
@@ -89,9 +101,14 @@
     return e;
   }
   /* "Last verified <date>" on a card, with the "may be out of date" note when the build gave one (the card's
-     data carries both: views.STALE_NOTE, decided by the site's stale_after_months). */
-  function verifiedLine(date, staleNote) {
-    var line = el("p", "iop-verified", "Last verified " + date + (staleNote ? ". " : "."));
+     data carries both: views.STALE_NOTE, decided by the site's stale_after_months). The date is a <time> with
+     its ISO day, so a program's age can be read by machines too. */
+  function verifiedLine(date, staleNote, isoDay) {
+    var line = el("p", "iop-verified", "Last verified ");
+    var time = el("time", null, date);
+    if (isoDay) time.setAttribute("datetime", isoDay);
+    line.appendChild(time);
+    line.appendChild(root.document.createTextNode(staleNote ? ". " : "."));
     if (staleNote) line.appendChild(el("strong", "iop-stale", staleNote));
     return line;
   }
@@ -105,6 +122,7 @@
   root.IOP = {
     haversineMiles: haversineMiles, geodesicMiles: geodesicMiles, milesText: milesText,
     leafBounds: leafBounds, milesToBox: milesToBox, fnv1a: fnv1a, cardShard: cardShard,
-    isId: isId, isZip: isZip, telHref: telHref, el: el, verifiedLine: verifiedLine, getJSON: getJSON
+    isId: isId, isZip: isZip, telHref: telHref, el: el, verifiedLine: verifiedLine, getJSON: getJSON,
+    searchWords: searchWords, shardFileName: shardFileName
   };
 })(typeof window !== "undefined" ? window : globalThis);

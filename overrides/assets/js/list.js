@@ -1,19 +1,60 @@
-/* IOP Finder: the referral list ("my list"), copy and print buttons on program pages.
+/* IOP Finder: the referral list ("my list"), and the copy and print buttons on program pages.
  *
  * The list lives in this browser only (localStorage key "iop-finder-list"), and it keeps program ids only: never
  * a ZIP code or coordinates. The list page works from its URL alone: /list/#ids=a,b,c&from=23220. Ids and ZIP sit
  * after "#", so they never reach a server log; links of the form /list/?ids=a,b,c work too. The ZIP of a search
  * goes into list links made on the finder's page (searchedFrom), and is forgotten when the page closes.
  *
+ * The list page sends itself: a text message (sms:) or an email (mailto:, RFC 6068) written in the person's own
+ * app, the device's share sheet where there is one, a copied link, and a printout with the list's link as a QR
+ * code (assets/js/qr.js), the date and room for notes. Ticked programs open side by side on /compare/.
+ *
  * Needs assets/js/iop.js (id rules, card shards, distances, DOM helpers), loaded just before this script.
  */
 (function () {
   "use strict";
 
+  /* Every sentence this script shows, in one place, so the page can be translated. */
+  var TEXT = {
+    add: "Add to my list", remove: "Remove from my list",
+    added: "Added to your list.", removed: "Removed from your list.",
+    myList: function (n) { return n ? "My list (" + n + ")" : "My list"; },
+    detailsCopied: "Details copied", linkCopied: "Link copied", copyPrompt: "Copy this:",
+    empty: "Your list is empty. Use “Add to my list” on a program page or in the finder's results.",
+    loading: function (n) { return "Loading " + n + " programs…"; },
+    count: function (n, from) {
+      return n + (n === 1 ? " program" : " programs") + " in this list" + (from ? ", with distances from ZIP code " + from : "") + ".";
+    },
+    missing: function (id) { return "A program in this list (" + id + ") is no longer in the directory."; },
+    example: "Example", phone: "Phone: ", milesFrom: function (miles, zip) { return miles + " from ZIP code " + zip; },
+    treats: "Treats", ages: "Ages", times: "Times", medications: "Medications", languages: "Languages",
+    payment: "Pays with", newPatients: "New patients", start: "How to start",
+    notReported: "not reported", website: "Website: ", intakeHours: function (h) { return "intake hours " + h; },
+    directions: "Get directions", directionsHidden: " (opens your maps app, outside IOP Finder)",
+    compare: "Compare", notes: "Notes:",
+    compareHelp: "Tick 2 to 4 programs above, then compare their schedules, ages, payment and more in one table.",
+    compareTooFew: "Tick at least 2 programs to compare them.",
+    compareTooMany: function (n) { return n + " programs are ticked. Compare up to 4 at a time: untick some."; },
+    clearQuestion: function (n) {
+      return "Remove " + (n === 1 ? "the program" : "all " + n + " programs") + " from your list? This cannot be undone.";
+    },
+    cleared: "Your list is cleared. Use “Add to my list” on a program page or in the finder's results to start a new one.",
+    subject: "Programs from IOP Finder",
+    smsBody: function (link) { return "Some intensive outpatient programs from IOP Finder: " + link; },
+    emailIntro: "Here are some intensive outpatient programs (IOPs) from IOP Finder.",
+    emailExample: "(Example listing: not a real program.)",
+    emailList: function (link) { return "See the whole list: " + link; },
+    emailCrisis: "In crisis? Call or text 988. In an emergency, call 911.",
+    shareText: "Some intensive outpatient programs from IOP Finder",
+    qrLabel: "QR code linking to this list",
+    dateLocale: "en-US"
+  };
+
   var IOP = window.IOP;  /* assets/js/iop.js: distances, id rules, card shards, DOM helpers */
   var isId = IOP.isId, isZip = IOP.isZip, el = IOP.el, getJSON = IOP.getJSON;
 
   var KEY = "iop-finder-list";
+  var COMPARE_MAX = 4;
   var scriptEl = document.querySelector('script[src$="assets/js/list.js"]');
   var base = new URL("../../", scriptEl ? scriptEl.src : location.href).href;
 
@@ -62,12 +103,12 @@
     var list = load();
     document.querySelectorAll("[data-add-id]").forEach(function (b) {
       var inList = list.ids.indexOf(b.getAttribute("data-add-id")) >= 0;
-      b.textContent = inList ? "Remove from my list" : "Add to my list";
+      b.textContent = inList ? TEXT.remove : TEXT.add;
       b.setAttribute("aria-pressed", inList ? "true" : "false");
       b.hidden = false;
     });
     document.querySelectorAll("[data-list-count]").forEach(function (el) {
-      el.textContent = list.ids.length ? "My list (" + list.ids.length + ")" : "My list";
+      el.textContent = TEXT.myList(list.ids.length);
       el.href = listLink(list);
       el.hidden = !list.ids.length;
     });
@@ -78,7 +119,7 @@
     if (!live) {
       live = document.createElement("div");
       live.id = "iop-list-live";
-      live.className = "md-visually-hidden iop-visually-hidden";
+      live.className = "iop-visually-hidden";
       live.setAttribute("role", "status");
       live.setAttribute("aria-live", "polite");
       document.body.appendChild(live);
@@ -90,9 +131,9 @@
     var reset = button.textContent;
     function ok() { button.textContent = done; setTimeout(function () { button.textContent = reset; }, 2500); }
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(ok, function () { window.prompt("Copy this:", text); });
+      navigator.clipboard.writeText(text).then(ok, function () { window.prompt(TEXT.copyPrompt, text); });
     } else {
-      window.prompt("Copy this:", text);
+      window.prompt(TEXT.copyPrompt, text);
     }
   }
 
@@ -100,11 +141,11 @@
     var add = e.target.closest("[data-add-id]");
     if (add) {
       var added = toggle(add.getAttribute("data-add-id"));
-      announce(added ? "Added to your list." : "Removed from your list.");
+      announce(added ? TEXT.added : TEXT.removed);
       return;
     }
     var copyBtn = e.target.closest("[data-copy-text]");
-    if (copyBtn) { copy(copyBtn.getAttribute("data-copy-text"), copyBtn, "Details copied"); return; }
+    if (copyBtn) { copy(copyBtn.getAttribute("data-copy-text"), copyBtn, TEXT.detailsCopied); return; }
     if (e.target.closest("[data-print]")) window.print();
   });
   document.querySelectorAll("[data-copy-text], [data-print]").forEach(function (b) { b.hidden = false; });
@@ -120,13 +161,7 @@
     });
   });
 
-  window.IOPList = { has: has, refresh: refreshButtons, searchedFrom: searchedFrom };
-  refreshButtons();
-
-  /* --- The list page --- */
-  var root = document.getElementById("referral-list");
-  if (!root) return;
-
+  /* The ids (at most 50, no repeats) and ZIP code a list or comparison link asks for. */
   function fromUrl() {
     var params = new URLSearchParams(location.search);
     new URLSearchParams(location.hash.replace(/^#/, "")).forEach(function (v, k) { params.set(k, v); });
@@ -135,94 +170,214 @@
     ids = ids.filter(function (id) { return seen[id] ? false : (seen[id] = true); }).slice(0, 50);
     return { ids: ids, from: isZip(params.get("from")) ? params.get("from") : null };
   }
-
-  var status = document.getElementById("referral-status");
-  var out = document.getElementById("referral-items");
-  var copyLink = document.getElementById("referral-copy");
-  var printBtn = document.getElementById("referral-print");
-  var clearBtn = document.getElementById("referral-clear");
-
-  function render() {
-    var wanted = fromUrl();
-    if (!wanted.ids.length) wanted = load();
-    out.textContent = "";
-    if (!wanted.ids.length) {
-      status.textContent = "Your list is empty. Use “Add to my list” on a program page or in the finder's results.";
-      copyLink.hidden = printBtn.hidden = clearBtn.hidden = true;
-      return;
-    }
-    var link = listLink(wanted);
-    if (location.href !== link) history.replaceState(null, "", link);
-    status.textContent = "Loading " + wanted.ids.length + " programs…";
+  /* The cards of some programs (search/c/<shard>.json, about 16 to a file; the shard is FNV-1a of the id, as in
+     the build) and the point of a ZIP code, for distances: [point or null, card...]. */
+  function cardsFor(wanted, shards) {
     var origin = wanted.from
       ? getJSON(base + "search/zip/" + wanted.from.slice(0, 3) + ".json").then(function (t) { return t[wanted.from] || null; },
           function () { return null; })
       : Promise.resolve(null);
-    // Cards live in search/c/<shard>.json, about 16 to a file; the shard is FNV-1a of the id (as in the build).
-    var shards = parseInt(root.getAttribute("data-card-shards"), 10) || 1;
     var files = {};
     function cardOf(id) {
       var shard = IOP.cardShard(id, shards);
       if (!files[shard]) files[shard] = getJSON(base + "search/c/" + shard + ".json");
       return files[shard].then(function (f) {
         return Object.prototype.hasOwnProperty.call(f.cards, id) ? f.cards[id] : { id: id, missing: true };
-      },
-        function () { return { id: id, missing: true }; });
+      }, function () { return { id: id, missing: true }; });
     }
-    Promise.all([origin].concat(wanted.ids.map(cardOf))).then(function (results) {
+    return Promise.all([origin].concat(wanted.ids.map(cardOf)));
+  }
+  function directionsLink(url) {
+    var a = el("a", "iop-directions", TEXT.directions + " ");
+    a.href = url;
+    a.rel = "noopener noreferrer";
+    var arrow = el("span", null, "↗");
+    arrow.setAttribute("aria-hidden", "true");
+    a.appendChild(arrow);
+    a.appendChild(el("span", "iop-visually-hidden", TEXT.directionsHidden));
+    return a;
+  }
+  function startText(c) {
+    if (!c.intake) return null;
+    return c.intake.ways.concat(c.intake.hours ? [TEXT.intakeHours(c.intake.hours)] : []).join("; ");
+  }
+
+  window.IOPList = {
+    has: has, refresh: refreshButtons, searchedFrom: searchedFrom,
+    fromUrl: fromUrl, cardsFor: cardsFor, directionsLink: directionsLink, startText: startText, TEXT: TEXT
+  };
+  refreshButtons();
+
+  /* --- The list page --- */
+  var root = document.getElementById("referral-list");
+  if (!root) return;
+
+  var $ = function (id) { return document.getElementById(id); };
+  var status = $("referral-status"), out = $("referral-items"), tools = $("referral-tools");
+  var printFooter = $("referral-print-footer"), compareLink = $("referral-compare");
+  var shards = parseInt(root.getAttribute("data-card-shards"), 10) || 1;
+  var shownCards = [], shownLink = "";
+
+  function fact(dl, name, value) {
+    dl.appendChild(el("dt", null, name));
+    dl.appendChild(el("dd", value ? null : "iop-not-reported", value || TEXT.notReported));
+  }
+  function item(c, z, from) {
+    var li = el("li", "iop-referral__item");
+    li.setAttribute("data-id", c.id);
+    if (c.missing) {
+      li.appendChild(el("p", null, TEXT.missing(c.id)));
+      return li;
+    }
+    var h = el("h2", "iop-referral__name");
+    var a = el("a", null, c.name);
+    a.href = base + "programs/" + c.id + "/";
+    h.appendChild(a);
+    if (c.example) { h.appendChild(document.createTextNode(" ")); h.appendChild(el("span", "iop-tag", TEXT.example)); }
+    li.appendChild(h);
+    var lines = el("p", "iop-referral__lines");
+    var tel = el("a", "iop-phone", c.phone);
+    tel.href = IOP.telHref(c.phone);
+    lines.appendChild(el("strong", null, TEXT.phone));
+    lines.appendChild(tel);
+    lines.appendChild(el("br"));
+    lines.appendChild(document.createTextNode(c.street + ", " + c.city + ", " + c.state + " " + c.zip));
+    if (z) {
+      lines.appendChild(el("br"));
+      lines.appendChild(el("span", "iop-referral__miles", TEXT.milesFrom(IOP.milesText(IOP.geodesicMiles(z[0], z[1], c.lat, c.lon)), from)));
+    }
+    if (c.website) { lines.appendChild(el("br")); lines.appendChild(document.createTextNode(TEXT.website + c.website)); }
+    li.appendChild(lines);
+    var facts = el("dl", "iop-result__facts iop-referral__facts");
+    fact(facts, TEXT.treats, c.focus);
+    fact(facts, TEXT.ages, c.ages);
+    fact(facts, TEXT.times, c.times + ", " + c.schedule);
+    fact(facts, TEXT.medications, c.medications.join(", "));
+    fact(facts, TEXT.languages, c.languages.join(", "));
+    fact(facts, TEXT.payment, c.payment.join(", "));
+    fact(facts, TEXT.newPatients, c.new_patients);
+    fact(facts, TEXT.start, startText(c));
+    li.appendChild(facts);
+    li.appendChild(IOP.verifiedLine(c.last_verified, c.stale_note, c.last_verified_iso));
+    var actions = el("p", "iop-result__actions iop-screen-only");
+    var label = el("label", "iop-compare-pick");
+    var box = el("input");
+    box.type = "checkbox";
+    box.value = c.id;
+    box.setAttribute("data-compare-id", c.id);
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + TEXT.compare));
+    label.appendChild(el("span", "iop-visually-hidden", " " + c.name));
+    actions.appendChild(label);
+    if (c.directions) actions.appendChild(directionsLink(c.directions));
+    li.appendChild(actions);
+    li.appendChild(el("p", "iop-print-only iop-notes-lines", TEXT.notes));
+    return li;
+  }
+
+  function render() {
+    var wanted = fromUrl();
+    if (!wanted.ids.length) wanted = load();
+    out.textContent = "";
+    hideClearAsk();
+    if (!wanted.ids.length) {
+      status.textContent = TEXT.empty;
+      tools.hidden = printFooter.hidden = true;
+      return;
+    }
+    var link = listLink(wanted);
+    if (location.href !== link) history.replaceState(null, "", link);
+    status.textContent = TEXT.loading(wanted.ids.length);
+    cardsFor(wanted, shards).then(function (results) {
       var z = results[0], cards = results.slice(1);
       var ol = el("ol", "iop-referral");
-      cards.forEach(function (c) {
-        var li = el("li", "iop-referral__item");
-        li.setAttribute("data-id", c.id);
-        if (c.missing) {
-          li.appendChild(el("p", null, "A program in this list (" + c.id + ") is no longer in the directory."));
-          ol.appendChild(li);
-          return;
-        }
-        var h = el("h2", "iop-referral__name");
-        var a = el("a", null, c.name);
-        a.href = base + "programs/" + c.id + "/";
-        h.appendChild(a);
-        if (c.example) { h.appendChild(document.createTextNode(" ")); h.appendChild(el("span", "iop-tag", "Example")); }
-        li.appendChild(h);
-        var lines = el("p", "iop-referral__lines");
-        var tel = el("a", null, c.phone);
-        tel.href = IOP.telHref(c.phone);
-        lines.appendChild(el("strong", null, "Phone: "));
-        lines.appendChild(tel);
-        lines.appendChild(el("br"));
-        lines.appendChild(document.createTextNode(c.street + ", " + c.city + ", " + c.state + " " + c.zip));
-        if (z) {
-          lines.appendChild(el("br"));
-          lines.appendChild(el("span", "iop-referral__miles",
-            IOP.milesText(IOP.geodesicMiles(z[0], z[1], c.lat, c.lon)) + " from ZIP code " + wanted.from));
-        }
-        lines.appendChild(el("br"));
-        lines.appendChild(document.createTextNode(c.focus + " · " + c.schedule +
-          (c.sessions.length ? " · " + c.sessions.join(", ") : "") + (c.details ? " (" + c.details + ")" : "")));
-        lines.appendChild(el("br"));
-        lines.appendChild(document.createTextNode("Pays with: " + c.payment.join(", ")));
-        if (c.website) { lines.appendChild(el("br")); lines.appendChild(document.createTextNode("Website: " + c.website)); }
-        li.appendChild(lines);
-        li.appendChild(IOP.verifiedLine(c.last_verified, c.stale_note));
-        ol.appendChild(li);
-      });
+      cards.forEach(function (c) { ol.appendChild(item(c, z, wanted.from)); });
       out.appendChild(ol);
-      var n = cards.length;
-      status.textContent = n + (n === 1 ? " program" : " programs") + " in this list" +
-        (wanted.from && z ? ", with distances from ZIP code " + wanted.from : "") + ".";
-      copyLink.hidden = printBtn.hidden = clearBtn.hidden = false;
+      shownCards = cards.filter(function (c) { return !c.missing; });
+      shownLink = link;
+      status.textContent = TEXT.count(cards.length, wanted.from && z ? wanted.from : null);
+      out.querySelectorAll("[data-compare-id]").forEach(function (b, i) {
+        b.checked = i < COMPARE_MAX;
+        b.addEventListener("change", function () { updateCompare(wanted.from); });
+      });
+      updateCompare(wanted.from);
+      sendLinks(shownCards, link);
+      printParts(link);
+      tools.hidden = printFooter.hidden = false;
     });
   }
 
-  copyLink.addEventListener("click", function () { copy(location.href, copyLink, "Link copied"); });
-  printBtn.addEventListener("click", function () { window.print(); });
-  clearBtn.addEventListener("click", function () {
+  /* Text message and email written in the person's own app. RFC 6068: subject and body percent-encoded, line
+     breaks as %0D%0A (encodeURIComponent leaves only characters a mailto: header value may hold). */
+  function smsHref(link) { return "sms:?&body=" + encodeURIComponent(TEXT.smsBody(link)); }
+  function emailBody(cards, link) {
+    var lines = [TEXT.emailIntro, ""];
+    cards.forEach(function (c, i) {
+      lines.push((i + 1) + ". " + c.name + (c.example ? " " + TEXT.emailExample : ""));
+      lines.push("   " + TEXT.phone + c.phone);
+      lines.push("   " + c.url);
+      lines.push("");
+    });
+    lines.push(TEXT.emailList(link), "", TEXT.emailCrisis);
+    return lines.join("\r\n");
+  }
+  function mailtoHref(cards, link) {
+    return "mailto:?subject=" + encodeURIComponent(TEXT.subject) + "&body=" + encodeURIComponent(emailBody(cards, link));
+  }
+  function sendLinks(cards, link) {
+    $("referral-sms").href = smsHref(link);
+    $("referral-email").href = mailtoHref(cards, link);
+    var share = $("referral-share");
+    share.hidden = typeof navigator.share !== "function";
+  }
+  /* What only the printout shows: the list's link as text and as a QR code, and the day it was printed. */
+  function printParts(link) {
+    // qr.js comes with the page's own scripts, which run (deferred) after this one.
+    if (!window.IOPQR) {
+      document.addEventListener("DOMContentLoaded", function () { if (window.IOPQR) printParts(link); });
+      return;
+    }
+    var box = $("referral-qr");
+    box.textContent = "";
+    box.appendChild(window.IOPQR.svg(link, TEXT.qrLabel));
+    $("referral-url").textContent = link;
+    $("referral-date").textContent = new Date().toLocaleDateString(TEXT.dateLocale, { year: "numeric", month: "long", day: "numeric" });
+  }
+  function updateCompare(from) {
+    var ticked = [].filter.call(out.querySelectorAll("[data-compare-id]"), function (b) { return b.checked; })
+      .map(function (b) { return b.value; });
+    var ok = ticked.length >= 2 && ticked.length <= COMPARE_MAX;
+    $("referral-compare-help").textContent = ticked.length < 2 ? (shownCards.length < 2 ? TEXT.compareTooFew : TEXT.compareHelp)
+      : ticked.length > COMPARE_MAX ? TEXT.compareTooMany(ticked.length) : TEXT.compareHelp;
+    compareLink.hidden = !ok;
+    compareLink.href = base + "compare/#ids=" + ticked.join(",") + (from ? "&from=" + from : "");
+  }
+
+  $("referral-copy").addEventListener("click", function () { copy(location.href, $("referral-copy"), TEXT.linkCopied); });
+  $("referral-print").addEventListener("click", function () { window.print(); });
+  $("referral-share").addEventListener("click", function () {
+    navigator.share({ title: TEXT.subject, text: TEXT.shareText, url: shownLink }).catch(function () { /* closed */ });
+  });
+
+  /* Clearing the list asks first. */
+  var clearAsk = $("referral-clear-ask");
+  function hideClearAsk() { clearAsk.hidden = true; }
+  $("referral-clear").addEventListener("click", function () {
+    $("referral-clear-question").textContent = TEXT.clearQuestion(shownCards.length || load().ids.length);
+    clearAsk.hidden = false;
+    $("referral-clear-no").focus();
+  });
+  $("referral-clear-no").addEventListener("click", function () {
+    hideClearAsk();
+    $("referral-clear").focus();
+  });
+  $("referral-clear-yes").addEventListener("click", function () {
     save({ ids: [] });
     history.replaceState(null, "", base + "list/");
     refreshButtons();
     render();
+    status.textContent = TEXT.cleared;
+    status.focus();
   });
   window.addEventListener("hashchange", render);
   render();

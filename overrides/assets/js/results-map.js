@@ -115,7 +115,7 @@
         num.addEventListener("click", function () { focusMarker(r.id); });
       } else {
         num = el("span", "iop-result__num iop-result__num--off", String(i + 1));
-        num.title = "Meets only by video, so it is not on the map";
+        if (r.videoOnly) num.title = "Meets only by video, so it is not on the map";
       }
       card.insertBefore(num, card.firstChild);
     });
@@ -265,9 +265,10 @@
     var located = {};
     detail.results.forEach(function (r) { if (!r.videoOnly) located[r.id] = true; });
     if (!detail.origin || !Object.keys(located).length) {
+      // No map (a search of a whole state, or only video programs): the numbers are plain labels.
       current = null;
       if (section) section.hidden = true;
-      if (detail.results.length) numberCards(detail, located);
+      if (detail.results.length) numberCards(detail, {});
       return;
     }
     if (!section) build();
