@@ -85,7 +85,9 @@ class NameIndex:
             for key, held in self.shards.items()
         ]
 
-    def shard_file(self, key: str) -> str:
+    def shown(self, key: str) -> tuple[list[list], list[list]]:
+        """What a shard shows: each program's id, name, city and state, each place with its count. A build plan
+        keys the shard with exactly this, so an edit of a program's phone or hours leaves its shards alone."""
         programs, places = [], []
         for e in self.shards[key]:
             if e[0] == "p":
@@ -94,6 +96,10 @@ class NameIndex:
             else:
                 _, city, state = e
                 places.append([city, state, self.cities[(city, state)], views.anchor(city)])
+        return programs, places
+
+    def shard_file(self, key: str) -> str:
+        programs, places = self.shown(key)
         programs.sort(key=lambda r: (r[1].lower(), r[0]))
         places.sort(key=lambda r: (r[0].lower(), r[1]))
         return dumps({"v": FORMAT_VERSION, "p": programs, "c": places})

@@ -171,7 +171,7 @@ def _make_plan(cat: Catalogue) -> Plan:
     settings = cat.settings
     search = indexes.SearchData(ds, today=settings.today, stale_after_months=settings.stale_after_months)
     plan.files += search_outputs(search, group)
-    plan.files += name_outputs(names.NameIndex(ds), group)
+    plan.files += name_outputs(names.NameIndex(ds))
     plan.files += [
         Output(uri, group(p["id"] for p in programs), _card_maker(cat, programs), COST_PER_PROGRAM * len(programs))
         for uri, programs in card_files
@@ -214,10 +214,10 @@ def search_outputs(search: indexes.SearchData, group: Callable) -> list[Output]:
     return out
 
 
-def name_outputs(index: names.NameIndex, group: Callable) -> list[Output]:
+def name_outputs(index: names.NameIndex) -> list[Output]:
     """The header search's name index: a manifest and one small file per word prefix (names.py)."""
     out = [
-        Output(path, group(ids), lambda key=key: index.shard_file(key), COST_PER_PROGRAM * len(ids))
+        Output(path, digest(index.shown(key)), lambda key=key: index.shard_file(key), COST_PER_PROGRAM * len(ids))
         for key, path, ids in index.files()
     ]
     manifest = index.manifest()

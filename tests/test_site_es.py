@@ -27,7 +27,7 @@ from quality.tools import SITE_URL
 from generator import languages, postprocess, views
 
 # English pages with no Spanish twin yet, by path ("*": every page in that folder).
-WITHOUT_TWIN = {"find/", "list/", "reference/data/", "programs/*", "states/*"}
+WITHOUT_TWIN = {"find/", "list/", "compare/", "reference/data/", "programs/*", "states/*"}
 # Spanish pages part 1 publishes, besides every guide, condition and therapy.
 SPANISH_PAGES = {"es/", "es/about/", "es/conditions/", "es/therapies/", "es/states/"}
 MATERIAL = Path(material.__file__).parent / "templates"
@@ -165,7 +165,7 @@ def test_the_404_pages_switch_to_the_other_language_s_home(site):
     assert (english.lang, spanish.lang) == ("en", "es")
     assert english.alternates == spanish.alternates == {}
     assert [s["href"] for s in english.switch] == ["/es/"] and [s["href"] for s in spanish.switch] == ["/./"]
-    assert "404: no encontramos esta página" in spanish.texts and "404 - Not found" in english.texts
+    assert "No encontramos esta página" in spanish.texts and "We could not find that page" in english.texts
     assert "Content-Security-Policy" in (site / "es" / "404.html").read_text(encoding="utf-8")
 
 
@@ -241,7 +241,7 @@ def test_the_english_interface_list_holds_every_kind_of_string():
     for expected in ("In crisis?", "Call 988", "More ways to reach help", "Find a program", "Quick links", "Sources",
                      "Last reviewed", "Skip to content", "Made with", "Search this site", "Previous", "Learn",
                      "What it is", "programs in the directory", "No programs listed yet", "Conditions IOPs treat",
-                     "404 - Not found", "It is not medical advice", "Talk to a clinician about your own care",
+                     "We could not find that page", "It is not medical advice", "Talk to a clinician about your own care",
                      "May be out of date — call to confirm", "last verified"):  # fmt: skip
         assert any(expected in e for e in english), expected
     assert len(english) > 150

@@ -98,16 +98,16 @@ def _page_types_of(site: Path, every: bool) -> list[tuple[str, str]]:
     ]
     for page in sorted((site / "learn").glob("*/index.html")):
         pages.append((f"learn-{page.parent.name}", f"/learn/{page.parent.name}/"))
+    some = ",".join(
+        sorted(p.parent.name for p in (site.parent if not every else site).glob("programs/*/index.html"))[:3]
+    )
+    if every or (site / "find" / "index.html").is_file():
+        pages += [("finder-whole-state", "/find/#st=VA&r=25"), ("finder-words-without-a-place", "/find/#q=evening")]
     if (site / "list" / "index.html").is_file():
-        pages.append(("list", "/list/"))
-    some = ",".join(sorted(p.parent.name for p in (site / "programs").glob("*/index.html"))[:3])
-    pages += [
-        ("finder-whole-state", "/find/#st=VA&r=25"),
-        ("finder-words-without-a-place", "/find/#q=evening"),
-        ("list-with-programs", f"/list/#ids={some}&from=23220"),
-        ("compare", f"/compare/#ids={some}&from=23220"),
-        ("404", "/404.html"),
-    ]
+        pages += [("list", "/list/"), ("list-with-programs", f"/list/#ids={some}&from=23220")]
+    if every or (site / "compare" / "index.html").is_file():
+        pages.append(("compare", f"/compare/#ids={some}&from=23220"))
+    pages.append(("404", "/404.html"))
     return pages
 
 

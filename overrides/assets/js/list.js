@@ -285,8 +285,10 @@
       tools.hidden = printFooter.hidden = true;
       return;
     }
-    var link = listLink(wanted);
-    if (location.href !== link) history.replaceState(null, "", link);
+    // Only the fragment is rewritten: what else the address carries (a query string without a location, which
+    // location-guard.js has already moved) stays as the link gave it.
+    var link = listLink(wanted), fragment = link.split("#")[1];
+    if (location.hash !== "#" + fragment) history.replaceState(null, "", location.pathname + location.search + "#" + fragment);
     status.textContent = TEXT.loading(wanted.ids.length);
     cardsFor(wanted, shards).then(function (results) {
       var z = results[0], cards = results.slice(1);
