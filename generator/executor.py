@@ -96,7 +96,7 @@ def execute(plan: Plan, store: NoStore, target: Path, published: Path | None) ->
     used = {name for j in plan.joined for name in plan.joined_key(j)}
     for blob in blobs.glob("*.part"):
         if blob.name not in used:
-            blob.unlink()
+            blob.unlink(missing_ok=True)
     return result
 
 
@@ -142,7 +142,15 @@ def _write_batch(work: list[tuple[Output, Path | None]], target: Path, plan: Pla
 
 
 def _write_blob(blobs: Path, part: Output, name: str) -> None:
-    write_text(blobs, name, part.make(), shown=f"a part of {part.path.partition('#')[0]}")
+    """A part, written under a temporary name and renamed: a blob found by its name is always whole, even in a
+    build cache kept after a build that died."""
+    shown = f"a part of {part.path.partition('#')[0]}"
+    tmp = f"{name}.{os.getpid()}.tmp"
+    write_text(blobs, tmp, part.make(), shown=shown)
+    try:
+        os.replace(blobs / tmp, blobs / name)
+    except OSError as e:
+        raise WriteError(shown, _reason(e)) from None
 
 
 def write_text(folder: Path, path: str, text: str, shown: str | None = None) -> None:

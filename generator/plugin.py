@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib.metadata
 import logging
+import os
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,7 +51,7 @@ from . import (
 )
 from .catalogue import Catalogue, Settings, make_catalogue
 from .dataset import load_dataset
-from .plan import Plan, make_plan
+from .plan import Plan, code_digest, make_plan
 from .problems import summary
 from .publish import Scratch
 
@@ -58,6 +61,9 @@ PROBE_TITLE = "IOP Finder probe page"
 
 class IOPFinderConfig(Config):
     data_dir = c.Type(str, default="data")
+    # Keep a build cache beside the site folder (.site.iop-cache/) so the next build makes only what changed.
+    # IOP_FINDER_CACHE=0 turns it off for one run.
+    cache = c.Type(bool, default=True)
     today = c.Optional(c.Type(str))  # fixed "today" (YYYY-MM-DD) for reproducible builds and tests
     nearby_count = c.Type(int, default=5)
     nearby_radius_miles = c.Type(float, default=50.0)
@@ -106,6 +112,10 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.store = keystore.NoStore() if self.one_off else keystore.MemoryStore()
 
     def on_pre_build(self, *, config) -> None:
+        if self.one_off and self.store_wanted():
+            self.store = keystore.DiskStore(cache_folder(Path(config.site_dir)), self._fingerprint(config))
+            if self.store.note:
+                log.info(self.store.note)
         self.store.start()
         settings = self._settings(config)
         with timing.stage("load+validate"):
@@ -187,10 +197,11 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         sitemap.extend(Path(config.site_dir), self.plan.sitemap)
         with timing.stage("publish"):
             config.site_dir = str(self.site_dir)  # commands that read it after a build (gh-deploy) find the site
+            self.store.stage(self.result.keys)
             self.scratch.publish()
             self.scratch = None
-        self.store.commit(self.result.keys)
-        timing.report()
+            self.store.commit()
+        timing.report(f"files made {self.result.written:,}, kept {self.result.kept:,}")
 
     @event_priority(-100)
     def on_build_error(self, *, error) -> None:
@@ -217,6 +228,24 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         return server
 
     # --- MkDocs specifics ---------------------------------------------------------------------------------------
+
+    def store_wanted(self) -> bool:
+        return self.config.cache and os.environ.get("IOP_FINDER_CACHE", "1") != "0"
+
+    def _fingerprint(self, config) -> bytes:
+        """What a build cache's contents depend on besides the data: the generator's code and templates, the
+        theme (its overrides and the versions of the theme and engine), mkdocs.yml and the libraries that shape
+        the output. A cache made under any other is not trusted."""
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        versions = tuple(_version(name) for name in CACHE_LIBRARIES)
+        return keystore.fingerprint(
+            code_digest(),
+            keystore.folder_digest(custom) if custom else (),
+            config_file.read_bytes() if config_file and config_file.is_file() else b"",
+            sys.version,
+            versions,
+        )
 
     def _root(self, config) -> Path:
         return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
@@ -274,6 +303,33 @@ class Theme:
 
     def _render(self, template: str, page: Page) -> str:
         return self.env.get_template(template).render(get_context(self.nav, self.files, self.config, page))
+
+
+CACHE_LIBRARIES = (
+    "mkdocs",
+    "mkdocs-material",
+    "pymdown-extensions",
+    "markdown",
+    "jinja2",
+    "markupsafe",
+    "pyyaml",
+    "zipcodes",
+    "lunr",
+    "geographiclib",
+)
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def cache_folder(site_dir: Path) -> Path:
+    """Where a build keeps its cache: beside the site folder, so it survives the swap of the site folders."""
+    site = Path(os.path.abspath(site_dir))
+    return site.with_name(f".{site.name}.iop-cache")
 
 
 def _template_base(name: str, config) -> str:
