@@ -45,6 +45,7 @@ from . import (
     parallel,
     postprocess,
     safe_markdown,
+    serving,
     shells,
     sitemap,
     timing,
@@ -102,6 +103,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.mkdocs_config = None
         self.nav = None
         self.theme: Theme | None = None
+        self.failed: list[str] | None = None  # under `serve`: why the last rebuild failed (shown in the browser)
 
     # --- The pipeline -------------------------------------------------------------------------------------------
 
@@ -112,6 +114,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.store = keystore.NoStore() if self.one_off else keystore.MemoryStore()
 
     def on_pre_build(self, *, config) -> None:
+        self.failed = None
         if self.one_off and self.store_wanted():
             self.store = keystore.DiskStore(cache_folder(Path(config.site_dir)), self._fingerprint(config))
             if self.store.note:
@@ -130,6 +133,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             log.warning(str(warning))
         if ds.errors:
             lines = [str(p) for p in ds.errors] + [summary(ds.problems, stopped_build=True)]
+            self.failed = lines
             raise PluginError("IOP Finder data has problems:\n" + "\n".join(lines))
         with timing.stage("catalogue"):
             self.cat = make_catalogue(ds, settings, reuse=self.store.reuse)
@@ -201,12 +205,15 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             self.scratch.publish()
             self.scratch = None
             self.store.commit()
+        self.failed = None
         timing.report(f"files made {self.result.written:,}, kept {self.result.kept:,}")
 
     @event_priority(-100)
     def on_build_error(self, *, error) -> None:
         # Nothing was published: the site folder is as the last good build left it.
         message = disk_error(error, self.scratch, self.site_dir)
+        if self.failed is None:
+            self.failed = [message or str(error) or type(error).__name__]
         if self.scratch is not None:
             self.mkdocs_config.site_dir = str(self.site_dir)
             self.scratch.discard()
@@ -225,7 +232,43 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         parallel.enabled = False
         # Rebuild when program data or vocabularies change, not only Markdown.
         server.watch(str(self._root(config) / self.config.data_dir))
+        self._serve_with_livereload(server)
         return server
+
+    def _serve_with_livereload(self, server) -> None:
+        """Let MkDocs' live-reload script run under the pages' policy, and show a failed rebuild's problems in
+        the browser instead of keeping requests waiting (serving.py). These are MkDocs 1.6's own server methods;
+        a server without them keeps its behaviour."""
+        inject, serve_request, rebuild = (
+            getattr(server, name, None) for name in ("_inject_js_into_html", "_serve_request", "builder")
+        )
+        if not (inject and serve_request and rebuild):
+            log.warning("IOP Finder: this server cannot reload pages under the site's policy")
+            return
+
+        def allowed(content, epoch):
+            return serving.allow_livereload(inject(content, epoch))
+
+        def problems_or_site(environ, start_response):
+            path = environ.get("PATH_INFO", "")
+            if self.failed and not path.startswith("/livereload/") and path.endswith(("/", ".html")):
+                page = allowed(serving.problems_page(self.failed), server._visible_epoch)
+                start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8")])
+                return [page]
+            return serve_request(environ, start_response)
+
+        def build_or_show_problems(*args, **kwargs):
+            try:
+                rebuild(*args, **kwargs)
+            except Exception:
+                if not self.failed:
+                    raise
+                # Let the server publish this "build", so waiting browsers reload and see the problems.
+                log.error("IOP Finder: the rebuild failed; every page shows why until it is fixed")
+
+        server._inject_js_into_html = allowed
+        server._serve_request = problems_or_site
+        server.builder = build_or_show_problems
 
     # --- MkDocs specifics ---------------------------------------------------------------------------------------
 
