@@ -316,7 +316,7 @@ class Theme:
         """The theme for a placeholder page at the depth of `kind`'s pages, finished with its own policy."""
         page = self._placeholder(shells.src_uri(kind), title=shells.MARK_TITLE, content=shells.MARK_BODY)
         page.meta = {"description": shells.MARK_DESC}
-        html = self._render(shells.TEMPLATE, page)
+        html = shells.lean(self._render(shells.TEMPLATE, page))
         return shells.checked(kind, postprocess.finish(html, csp.policy(csp.inline_script_hashes(html))))
 
     def page_policy(self, page) -> str:
