@@ -93,22 +93,22 @@ def test_a_stale_scratch_folder_is_swept_by_the_next_build(project, previous_sit
 # A build whose writes fail as on a full disk: once the executor has written a few program pages (WRITER), or when
 # MkDocs itself writes its first page (ENGINE). Run as the mkdocs command, to see exactly what a maintainer sees.
 FULL_DISK = """
-import errno, pathlib, sys
+import builtins, errno, sys
 import mkdocs.utils
 from mkdocs.__main__ import cli
 
 where = sys.argv.pop(1)
 if where == "writer":
-    original, count = pathlib.Path.write_text, [0]
+    original, count = builtins.open, [0]
 
-    def write_text(self, *args, **kwargs):
-        if "/programs/" in str(self):
+    def open_for_writing(file, mode="r", *args, **kwargs):
+        if "w" in mode and "/programs/" in str(file):
             count[0] += 1
             if count[0] > 5:
-                raise OSError(errno.ENOSPC, "No space left on device", str(self))
-        return original(self, *args, **kwargs)
+                raise OSError(errno.ENOSPC, "No space left on device", str(file))
+        return original(file, mode, *args, **kwargs)
 
-    pathlib.Path.write_text = write_text
+    builtins.open = open_for_writing
 else:
 
     def write_file(content, output_path):

@@ -263,6 +263,7 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "Sources",
         "Language codes",
         "State codes",
+        "Downloads { #downloads }",
     ]
     assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 12
 
