@@ -23,11 +23,11 @@ import io
 import os
 import pickle
 import shutil
-import tempfile
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from . import publish
 from .dataset import ItemCache
 from .problems import Problem
 
@@ -35,9 +35,11 @@ T = TypeVar("T")
 
 
 class NoStore:
-    """Nothing known from before: every output is made. Parts live in a temporary folder for one build."""
+    """Nothing known from before: every output is made. Parts live in a folder beside the site folder (`place`)
+    for one build, deleted when the store closes, or by a later build's sweep if this process was killed."""
 
     def __init__(self) -> None:
+        self.site: Path | None = None  # the site folder the parts folder goes beside
         self._blobs: Path | None = None
         self.item_caches: dict | None = None  # the data loader reads every program item afresh
         self.reused: list[str] = []  # names of the values taken from the store in the last build
@@ -47,10 +49,18 @@ class NoStore:
     def previous(self) -> Mapping[str, Hashable]:
         return {}
 
+    def place(self, site: Path) -> None:
+        """Keep parts beside this site folder: on its disk, and where its builds sweep (never the system's
+        temporary folder, which nothing sweeps)."""
+        if self.site is None:
+            self.site = Path(site)
+
     @property
     def blobs(self) -> Path:
         if self._blobs is None:
-            self._blobs = Path(tempfile.mkdtemp(prefix="iop-finder-parts-"))
+            if self.site is None:
+                raise RuntimeError("the store was not placed beside a site folder (NoStore.place)")
+            self._blobs = publish.parts_folder(self.site)
         return self._blobs
 
     def reuse(self, name: str, inputs: Hashable, make: Callable[[], T]) -> T:

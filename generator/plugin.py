@@ -21,6 +21,7 @@ import gc
 import importlib.metadata
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -119,6 +120,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             self.store = keystore.DiskStore(cache_folder(Path(config.site_dir)), self._fingerprint(config))
             if self.store.note:
                 log.info(self.store.note)
+        self.store.place(Path(config.site_dir))
         self.store.start()
         settings = self._settings(config)
         with timing.stage("load+validate"):
@@ -230,6 +232,9 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         # From now on the server's watcher threads run beside every rebuild: forking workers then is not worth
         # the risk, and rebuilds have little left to spread over cores anyway.
         parallel.enabled = False
+        # A server stopped by SIGTERM (a process manager, a test) shuts down as after Ctrl-C: MkDocs then deletes
+        # its temporary site folder and this plugin its parts folder, instead of leaving both behind.
+        signal.signal(signal.SIGTERM, _interrupt)
         # Rebuild when program data or vocabularies change, not only Markdown.
         server.watch(str(self._root(config) / self.config.data_dir))
         self._serve_with_livereload(server)
@@ -395,3 +400,7 @@ def disk_error(error: BaseException, scratch: Scratch | None, site_dir: Path | N
         f"IOP Finder could not write {where}: {reason} (free some disk space or fix the folder's permissions, "
         "then build again; the previous site is unchanged)"
     )
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -160,3 +160,87 @@ def test_the_first_build_has_no_site_to_keep_and_publishes_by_rename(tmp_path):
     assert again.returncode == 0
     assert _tree(site) == first
     assert _wait_until_gone(site) == []  # the replaced site, deleted by the guard after the swap
+
+
+def _beside(site: Path) -> list[str]:
+    """What lies beside the site folder besides the site itself and its build cache."""
+    return sorted(p.name for p in site.parent.iterdir() if p.name not in (site.name, f".{site.name}.iop-cache"))
+
+
+@pytest.mark.parametrize("cache", ["1", "0"])
+def test_builds_good_or_failed_leave_no_temporary_folder_anywhere(tmp_path, cache):
+    """Parts of big files live beside the site (or in its build cache), never in the system's temporary folder,
+    and are gone after a build that published, one that failed writing and one that failed on bad data."""
+    project = copy_project(tmp_path / "project")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    site = tmp_path / "out" / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", TMPDIR=str(temp), IOP_FINDER_CACHE=cache)
+    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)]
+    good = subprocess.run(build, cwd=project, env=env, capture_output=True, text=True)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert _wait_until_gone(site) == [] and _beside(site) == []
+    # Fails after the executor has made its parts folder: the disk fills while program pages are written.
+    full = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, "writer", *build[3:]],
+        cwd=project,
+        env=dict(env, IOP_FINDER_WORKERS="1", IOP_FINDER_CACHE="0"),  # so it writes pages again
+        capture_output=True,
+        text=True,
+    )
+    assert full.returncode == 1 and "No space left on device" in full.stdout + full.stderr, full.stderr
+    assert _wait_until_gone(site) == [] and _beside(site) == []
+    programs = project / "data" / "programs.yaml"
+    programs.write_text(programs.read_text(encoding="utf-8").replace("phone: ", "phone: not-a-phone ", 1), "utf-8")
+    bad = subprocess.run(build, cwd=project, env=env, capture_output=True, text=True)
+    assert bad.returncode == 1 and "IOP Finder data has problems" in bad.stdout + bad.stderr, bad.stderr
+    assert _wait_until_gone(site) == [] and _beside(site) == []
+    assert [p.name for p in temp.iterdir() if p.name.startswith("iop-finder-")] == []
+
+
+def test_a_parts_folder_left_by_a_killed_build_is_swept(tmp_path):
+    site = tmp_path / "site"
+    stale = site.parent / f".{site.name}{publish.PARTS_MARK}999999999-left"  # no such process
+    stale.mkdir(parents=True)
+    (stale / "a.part.json").write_text("[]", encoding="utf-8")
+    mine = publish.parts_folder(site)  # this process's, still running: kept
+    assert mine.name.startswith(f".{site.name}{publish.PARTS_MARK}{os.getpid()}-")
+    assert publish.sweep(site) == [stale] and not stale.exists() and mine.is_dir()
+
+
+def test_a_server_stopped_by_sigterm_leaves_no_temporary_folder(tmp_path):
+    """`mkdocs serve` builds into a temporary folder; stopped as a process manager stops it, it deletes that and
+    its parts folder."""
+    import socket
+
+    project = copy_project(tmp_path / "project")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1", TMPDIR=str(temp))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = []
+        for line in server.stdout:
+            lines.append(line)
+            if "Serving on" in line:
+                break
+        assert any("Serving on" in line for line in lines), "".join(lines)
+        assert [p.name for p in temp.iterdir() if ".iop-parts-" in p.name]  # the server keeps its parts there
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert server.returncode == 0
+    assert sorted(p.name for p in temp.iterdir()) == []
