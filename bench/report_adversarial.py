@@ -28,8 +28,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for folder in (ROOT, ROOT / "bench"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+import synth  # noqa: E402
 
 from generator import geo, model, report  # noqa: E402
 from generator.dataset import load_dataset  # noqa: E402
@@ -102,8 +105,9 @@ def write_project(dest: Path, count: int, seed: int, layout: str = "one-point") 
     places = cluster_places(count, rng) if layout == "clusters" else [None] * count
     (dest / "data").mkdir(parents=True, exist_ok=True)
     (dest / "mkdocs.yml").write_text("site_name: report benchmark\n", encoding="utf-8")
-    for name in ("conditions", "therapies", "sources"):
+    for name in ("conditions", "therapies", "sources", "license_lookups"):
         shutil.copy(ROOT / "data" / f"{name}.yaml", dest / "data" / f"{name}.yaml")
+    synth.cover_license_lookups(dest / "data", {place[0] if place else "VA" for place in places})
     phones: list[str] = []
     parts = ["programs:\n"]
     for n, name in enumerate(names(count, rng)):

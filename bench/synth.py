@@ -461,7 +461,22 @@ yaml.add_representer(
 )
 
 
+def cover_license_lookups(data_dir: Path, states) -> None:
+    """Add a fictional license lookup for each state the synthetic programs are in that the copied
+    data/license_lookups.yaml does not list: validation wants one for every state with programs."""
+    path = data_dir / "license_lookups.yaml"
+    text = path.read_text(encoding="utf-8") if path.exists() else "license_lookups:\n"
+    known = {e["state"] for e in (yaml.load(text, Loader=yaml.CSafeLoader) or {}).get("license_lookups") or []}
+    extra = "".join(
+        f"  - state: {st}\n    agency: {model.US_STATES[st]} licensing agency (synthetic)\n"
+        f"    url: https://example.org/license-lookup/{st.lower()}\n    page: search\n"
+        for st in sorted(set(states) - known)
+    )
+    path.write_text(text.rstrip("\n") + "\n" + extra, encoding="utf-8")
+
+
 def write_programs(path: Path, records: list[dict]) -> None:
+    cover_license_lookups(path.parent, {r["address"]["state"] for r in records})
     header = (
         "# yaml-language-server: $schema=../schema/programs.schema.json\n"
         f"# {len(records)} synthetic programs for the benchmark (bench/synth.py). Every one is fictional.\n"

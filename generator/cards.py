@@ -6,6 +6,7 @@ hash (indexes.card_shard, IOP.cardShard in iop.js) and fetches just those files.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -22,7 +23,7 @@ def card_files(programs: list[dict]) -> list[tuple[str, list[dict]]]:
     return [(f"search/c/{shard}.json", shards.get(shard, [])) for shard in range(count)]
 
 
-def card_file(programs: list[dict], page_url: Callable[[dict], str]) -> str:
+def card_file(programs: list[dict], page_url: Callable[[dict], str], *, today: dt.date, stale_after_months: int) -> str:
     """{"v": 1, "cards": {id: card}} for one shard's programs."""
-    data = {p["id"]: card_data(p, page_url(p)) for p in programs}
+    data = {p["id"]: card_data(p, page_url(p), today=today, stale_after_months=stale_after_months) for p in programs}
     return indexes.dumps({"v": indexes.FORMAT_VERSION, "cards": data})

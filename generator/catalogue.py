@@ -14,20 +14,24 @@ from dataclasses import dataclass, field
 
 from . import geo
 from .dataset import Dataset
+from .report import DEFAULT_MAX_AGE_MONTHS
 
 Nearby = dict[str, list[tuple[str, float]]]  # program id -> [(other id, miles)], nearest first
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the site's configuration says about every page: where it lives, where its data can be edited,
-    which day it is (for "last checked" warnings), and how many neighbours a program page shows."""
+    """What the site's configuration says about every page: where it lives, where its data can be edited and
+    where anyone can email a correction, which day it is and how old a listing may get before it "may be out of
+    date", and how many neighbours a program page shows."""
 
     site_url: str = "/"  # ends with "/"
     repo_url: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
     nearby_count: int = 5
     nearby_radius_miles: float = 50.0
+    corrections_email: str | None = None
+    stale_after_months: int = DEFAULT_MAX_AGE_MONTHS
 
     @classmethod
     def make(cls, site_url: str | None, **kwargs) -> Settings:

@@ -68,10 +68,27 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(problem)
         print(summary(ds.problems) + " Fix them (python -m generator validate) before reading the report.")
         return 1
-    found = report.build_report(ds.programs, today=today, max_age_months=args.max_age_months)
-    render = report.render_markdown if args.format == "markdown" else report.render_text
-    sys.stdout.write(render(found))
+    found = report.build_report(ds.programs, today=today, max_age_months=args.max_age_months, conditions=ds.conditions)
+    sys.stdout.write(REPORT_FORMATS[args.format](found))
+    if args.call_list == "-":
+        sys.stdout.write(report.render_call_list(found))
+    elif args.call_list:
+        target = Path(args.call_list)
+        try:
+            target.write_text(report.render_call_list(found), encoding="utf-8", newline="")
+        except OSError as exc:
+            print(f"{target.as_posix()}: cannot write the call list: {exc.strerror} (check the folder exists)")
+            return 1
+        print(f"wrote {target.as_posix()}: {len(found.calls)} programs to call, oldest verification first")
     return 0
+
+
+REPORT_FORMATS = {
+    "text": report.render_text,
+    "markdown": report.render_markdown,
+    "csv": report.render_csv,
+    "github": report.render_github,
+}
 
 
 def cmd_import_samhsa(args: argparse.Namespace) -> int:
@@ -127,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("schema", help="regenerate schema/*.schema.json from generator/model.py")
     p.set_defaults(func=cmd_schema)
-    p = sub.add_parser("report", help="list stale programs, missing recommended fields and likely duplicates")
+    p = sub.add_parser(
+        "report",
+        help="list stale programs, missing recommended fields, likely duplicates and inconsistencies; "
+        "write the call list",
+    )
     p.add_argument("--data", help="data folder (default: data/)")
     p.add_argument(
         "--max-age-months",
@@ -138,9 +159,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--today", type=_date, help="the date to measure age from, YYYY-MM-DD (default: today)")
     p.add_argument(
         "--format",
-        choices=["text", "markdown"],
+        choices=["text", "markdown", "csv", "github"],
         default="text",
-        help="markdown suits an issue or a pull-request comment",
+        help="markdown suits an issue or a pull-request comment; csv a spreadsheet; github prints workflow "
+        "annotations that show on pull-request lines",
+    )
+    p.add_argument(
+        "--call-list",
+        metavar="FILE",
+        help="also write the re-verification call list (CSV: id, name, phone, last verified, what to confirm; "
+        "oldest first) to FILE, or - for standard output",
     )
     p.set_defaults(func=cmd_report)
     p = sub.add_parser(

@@ -10,10 +10,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from yaml.nodes import MappingNode
+
 from . import geo, load, parallel
 from .load import data_files, parse_bytes, parse_file
 from .problems import Problem
-from .validate import CollectionChecker, Context, Vocabulary, check_collection, check_program, check_unique, quote
+from .validate import (
+    CollectionChecker,
+    Context,
+    Vocabulary,
+    check_collection,
+    check_license_lookup,
+    check_program,
+    check_unique,
+    check_unique_states,
+    missing_license_lookups,
+    quote,
+)
 
 
 @dataclass
@@ -22,6 +35,7 @@ class Dataset:
     conditions: dict[str, dict] = field(default_factory=dict)
     therapies: dict[str, dict] = field(default_factory=dict)
     sources: dict[str, dict] = field(default_factory=dict)
+    license_lookups: dict[str, dict] = field(default_factory=dict)  # state code -> where to check its licenses
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -120,6 +134,7 @@ def _load_dataset(
         records = [r for r in records if r["_valid"]]
         vocabularies[collection] = _vocabulary(collection, records)
         setattr(ds, collection, {r["id"]: r for r in records})
+    lookup_states, lookups_at = _load_license_lookups(ds, data_dir, root, today)
 
     files = data_files(data_dir, "programs") if program_files is None else program_files
     if program_files is None and not files:
@@ -142,9 +157,39 @@ def _load_dataset(
         ds.problems += problems
         ds.programs += records
     ds.problems += check_unique(ds.programs, "programs", with_former=True)
+    ds.problems += missing_license_lookups(ds.programs, lookup_states, *lookups_at)
     ds.programs = [p for p in ds.programs if p["_valid"]]
     ds.problems.sort(key=lambda p: (p.file, p.line, p.column, p.path))
     return ds
+
+
+def _load_license_lookups(
+    ds: Dataset, data_dir: Path, root: Path | None, today: dt.date
+) -> tuple[set[str], tuple[str, int]]:
+    """Read data/license_lookups.yaml into ds.license_lookups (by state). Returns the states it names (a state
+    whose entry has a mistake is reported for that mistake alone, not also as missing) and where a missing state
+    is reported: the file and the line of its "license_lookups:" list, where the fix is made."""
+    files = data_files(data_dir, "license_lookups")
+    at = (display_path(files[0] if files else data_dir / "license_lookups.yaml", root), 1)
+    seen: list[dict] = []  # every entry, valid or not
+
+    def record_check(lookup: dict, node, path: str, ctx: Context) -> None:
+        check_license_lookup(lookup, node, path, ctx)
+        seen.append(lookup)
+
+    for path in files:
+        ds.files.append(path)
+        shown = display_path(path, root)
+        node, problems = parse_file(path, shown)
+        ds.problems += problems
+        if problems:
+            continue
+        if path == files[0] and isinstance(node, MappingNode) and node.value:
+            at = (shown, node.value[0][0].start_mark.line + 1)
+        ds.problems += check_collection(node, "license_lookups", shown, {}, today, record_check=record_check).problems
+    ds.problems += check_unique_states(seen)
+    ds.license_lookups = {r["state"]: r for r in seen if r["_valid"]}
+    return {r["state"] for r in seen if "state" in r}, at
 
 
 class ItemCache:

@@ -109,9 +109,7 @@ def csv_columns(spec: Field = model.PROGRAM, prefix: str = "") -> list[tuple[str
     return columns
 
 
-# A spreadsheet opening the CSV runs a cell that starts with one of these as a formula (=HYPERLINK(...),
-# +cmd|...). OWASP's advice: put a single quote in front, which spreadsheets show as text and readers can strip.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_STARTS = model.FORMULA_STARTS  # a text cell starting with one gets a single quote in front
 
 
 def _cell(value: Any, spec: Field) -> str:

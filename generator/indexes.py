@@ -15,6 +15,7 @@ or leaf.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import defaultdict
@@ -27,7 +28,7 @@ from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 from lunr.trimmer import trimmer
 
-from . import geo, model
+from . import geo, model, views
 from .dataset import Dataset
 from .views import phone_text
 
@@ -87,8 +88,14 @@ def vocab_lists(ds: Dataset) -> dict[str, list[str]]:
     }
 
 
-def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
-    """What the finder needs of one program: enough to filter, sort and show a result card."""
+def program_record(
+    p: dict,
+    positions: Mapping[str, Mapping[str, int]],
+    today: dt.date,
+    stale_after_months: int = views.STALE_AFTER_MONTHS,
+) -> dict:
+    """What the finder needs of one program: enough to filter, sort and show a result card, with the day it was
+    last verified and whether that is so long ago that the card says it may be out of date."""
     lat, lon = p["_point"]
     rec = {
         "id": p["id"],
@@ -102,7 +109,10 @@ def program_record(p: dict, positions: Mapping[str, Mapping[str, int]]) -> dict:
         "tv": 1 if p["telehealth"] else 0,
         "h": p["schedule"]["hours_per_week"],
         "d": p["schedule"]["days_per_week"],
+        "vd": views.long_date(p["last_verified"]),
     }
+    if views.is_stale(p, today, stale_after_months):
+        rec["vs"] = 1  # the card shows the manifest's stale_note
     for key in positions:  # in the manifest's order, so records keep one key order
         field = LIST_FIELDS.get(key)
         if field is not None:
@@ -257,8 +267,17 @@ class SearchData:
     ZIP prefixes) so the build plan can list every file; each file is then made on its own (`records_file`,
     `index_file`, `zip_file`, `manifest`), on whichever core the executor gives it."""
 
-    def __init__(self, ds: Dataset, zips: Mapping[str, geo.ZipInfo] | None = None):
+    def __init__(
+        self,
+        ds: Dataset,
+        zips: Mapping[str, geo.ZipInfo] | None = None,
+        *,
+        today: dt.date | None = None,
+        stale_after_months: int = views.STALE_AFTER_MONTHS,
+    ):
         self.ds = ds
+        self.today = today or dt.date.today()
+        self.stale_after_months = stale_after_months
         self.zips = geo.zip_table() if zips is None else zips
         self.vocab = vocab_lists(ds)
         self.positions = {k: {v: i for i, v in enumerate(values)} for k, values in self.vocab.items()}
@@ -281,7 +300,8 @@ class SearchData:
 
     def records_file(self, ids: list[str]) -> str:
         programs = [self.by_id[i] for i in ids]
-        return dumps({"v": FORMAT_VERSION, "programs": [program_record(p, self.positions) for p in programs]})
+        records = [program_record(p, self.positions, self.today, self.stale_after_months) for p in programs]
+        return dumps({"v": FORMAT_VERSION, "programs": records})
 
     def index_file(self, ids: list[str]) -> str:
         return dumps(word_index([text_document(self.by_id[i], self.ds) for i in ids]))
@@ -311,5 +331,6 @@ class SearchData:
                 "vocab": vocab,
                 "labels": {k: [labels[k][v] for v in vocab[k]] for k in labels},
                 "states": model.US_STATES,
+                "stale_note": views.STALE_NOTE,
             }
         )

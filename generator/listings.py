@@ -8,6 +8,7 @@ an output with a key, so a rebuild reuses the listings of conditions whose progr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from . import model, views
@@ -18,15 +19,21 @@ LIMIT = 60  # programs shown per state; the state page lists them all
 BASE = "../../"  # condition and therapy pages live at conditions/<id>/ and therapies/<id>/
 
 
-def listing_html(programs: list[dict]) -> str:
+def listing_html(programs: list[dict], *, today: dt.date, stale_after_months: int = views.STALE_AFTER_MONTHS) -> str:
     by_state: dict[str, list[dict]] = defaultdict(list)
     for p in programs:
-        by_state[p["address"]["state"]].append(views.program_line(p, BASE))
+        by_state[p["address"]["state"]].append(
+            views.program_line(p, BASE, today=today, stale_after_months=stale_after_months)
+        )
     states = [
         {"name": model.US_STATES[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
         for s, ps in sorted(by_state.items(), key=lambda kv: model.US_STATES[kv[0]])
     ]
-    return html_templates().get_template("listing.html").render(states=states, count=len(programs), limit=LIMIT)
+    return (
+        html_templates()
+        .get_template("listing.html")
+        .render(states=states, count=len(programs), limit=LIMIT, stale_note=views.STALE_NOTE)
+    )
 
 
 def insert(page_html: str, listing: str) -> str:

@@ -14,7 +14,7 @@ HSDS we keep the ideas that matter for trust: an optional parent `organization`,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,95 @@ BOARD_CERTIFICATIONS = {
     "abpn_child_adolescent_psychiatry": "Child and adolescent psychiatry (American Board of Psychiatry and Neurology)",
     "abfm_family_medicine": "Family medicine (American Board of Family Medicine)",
     "abim_internal_medicine": "Internal medicine (American Board of Internal Medicine)",
+}
+
+STAFF_CREDENTIALS = {
+    "psychiatrist": "Psychiatrist (a medical doctor for mental health)",
+    "psychiatric_nurse_practitioner": "Psychiatric nurse practitioner",
+    "addiction_medicine_physician": "Doctor with addiction medicine training",
+    "psychologist": "Licensed psychologist",
+    "clinical_social_worker": "Licensed clinical social worker (LCSW)",
+    "professional_counselor": "Licensed professional counselor (LPC or LMHC)",
+    "marriage_family_therapist": "Licensed marriage and family therapist (LMFT)",
+    "addiction_counselor": "Licensed or certified addiction counselor (such as LADC or CADC)",
+    "registered_nurse": "Registered nurse (RN)",
+    "peer_specialist": "Certified peer recovery specialist",
+}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """An issuer's own public lookup, where a person can check a claim for themselves.
+
+    `query` lists the URL query parameters the lookup is known to read, each with the value it gets: a fixed text,
+    or "{last_name}" / "{id}" for the medical director's last name or the claim's id. Only parameters seen in use
+    on the issuer's site are listed; a lookup that reads none gets none, and the page shows what to type instead.
+    """
+
+    issuer: str  # who runs the lookup
+    name: str  # what the lookup is called
+    url: str  # https, on the issuer's own host
+    type_what: str  # what to type into it when it is not filled in for you
+    query: tuple[tuple[str, str], ...] = ()
+
+
+# The accreditors' public lookups. None is known to read a query from its address, so each link opens the search
+# and the page shows the id (or the program's name) to type.
+ACCREDITATION_LOOKUPS = {
+    "joint_commission": Lookup(
+        "The Joint Commission", "Quality Check", "https://www.qualitycheck.org/", "the program's name or its ID"
+    ),
+    "carf": Lookup(
+        "CARF International", "CARF's provider search", "https://carf.org/find-provider/", "the program's name"
+    ),
+    "ncqa": Lookup("NCQA", "NCQA Report Cards", "https://reportcards.ncqa.org/", "the program's name"),
+    "coa": Lookup("Council on Accreditation", "COA's website", "https://coanet.org/", "the program's name"),
+    "achc": Lookup("ACHC", "ACHC's Find a Provider", "https://www.achc.org/find-a-provider/", "the program's name"),
+}
+
+# The boards' public lookups. ABMS's Certification Matters covers every ABMS member board (ABPM, ABFM, ABIM and
+# ABPN too) and reads a last name from its address; ABPN also runs its own check, which reads nothing from it.
+_ABMS = Lookup(
+    "American Board of Medical Specialties (ABMS)",
+    "Certification Matters",
+    "https://www.certificationmatters.org/find-my-doctor/",
+    "the doctor's name",
+    (("dsearch", "1"), ("lname", "{last_name}")),
+)
+_ABPN = Lookup(
+    "American Board of Psychiatry and Neurology (ABPN)",
+    "ABPN Verify Certification",
+    "https://verifycert.abpn.org/verifycert/",
+    "the doctor's name",
+)
+CERTIFICATION_LOOKUPS = {
+    "abpm_addiction_medicine": _ABMS,
+    "abpn_addiction_psychiatry": _ABPN,
+    "abpn_psychiatry": _ABPN,
+    "abpn_child_adolescent_psychiatry": _ABPN,
+    "abfm_family_medicine": _ABMS,
+    "abim_internal_medicine": _ABMS,
+}
+
+# What each medication for addiction treats, as condition ids of data/conditions.yaml (a test checks they exist).
+# Naloxone is left out: it reverses an overdose and treats no condition over time.
+MEDICATION_CONDITIONS = {
+    "buprenorphine": ("opioid-use",),
+    "methadone": ("opioid-use",),
+    "naltrexone": ("opioid-use", "alcohol-use"),
+    "acamprosate": ("alcohol-use",),
+    "disulfiram": ("alcohol-use",),
+}
+
+# Board certifications in addiction or psychiatry: the quality sign for a medical director (see signals.py).
+ADDICTION_OR_PSYCHIATRY_CERTIFICATIONS = frozenset(
+    {"abpm_addiction_medicine", "abpn_addiction_psychiatry", "abpn_psychiatry", "abpn_child_adolescent_psychiatry"}
+)
+
+# What a state's license lookup page is: a search of licensed programs, or the licensing office's own page.
+LOOKUP_PAGES = {
+    "search": "A search of licensed programs",
+    "agency": "The licensing office's page (no search of its own)",
 }
 
 CONDITION_GROUPS = {
@@ -318,6 +407,17 @@ SLUG_PATTERN = pattern(SLUG_RULE)
 PHONE_PATTERN = pattern(PHONE_RULE)
 ZIP_PATTERN = pattern(ZIP_RULE)
 URL_PATTERN = pattern(URL_RULE)
+
+# A spreadsheet opening a CSV file runs a cell that starts with one of these as a formula (=HYPERLINK(...),
+# +cmd|...). OWASP's advice: put a single quote in front, which spreadsheets show as text and readers can strip.
+# Every CSV the project writes (the export, the maintainer report and its call list) does so.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_text(text: str) -> str:
+    """Text for a CSV cell that no spreadsheet runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 # Ids the site cannot give a page: "index" names the page of a folder itself (a condition "index" would replace
 # /conditions/, the list of every condition), and Windows can create no file or folder with the others' names.
@@ -671,6 +771,13 @@ PROGRAM = Field(
             "State licenses held.",
             example=[{"issuer": "State health department", "number": "IOP-1"}],
         ),
+        _choice_list(
+            "staff_credentials",
+            STAFF_CREDENTIALS,
+            "Licenses and certifications held by the clinical staff who lead sessions.",
+            example=["clinical_social_worker", "addiction_counselor"],
+            label="Clinical staff",
+        ),
         MEDICAL_DIRECTOR,
         Field(
             "last_verified",
@@ -707,6 +814,74 @@ LAST_REVIEWED = Field(
     label="Last reviewed",
 )
 
+# Languages the site is written in besides English. Each condition and therapy carries its words in every one of
+# them (`translations:`), so adding a language is one code here, a locales/<code>.yaml file and the translated
+# text in the data; validation, the editor schemas and the data reference all follow from this tuple.
+TRANSLATION_LANGUAGES = {"es": "Spanish"}
+
+# Examples for the translated fields, shown in the data reference and in "add a line like ..." hints.
+_TRANSLATION_EXAMPLES = {
+    ("es", "condition"): {
+        "name": "Depresión",
+        "aliases": ["depresión mayor"],
+        "summary": "Un ánimo bajo que dura semanas y hace difícil la vida diaria.",
+    },
+    ("es", "therapy"): {
+        "name": "Terapia cognitivo-conductual (CBT)",
+        "aliases": ["TCC", "terapia cognitiva"],
+        "summary": "Aprender a notar y cambiar los pensamientos que no le ayudan.",
+    },
+}
+
+
+def _translations(entry: str, text_fields: tuple[Field, ...]) -> Field:
+    """The `translations:` group of a vocabulary entry: one group per language, mirroring the entry's text."""
+    languages = tuple(
+        Field(
+            code,
+            "object",
+            f"The {entry}'s text in {language}, for the {language} pages; every field is required.",
+            required=True,
+            fields=tuple(
+                replace(
+                    f,
+                    required=True,
+                    description=f"In {language}: {f.description[0].lower()}{f.description[1:]}",
+                    example=_TRANSLATION_EXAMPLES.get((code, entry), {}).get(f.name),
+                )
+                for f in text_fields
+            ),
+        )
+        for code, language in TRANSLATION_LANGUAGES.items()
+    )
+    return Field(
+        "translations",
+        "object",
+        f"The {entry}'s text in each other language of the site, keyed by language code.",
+        required=True,
+        fields=languages,
+    )
+
+
+_CONDITION_TEXT = (
+    Field("name", "str", "Name shown to visitors.", required=True, example="Depression"),
+    _list(
+        "aliases",
+        Field("alias", "str", "Another name."),
+        "Other names people search for.",
+        example=["major depression"],
+    ),
+    Field(
+        "summary",
+        "str",
+        "One plain sentence for lists and link previews.",
+        required=True,
+        example="A low mood that lasts and gets in the way of life.",
+    ),
+    Field("description", "markdown", "What it is, in plain words (Markdown).", required=True),
+    Field("how_iop_helps", "markdown", "How an IOP helps with it (Markdown).", required=True),
+)
+
 CONDITION = Field(
     "condition",
     "object",
@@ -719,13 +894,7 @@ CONDITION = Field(
             required=True,
             example="depression",
         ),
-        Field("name", "str", "Name shown to visitors.", required=True, example="Depression"),
-        _list(
-            "aliases",
-            Field("alias", "str", "Another name."),
-            "Other names people search for.",
-            example=["major depression"],
-        ),
+        *_CONDITION_TEXT[:2],
         Field(
             "group",
             "enum",
@@ -734,15 +903,7 @@ CONDITION = Field(
             choices=CONDITION_GROUPS,
             example="mental_health",
         ),
-        Field(
-            "summary",
-            "str",
-            "One plain sentence for lists and link previews.",
-            required=True,
-            example="A low mood that lasts and gets in the way of life.",
-        ),
-        Field("description", "markdown", "What it is, in plain words (Markdown).", required=True),
-        Field("how_iop_helps", "markdown", "How an IOP helps with it (Markdown).", required=True),
+        *_CONDITION_TEXT[2:],
         _list(
             "therapies",
             Field("therapy", "vocab", "Therapy id.", vocab="therapies"),
@@ -758,7 +919,23 @@ CONDITION = Field(
             example=["nimh-depression"],
         ),
         LAST_REVIEWED,
+        _translations("condition", _CONDITION_TEXT),
     ),
+)
+
+_THERAPY_TEXT = (
+    Field("name", "str", "Name shown to visitors.", required=True, example="Cognitive behavioral therapy (CBT)"),
+    _list("aliases", Field("alias", "str", "Another name."), "Other names people search for.", example=["CBT"]),
+    Field(
+        "summary",
+        "str",
+        "One plain sentence for lists and link previews.",
+        required=True,
+        example="Learning to notice and change unhelpful thoughts.",
+    ),
+    Field("description", "markdown", "What it is (Markdown).", required=True),
+    Field("session", "markdown", "What a session is like (Markdown).", required=True),
+    Field("helps", "markdown", "Who it helps (Markdown).", required=True),
 )
 
 THERAPY = Field(
@@ -769,18 +946,14 @@ THERAPY = Field(
         Field(
             "id", "slug", "Stable lowercase slug used by programs and in the page URL.", required=True, example="cbt"
         ),
-        Field("name", "str", "Name shown to visitors.", required=True, example="Cognitive behavioral therapy (CBT)"),
-        _list("aliases", Field("alias", "str", "Another name."), "Other names people search for.", example=["CBT"]),
+        *_THERAPY_TEXT,
         Field(
-            "summary",
-            "str",
-            "One plain sentence for lists and link previews.",
-            required=True,
-            example="Learning to notice and change unhelpful thoughts.",
+            "evidence_based",
+            "bool",
+            "True if the sources cited show that it works for conditions IOPs treat (research or federal treatment "
+            "guides); program pages then count it as an evidence-based therapy.",
+            example=True,
         ),
-        Field("description", "markdown", "What it is (Markdown).", required=True),
-        Field("session", "markdown", "What a session is like (Markdown).", required=True),
-        Field("helps", "markdown", "Who it helps (Markdown).", required=True),
         _list(
             "sources",
             Field("source", "vocab", "Source id.", vocab="sources"),
@@ -789,6 +962,7 @@ THERAPY = Field(
             example=["nida-principles"],
         ),
         LAST_REVIEWED,
+        _translations("therapy", _THERAPY_TEXT),
     ),
 )
 
@@ -811,12 +985,58 @@ SOURCE = Field(
     ),
 )
 
+LICENSE_LOOKUP = Field(
+    "license_lookup",
+    "object",
+    "Where the public can check a state license: the licensing agency and its page. Every state with programs "
+    "needs one.",
+    fields=(
+        Field("state", "state", "Two-letter US state or territory code, in capitals.", required=True, example="VA"),
+        Field(
+            "agency",
+            "str",
+            "The state agency that licenses treatment programs, by its full name.",
+            required=True,
+            example="Virginia Department of Behavioral Health and Developmental Services",
+        ),
+        Field(
+            "url",
+            "url",
+            "The agency's own page for checking a license; must start with https://.",
+            required=True,
+            example="https://dbhds.virginia.gov/clinical-and-quality-management/office-of-licensing/",
+        ),
+        Field(
+            "page",
+            "enum",
+            "Whether the page searches licensed programs, or is the licensing office's page to read or call.",
+            required=True,
+            choices=LOOKUP_PAGES,
+            example="search",
+        ),
+        Field(
+            "number_parameter",
+            "str",
+            "The query parameter the page reads a license number from, only if the agency's site uses one; "
+            "links then open that license directly.",
+            example="l",
+        ),
+        Field(
+            "how",
+            "str",
+            "One plain sentence on how to check there, shown under the link.",
+            example="Search by the program's name or its license number.",
+        ),
+    ),
+)
+
 # Each data file: its top-level key and the record it holds.
 COLLECTIONS = {
     "programs": PROGRAM,
     "conditions": CONDITION,
     "therapies": THERAPY,
     "sources": SOURCE,
+    "license_lookups": LICENSE_LOOKUP,
 }
 
 

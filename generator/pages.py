@@ -45,10 +45,17 @@ def program_page(cat: Catalogue, p: dict, shell: str) -> str:
 
 def program_body(cat: Catalogue, p: dict) -> str:
     ds, settings = cat.ds, cat.settings
-    view = views.program_view(p, conditions=ds.conditions, therapies=ds.therapies, today=settings.today, base=BASE)
+    view = views.program_view(
+        p,
+        conditions=ds.conditions,
+        therapies=ds.therapies,
+        today=settings.today,
+        base=BASE,
+        lookups=ds.license_lookups,
+        stale_after_months=settings.stale_after_months,
+    )
     nearby = [
-        dict(views.program_line(cat.by_id[other], BASE), miles=views.miles_text(miles))
-        for other, miles in cat.nearby.get(p["id"], [])
+        dict(line(cat, cat.by_id[other]), miles=views.miles_text(miles)) for other, miles in cat.nearby.get(p["id"], [])
     ]
     url = cat.page_url(p)
     repo = settings.repo_url
@@ -65,8 +72,16 @@ def program_body(cat: Catalogue, p: dict) -> str:
             vcf=f"{p['id']}.vcf",
             edit_url=links.edit_url(p, repo) if repo else None,
             report_url=links.report_url(p, repo, url) if repo else None,
+            mailto=links.correction_mailto(p, settings.corrections_email, url) if settings.corrections_email else None,
+            stale_note=views.STALE_NOTE,
         )
     )
+
+
+def line(cat: Catalogue, p: dict) -> dict:
+    """A program as lists show it, with the site's "may be out of date" rule."""
+    settings = cat.settings
+    return views.program_line(p, BASE, today=settings.today, stale_after_months=settings.stale_after_months)
 
 
 def relinked_program_page(cat: Catalogue, p: dict, page: str, old_line: int) -> str | None:
@@ -94,7 +109,7 @@ def state_page(cat: Catalogue, state: str, shell: str) -> str:
     programs = cat.by_state[state]
     by_city: dict[str, list[dict]] = defaultdict(list)
     for p in sorted(programs, key=program_order):
-        by_city[p["address"]["city"]].append(views.program_line(p, BASE))
+        by_city[p["address"]["city"]].append(line(cat, p))
     cities = [{"name": city, "anchor": anchor(city), "programs": by_city[city]} for city in sorted(by_city)]
     name = model.US_STATES[state]
     state_map = maps.state_map_html(state, sorted(programs, key=program_order), BASE, anchor)
@@ -108,6 +123,7 @@ def state_page(cat: Catalogue, state: str, shell: str) -> str:
             count=len(programs),
             base=BASE,
             map=markupsafe.Markup(state_map),
+            stale_note=views.STALE_NOTE,
         )
     )
     return shells.pour(

@@ -173,7 +173,9 @@ def _make_plan(cat: Catalogue) -> Plan:
     )
     plan.files += program_outputs(cat, plan, records)
     plan.files += state_outputs(cat, plan, group)
-    plan.files += search_outputs(indexes.SearchData(ds), group)
+    settings = cat.settings
+    search = indexes.SearchData(ds, today=settings.today, stale_after_months=settings.stale_after_months)
+    plan.files += search_outputs(search, group)
     plan.files += [
         Output(uri, group(p["id"] for p in programs), _card_maker(cat, programs), COST_PER_PROGRAM * len(programs))
         for uri, programs in card_files
@@ -222,7 +224,10 @@ def _taxonomy_maker(cat: Catalogue) -> Callable[[], str]:
 
 
 def _card_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
-    return lambda: cards.card_file(programs, cat.page_url)
+    settings = cat.settings
+    return lambda: cards.card_file(
+        programs, cat.page_url, today=settings.today, stale_after_months=settings.stale_after_months
+    )
 
 
 def listing_outputs(cat: Catalogue, group: Callable) -> dict[str, Output]:
@@ -230,13 +235,14 @@ def listing_outputs(cat: Catalogue, group: Callable) -> dict[str, Output]:
     listed = {f"conditions/{cid}.md": cat.listed("conditions", cid) for cid in cat.ds.conditions}
     listed.update({f"therapies/{tid}.md": cat.listed("therapies", tid) for tid in cat.ds.therapies})
     return {
-        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(programs))
+        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(cat, programs))
         for src, programs in listed.items()
     }
 
 
-def _listing_maker(programs: list[dict]) -> Callable[[], str]:
-    return lambda: listings.listing_html(programs)
+def _listing_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
+    settings = cat.settings
+    return lambda: listings.listing_html(programs, today=settings.today, stale_after_months=settings.stale_after_months)
 
 
 def program_outputs(cat: Catalogue, plan: Plan, records: dict[str, bytes]) -> list[Output]:

@@ -40,6 +40,7 @@ from . import (
     csp,
     executor,
     keystore,
+    links,
     listings,
     maps,
     pages,
@@ -50,6 +51,7 @@ from . import (
     shells,
     sitemap,
     timing,
+    views,
 )
 from .catalogue import Catalogue, Settings, make_catalogue
 from .dataset import load_dataset
@@ -69,6 +71,8 @@ class IOPFinderConfig(Config):
     today = c.Optional(c.Type(str))  # fixed "today" (YYYY-MM-DD) for reproducible builds and tests
     nearby_count = c.Type(int, default=5)
     nearby_radius_miles = c.Type(float, default=50.0)
+    corrections_email = c.Optional(c.Type(str))  # where anyone can email a correction ("Report a problem")
+    stale_after_months = c.Type(int, default=views.STALE_AFTER_MONTHS)  # older listings "may be out of date"
 
 
 class OutputFile(File):
@@ -299,12 +303,17 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
 
     def _settings(self, config) -> Settings:
+        problem = links.setting_problem(self.config.corrections_email, self.config.stale_after_months)
+        if problem:
+            raise PluginError(f"{Path(config.config_file_path or 'mkdocs.yml').name}: plugins.iop-finder.{problem}")
         return Settings.make(
             config.site_url,
             repo_url=config.repo_url,
             today=dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today(),
             nearby_count=self.config.nearby_count,
             nearby_radius_miles=self.config.nearby_radius_miles,
+            corrections_email=self.config.corrections_email,
+            stale_after_months=self.config.stale_after_months,
         )
 
 

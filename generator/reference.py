@@ -5,6 +5,8 @@ The site adds it as the generated page `reference/data.md`; nobody edits it by h
 
 from __future__ import annotations
 
+from functools import cache
+
 import yaml
 
 from . import model
@@ -12,7 +14,8 @@ from .model import Field
 
 TITLE = "Data reference"
 DESCRIPTION = (
-    "Every field of IOP Finder's program, condition, therapy and source records, with types, rules and examples."
+    "Every field of IOP Finder's program, condition, therapy, source and license lookup records, with types, rules "
+    "and examples."
 )
 
 _KIND_NAMES = {
@@ -52,6 +55,9 @@ _INTROS = {
     "conditions": "The conditions vocabulary in `data/conditions.yaml`; each condition gets a page.",
     "therapies": "The therapies vocabulary in `data/therapies.yaml`; each therapy gets a page.",
     "sources": "Published sources that patient-education facts cite, in `data/sources.yaml`.",
+    "license_lookups": "Where the public checks a state license, one entry per state, in "
+    "`data/license_lookups.yaml`. Every state that has programs needs an entry: program pages link each "
+    "license to it.",
 }
 
 
@@ -67,7 +73,7 @@ def _type(spec: Field) -> str:
     return _KIND_NAMES[spec.kind]
 
 
-def _allowed(spec: Field) -> str:
+def _allowed(spec: Field, path: str) -> str:
     item = spec.item if spec.kind == "list" and spec.item is not None else spec
     if item.kind == "lang":
         return "ISO 639-1 codes; see [Language codes](#language-codes)"
@@ -83,12 +89,21 @@ def _allowed(spec: Field) -> str:
     if item.maximum is not None:
         limits.append(f"at most {item.maximum:g}")
     if item.kind == "object":
-        return f"see [`{spec.name}`](#{_anchor(spec)})"
+        return f"see [`{spec.name}`](#{_anchors()[path]})"
     return ", ".join(limits)
 
 
-def _anchor(spec: Field) -> str:
-    return f"field-{spec.name.replace('_', '-')}"
+@cache
+def _anchors() -> dict[str, str]:
+    """The anchor of every group of fields, by dotted path: `field-<name>`, or the whole path where two groups share
+    a name (conditions and therapies both have `translations`), so every id on the page is unique."""
+    paths = [path for collection, spec in model.COLLECTIONS.items() for path, _, _ in _nested(spec, collection)]
+    names = [p.rsplit(".", 1)[-1].removesuffix("[]") for p in paths]
+    return {
+        path: "field-"
+        + (name if names.count(name) == 1 else path.replace("[]", "").replace(".", "-")).replace("_", "-")
+        for path, name in zip(paths, names, strict=True)
+    }
 
 
 def _scalar(value: object) -> str:
@@ -110,7 +125,7 @@ def _example(spec: Field) -> str:
     return "`" + text.replace("\n", " ") + "`"
 
 
-def _table(spec: Field) -> list[str]:
+def _table(spec: Field, path: str) -> list[str]:
     lines = [
         "| Field | Type | Required | Allowed values | Description | Example |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -119,7 +134,14 @@ def _table(spec: Field) -> list[str]:
         lines.append(
             "| "
             + " | ".join(
-                [f"`{f.name}`", _type(f), "yes" if f.required else "no", _allowed(f), _cell(f.description), _example(f)]
+                [
+                    f"`{f.name}`",
+                    _type(f),
+                    "yes" if f.required else "no",
+                    _allowed(f, f"{path}.{f.name}" + ("[]" if f.kind == "list" else "")),
+                    _cell(f.description),
+                    _example(f),
+                ]
             )
             + " |"
         )
@@ -154,9 +176,11 @@ def reference_markdown() -> str:
         "",
     ]
     for collection, spec in model.COLLECTIONS.items():
-        out += [f"## {collection.capitalize()}", "", _INTROS[collection], "", *_table(spec), ""]
+        heading = collection.replace("_", " ").capitalize()
+        out += [f"## {heading}", "", _INTROS[collection], "", *_table(spec, collection), ""]
         for path, holder, target in _nested(spec, collection):
-            out += [f"### `{path}` {{ #{_anchor(holder)} }}", "", _cell(holder.description), "", *_table(target), ""]
+            heading = f"### `{path}` {{ #{_anchors()[path]} }}"
+            out += [heading, "", _cell(holder.description), "", *_table(target, path), ""]
     out += ["## Language codes", "", "| Code | Language |", "| --- | --- |"]
     out += [f"| `{code}` | {name} |" for code, name in model.LANGUAGES.items()]
     out += ["", "## State codes", "", "| Code | State or territory |", "| --- | --- |"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
-from . import model, qr
+from . import model, qr, views
 from .views import phone_text
 
 SPECIALTIES = {
@@ -176,8 +177,9 @@ def copy_text(p: dict) -> str:
     return "\n".join(lines)
 
 
-def card_data(p: dict, page_url: str) -> dict:
-    """What the referral list page shows of a program, published in search/c/<shard>.json."""
+def card_data(p: dict, page_url: str, *, today: dt.date, stale_after_months: int = views.STALE_AFTER_MONTHS) -> dict:
+    """What the referral list page shows of a program, published in search/c/<shard>.json. A listing verified
+    longer ago than `stale_after_months` carries the "may be out of date" note to show with its date."""
     a = p["address"]
     lat, lon = p["_point"]
     return {
@@ -199,4 +201,6 @@ def card_data(p: dict, page_url: str) -> dict:
         "payment": [model.PAYMENT[v] for v in p["payment"]],
         "telehealth": p["telehealth"],
         "example": bool(p.get("example")),
+        "last_verified": views.long_date(p["last_verified"]),
+        "stale_note": views.STALE_NOTE if views.is_stale(p, today, stale_after_months) else None,
     }

@@ -1,22 +1,26 @@
-"""The maintainer's to-do list: stale programs, records missing recommended facts, and likely duplicates.
+"""The maintainer's to-do list: stale programs, records missing recommended facts, likely duplicates, and facts
+that contradict each other (consistency.py); and the re-verification call list made from them, oldest first.
 
-Each finding names the place like a validation problem (file:line:column), so an editor can jump to it. The report
-never changes data and never fails for findings; only invalid data stops it (see `python -m generator validate`).
+Each finding names the place like a validation problem (file:line:column), so an editor can jump to it, and is
+printed as text, Markdown, CSV or GitHub annotations. The report never changes data and never fails for findings;
+only invalid data stops it (see `python -m generator validate`).
 """
 
 from __future__ import annotations
 
 import bisect
+import csv
 import datetime as dt
 import difflib
+import io
 import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from . import geo
+from . import consistency, geo, model
 
 DEFAULT_MAX_AGE_MONTHS = 12
 DUPLICATE_NAME_RATIO = 0.85
@@ -62,9 +66,10 @@ class Finding:
     file: str
     line: int
     column: int
-    kind: str  # "stale", "missing" or "duplicate"
+    kind: str  # "stale", "missing", "duplicate", "crowded" or "inconsistent"
     program_id: str
     message: str
+    confirm: str = field(default="", compare=False)  # what to ask on the phone (the call list); "" for nothing
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.kind}: {self.program_id}: {self.message}"
@@ -79,10 +84,24 @@ class Report:
     today: dt.date
     max_age_months: int
     crowded: list[Finding] = field(default_factory=list)  # places where names were compared in part only
+    inconsistent: list[Finding] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
-        return sorted(self.stale + self.missing + self.duplicates + self.crowded)
+        return sorted(self.stale + self.missing + self.duplicates + self.crowded + self.inconsistent)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One row of the re-verification call list: a program, and everything to confirm when calling it."""
+
+    program_id: str
+    name: str
+    phone: str
+    last_verified: dt.date
+    confirm: tuple[str, ...]
+    where: str  # file:line of the record
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -127,6 +146,7 @@ def stale_programs(programs: Iterable[dict], today: dt.date, max_age_months: int
                     p["id"],
                     f"last verified {verified.isoformat()}, more than {max_age_months} months ago "
                     f"(before {cutoff.isoformat()}); call the program and update last_verified",
+                    f"every detail (last verified more than {max_age_months} months ago)",
                 )
             )
     return found
@@ -145,6 +165,7 @@ def missing_recommended(programs: Iterable[dict]) -> list[Finding]:
                     "missing",
                     p["id"],
                     "no " + "; no ".join(missing) + " (add them if the program has them)",
+                    "ask for: " + "; ".join(missing),
                 )
             )
     return found
@@ -214,6 +235,7 @@ def _duplicates(programs: list[dict], crowd_limit: int) -> tuple[list[Finding], 
                 f"may be the same program as {first['id']} ({first['_file']}:{first['_line']}): "
                 + " and ".join(why)
                 + " (merge them, or keep both if they really differ)",
+                f"whether it is the same program as {first['id']}",
             )
         )
     notes = []
@@ -377,9 +399,59 @@ def _join(links: dict, a: tuple[int, int], b: tuple[int, int]) -> None:
         links[max(ra, rb)] = min(ra, rb)
 
 
-def build_report(programs: list[dict], *, today: dt.date, max_age_months: int = DEFAULT_MAX_AGE_MONTHS) -> Report:
+def inconsistencies(programs: Iterable[dict], conditions: Mapping[str, dict]) -> list[Finding]:
+    """Facts in a record that contradict each other (consistency.CHECKS), and license numbers two records share."""
+    programs = list(programs)
+    found = []
+    for p in programs:
+        for issue in consistency.issues(p, conditions):
+            line, col = _at(p, issue.field)
+            found.append(Finding(p["_file"], line, col, "inconsistent", p["id"], issue.message, issue.confirm))
+    for p, i, first in consistency.shared_licenses(programs):
+        line, col = _at(p, f"licenses[{i}]")
+        number = p["licenses"][i]["number"]
+        found.append(
+            Finding(
+                p["_file"],
+                line,
+                col,
+                "inconsistent",
+                p["id"],
+                f"license {number} is also listed by {first['id']} ({first['_file']}:{first['_line']}): a license "
+                "covers one program's place (check which program holds it)",
+                f"its state license number (another listing has {number})",
+            )
+        )
+    return found
+
+
+def call_list(programs: Iterable[dict], findings: Iterable[Finding]) -> list[Call]:
+    """Every program with something to confirm, oldest verification first, with all of it in one row: one call
+    settles a program's findings together."""
+    asks: dict[str, list[str]] = {}
+    # What a caller asks first: is everything still right, then the contradictions, then what is missing.
+    first = {"stale": 0, "inconsistent": 1, "duplicate": 2, "missing": 3}
+    for f in sorted(findings, key=lambda f: (first.get(f.kind, 4), f)):
+        if f.confirm and f.confirm not in asks.setdefault(f.program_id, []):
+            asks[f.program_id].append(f.confirm)
+    rows = [
+        Call(p["id"], p["name"], p["phone"], p["last_verified"], tuple(asks[p["id"]]), f"{p['_file']}:{p['_line']}")
+        for p in programs
+        if asks.get(p["id"])
+    ]
+    return sorted(rows, key=lambda c: (c.last_verified, c.program_id))
+
+
+def build_report(
+    programs: list[dict],
+    *,
+    today: dt.date,
+    max_age_months: int = DEFAULT_MAX_AGE_MONTHS,
+    conditions: Mapping[str, dict] | None = None,
+) -> Report:
+    """Every finding about `programs`; `conditions` (the vocabulary) lets focus be checked against conditions."""
     duplicates, crowded = _duplicates(programs, DUPLICATE_CROWD)
-    return Report(
+    report = Report(
         stale_programs(programs, today, max_age_months),
         missing_recommended(programs),
         duplicates,
@@ -387,16 +459,25 @@ def build_report(programs: list[dict], *, today: dt.date, max_age_months: int = 
         today,
         max_age_months,
         crowded,
+        inconsistencies(programs, conditions or {}),
     )
+    report.calls = call_list(programs, report.findings)
+    return report
 
 
 def _counts(report: Report) -> str:
     crowded = f", {len(report.crowded)} crowded places" if report.crowded else ""
     return (
         f"{len(report.stale)} stale, {len(report.missing)} missing recommended fields, "
-        f"{len(report.duplicates)} likely duplicates{crowded} among {report.program_count} programs "
-        f"(as of {report.today.isoformat()})."
+        f"{len(report.duplicates)} likely duplicates{crowded}, {_count(len(report.inconsistent), 'inconsistency')} "
+        f"among {report.program_count} programs (as of {report.today.isoformat()}); "
+        f"{_count(len(report.calls), 'program')} to call."
     )
+
+
+def _count(n: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"
 
 
 def render_text(report: Report) -> str:
@@ -410,6 +491,7 @@ def render_markdown(report: Report) -> str:
         ("Stale programs", f"Last verified more than {report.max_age_months} months ago.", report.stale),
         ("Missing recommended fields", "Facts visitors look for that these records leave out.", report.missing),
         ("Likely duplicates", "Same phone, or near-identical names within half a mile.", report.duplicates),
+        ("Inconsistencies", "Facts in one record that contradict each other.", report.inconsistent),
     )
     if report.crowded:
         sections += (
@@ -424,3 +506,49 @@ def render_markdown(report: Report) -> str:
         out += [f"- `{f.file}:{f.line}` **{f.program_id}**: {f.message}" for f in sorted(findings)]
         out.append("")
     return "\n".join(out)
+
+
+# --- CSV, GitHub annotations and the call list ---------------------------------------------------------------
+
+
+def _csv(rows: Iterable[Iterable[object]]) -> str:
+    """CSV with CRLF line ends, and text cells a spreadsheet cannot run as formulas (program names are data)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([model.csv_text(v) if isinstance(v, str) else v for v in row])
+    return out.getvalue()
+
+
+def render_csv(report: Report) -> str:
+    """One row per finding: file, line, column, kind, program id, message."""
+    header = [("file", "line", "column", "kind", "program_id", "message")]
+    return _csv(header + [(f.file, f.line, f.column, f.kind, f.program_id, f.message) for f in report.findings])
+
+
+def _annotation(text: str, *, property_value: bool = False) -> str:
+    """Escaped as GitHub Actions workflow commands require: %, CR and LF, and in a property also : and ,."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def render_github(report: Report) -> str:
+    """Each finding as a workflow warning on its line, so a pull request shows it where the record is."""
+    lines = [
+        f"::warning file={_annotation(f.file, property_value=True)},line={f.line},col={f.column},"
+        f"title={_annotation(f.kind, property_value=True)}::{_annotation(f'{f.program_id}: {f.message}')}"
+        for f in report.findings
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+CALL_LIST_COLUMNS = ("id", "name", "phone", "last_verified", "what_to_confirm", "where")
+
+
+def render_call_list(report: Report) -> str:
+    """The re-verification call list as CSV, oldest verification first."""
+    rows = [
+        (c.program_id, c.name, c.phone, c.last_verified.isoformat(), "; ".join(c.confirm), c.where)
+        for c in report.calls
+    ]
+    return _csv([CALL_LIST_COLUMNS, *rows])

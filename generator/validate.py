@@ -707,3 +707,84 @@ def check_unique(records: list[dict], collection: str, *, with_former: bool = Fa
             else:
                 first[value] = (record, rel)
     return problems
+
+
+# --- License lookups ---------------------------------------------------------------------------------------------
+
+_QUERY_NAME = re.compile(r"[A-Za-z0-9_.-]{1,40}")
+
+
+def check_license_lookup(lookup: dict, node: Node, path: str, ctx: Context) -> None:
+    """Rules for one state's license lookup beyond its fields' own: the page is https (a person checking a license
+    must land on the agency's real site, not a copy in between), and a query parameter is a plain name."""
+
+    def add(rel: str, message: str) -> None:
+        line, col = lookup["_positions"].get(rel, (lookup["_line"], lookup["_column"]))
+        ctx.problems.append(Problem(ctx.file, line, col, f"{path}.{rel}", message))
+        lookup["_valid"] = False
+
+    url = lookup.get("url")
+    if url and not url.lower().startswith("https://"):
+        add("url", f"must start with https://, got {quote(url)} (the agency's page over a secure connection)")
+    name = lookup.get("number_parameter")
+    if name and not _QUERY_NAME.fullmatch(name):
+        add(
+            "number_parameter",
+            f"expected the name of a query parameter, such as l or license, got {quote(name)} "
+            "(letters, digits, _ . or -, as in ?l=12345)",
+        )
+
+
+def check_unique_states(lookups: list[dict]) -> list[Problem]:
+    """Each state has one license lookup, so a program page never has to choose between two."""
+    problems = []
+    first: dict[str, dict] = {}
+    for lookup in lookups:
+        state = lookup.get("state")
+        if state is None:
+            continue
+        if state in first:
+            other = first[state]
+            line, col = lookup["_positions"].get("state", (lookup["_line"], lookup["_column"]))
+            problems.append(
+                Problem(
+                    lookup["_file"],
+                    line,
+                    col,
+                    f"license_lookups[{lookup['_index']}].state",
+                    f"{state} already has a license lookup at {other['_file']}:{other['_line']} (keep only one)",
+                )
+            )
+            lookup["_valid"] = False
+        else:
+            first[state] = lookup
+    return problems
+
+
+def missing_license_lookups(programs: list[dict], states: set[str], file: str, line: int) -> list[Problem]:
+    """A problem for each state that has programs but no license lookup: its program pages could not tell a
+    person where to check a license."""
+    first: dict[str, dict] = {}
+    counts: dict[str, int] = {}
+    for p in programs:
+        state = p.get("address", {}).get("state")
+        if state is None or state in states:
+            continue
+        first.setdefault(state, p)
+        counts[state] = counts.get(state, 0) + 1
+    problems = []
+    for state in sorted(first):
+        p, n = first[state], counts[state]
+        listed = "1 program is" if n == 1 else f"{n} programs are"
+        problems.append(
+            Problem(
+                file,
+                line,
+                1,
+                "license_lookups",
+                f"no entry for {state} ({model.US_STATES[state]}), where {listed} listed (first at "
+                f'{p["_file"]}:{p["_line"]}) (add "- state: {state}" with the licensing agency\'s name and its '
+                "license lookup page)",
+            )
+        )
+    return problems

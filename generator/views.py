@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import model
-from .report import months_before
+from . import model, signals, verify
+from .report import DEFAULT_MAX_AGE_MONTHS, months_before
 
-STALE_AFTER_MONTHS = 12
+STALE_AFTER_MONTHS = DEFAULT_MAX_AGE_MONTHS  # the site's default; mkdocs.yml's stale_after_months changes it
 _TENTH = Decimal("0.1")
 
 
@@ -63,13 +63,31 @@ def schedule_view(schedule: dict) -> dict:
     }
 
 
+def is_stale(p: dict, today: dt.date, months: int = STALE_AFTER_MONTHS) -> bool:
+    """Whether a program was last verified longer ago than `months`: every place it is shown then says it may
+    be out of date (program page, lists, finder and list cards, print)."""
+    return p["last_verified"] < months_before(today, months)
+
+
+STALE_NOTE = "May be out of date — call to confirm"
+
+
 def program_view(
-    p: dict, *, conditions: Mapping[str, dict], therapies: Mapping[str, dict], today: dt.date, base: str
+    p: dict,
+    *,
+    conditions: Mapping[str, dict],
+    therapies: Mapping[str, dict],
+    today: dt.date,
+    base: str,
+    lookups: Mapping[str, dict] | None = None,
+    stale_after_months: int = STALE_AFTER_MONTHS,
 ) -> dict:
-    """Everything a program page shows, in display order and plain words. `base` leads back to the site root."""
+    """Everything a program page shows, in display order and plain words. `base` leads back to the site root;
+    `lookups` are the states' license lookups (data/license_lookups.yaml)."""
     address = p["address"]
     md = p.get("medical_director")
     verified = p["last_verified"]
+    checks = verify.checks(p, lookups or {})
     return {
         "id": p["id"],
         "name": p["name"],
@@ -101,25 +119,35 @@ def program_view(
         "payment": label(model.PAYMENT, p["payment"]),
         "insurers": p.get("insurers", []),
         "accreditations": [
-            {"body": model.ACCREDITATION_BODIES[a["body"]], "id": a.get("id")} for a in p.get("accreditations", [])
+            {"body": model.ACCREDITATION_BODIES[a["body"]], "id": a.get("id"), "check": check}
+            for a, check in zip(p.get("accreditations", []), checks["accreditations"], strict=True)
         ],
-        "licenses": p.get("licenses", []),
+        "licenses": [
+            {"issuer": lic["issuer"], "number": lic["number"], "check": check}
+            for lic, check in zip(p.get("licenses", []), checks["licenses"], strict=True)
+        ],
+        "staff": label(model.STAFF_CREDENTIALS, p.get("staff_credentials")),
         "medical_director": None
         if not md
         else {
             "name": md["name"],
             "credentials": md["credentials"],
-            "certifications": label(model.BOARD_CERTIFICATIONS, md.get("board_certifications")),
+            "certifications": [
+                {"name": model.BOARD_CERTIFICATIONS[c], "check": check}
+                for c, check in zip(md.get("board_certifications", []), checks["certifications"], strict=True)
+            ],
         },
+        "signals": signals.checklist(p, therapies),
         "last_verified": long_date(verified),
         "last_verified_iso": verified.isoformat(),
-        "stale": verified < months_before(today, STALE_AFTER_MONTHS),
+        "stale": is_stale(p, today, stale_after_months),
+        "stale_after_months": stale_after_months,
         "source": p["source"],
     }
 
 
-def program_line(p: dict, base: str) -> dict:
-    """The short form used in lists (state, condition and therapy pages)."""
+def program_line(p: dict, base: str, *, today: dt.date, stale_after_months: int = STALE_AFTER_MONTHS) -> dict:
+    """The short form used in lists (state, condition and therapy pages, nearby programs)."""
     return {
         "name": p["name"],
         "url": f"{base}programs/{p['id']}/",
@@ -131,4 +159,6 @@ def program_line(p: dict, base: str) -> dict:
         "example": p.get("example", False),
         "telehealth": p["telehealth"],
         "telehealth_only": p.get("telehealth_only", False),
+        "last_verified": long_date(p["last_verified"]),
+        "stale": is_stale(p, today, stale_after_months),
     }

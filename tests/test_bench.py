@@ -265,7 +265,9 @@ def expected_facts(record: dict) -> list[tuple[str, object]]:
         "Insurance plans": v["insurers"],
         "Medical director": md
         and f"{md['name']}, {md['credentials']}."
-        + (f" Board certified in: {'; '.join(md['certifications'])}" if md["certifications"] else ""),
+        + (
+            f" Board certified in: {'; '.join(c['name'] for c in md['certifications'])}" if md["certifications"] else ""
+        ),
     }
     facts = [
         ("Phone", v["phone"]),

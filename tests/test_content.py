@@ -234,6 +234,7 @@ def test_every_source_is_cited_by_some_page():
     cited = set()
     for rel in EDUCATION_PAGES:
         cited |= set(read_page(rel)[0]["sources"])
+        cited |= set(read_page(f"es/{rel}")[0]["sources"])  # Spanish versions of sources are cited in Spanish
     for entry in conditions() + therapies():
         cited |= set(entry["sources"])
     assert source_ids() - cited == set()

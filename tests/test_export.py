@@ -257,8 +257,8 @@ def test_programs_csv_has_one_row_per_program_with_lists_joined(small):
         "address.city,address.state,address.zip,location.lat,location.lon,phone,website,email,telehealth,telehealth_only,"
         "populations,languages,schedule.hours_per_week,schedule.days_per_week,schedule.sessions,"
         "schedule.length_weeks.min,schedule.length_weeks.max,schedule.details,conditions,therapies,medications,"
-        "services,payment,insurers,accreditations,licenses,medical_director.name,medical_director.credentials,"
-        "medical_director.board_certifications,last_verified,source,external_ids"
+        "services,payment,insurers,accreditations,licenses,staff_credentials,medical_director.name,"
+        "medical_director.credentials,medical_director.board_certifications,last_verified,source,external_ids"
     )
     assert len(rows) == 3
     riverbend = rows[2]

@@ -17,7 +17,7 @@ import http.server
 import json
 import threading
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 import yaml
@@ -65,10 +65,27 @@ def add_hostile_vocabularies(data_dir) -> None:
         path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + items, encoding="utf-8")
 
 
+# The hostile program's state's license lookup, as a maintainer could write it: every value a page prints.
+HOSTILE_LOOKUP = {
+    "agency": '<img src=x onerror=alert(4)> Licensing "Office" & Co',
+    "how": "Call us'><script>alert(5)</script> at {{ 7*7 }}.",
+    "number_parameter": "l",
+}
+
+
+def add_hostile_license_lookup(data_dir) -> None:
+    path = data_dir / "license_lookups.yaml"
+    lookups = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(e for e in lookups["license_lookups"] if e["state"] == "VA")
+    entry.update(HOSTILE_LOOKUP, page="search")
+    path.write_text(yaml.safe_dump(lookups, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def hostile_project(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     add_hostile_vocabularies(project / "data")
+    add_hostile_license_lookup(project / "data")
     normal = yaml.safe_load((ROOT / "data" / "programs.yaml").read_text(encoding="utf-8"))["programs"][:2]
     programs = [hostile_records()[0]] + normal
     (project / "data" / "programs.yaml").write_text(
@@ -252,6 +269,24 @@ def test_program_page_shows_every_value_literally(hostile_site, hostile, conditi
     assert page.meta["description"].startswith(hostile["summary"][:80]), "the meta description lost the summary"
     assert page.title == f"{hostile['name']} - IOP Finder"
     assert page.meta["og:title"] == hostile["name"] and page.headings[0] == hostile["name"]
+    _assert_safe(page, "program page")
+
+
+def test_verification_links_and_the_report_email_show_hostile_values_as_text(hostile_site, hostile):
+    """The license lookup's agency and instructions and the license number reach the page as text, and the
+    addresses they fill in are percent-encoded, never new parameters or markup."""
+    site, _ = hostile_site
+    page = read_page(site, f"programs/{PID}")
+    number = hostile["licenses"][0]["number"]
+    assert f"Check on {HOSTILE_LOOKUP['agency']} (dbhds.virginia.gov, leaves IOP Finder)" in page.visible
+    assert HOSTILE_LOOKUP["how"] in page.visible
+    assert f"It opens with “{number}” filled in." in page.visible
+    hrefs = [value for tag, name, value in page.attrs if tag == "a" and name == "href"]
+    lookup = next(h for h in hrefs if h.startswith("https://dbhds.virginia.gov/"))
+    assert lookup.endswith("?l=" + quote(number, safe=""))
+    mailto = next(h for h in hrefs if h.startswith("mailto:"))
+    assert "<" not in mailto and '"' not in mailto and " " not in mailto
+    assert unquote(mailto.split("subject=", 1)[1].split("&", 1)[0]) == f"Problem with {hostile['name']} ({PID})"
     _assert_safe(page, "program page")
 
 
@@ -828,12 +863,24 @@ def test_a_crowd_at_one_point_is_compared_by_name_order_and_said_so():
     assert at_centre == 282  # and 12 more in the cells around it, all within about a mile
     assert notes[0].message.startswith("294 programs are listed within about a mile of this one, too many to compare")
     text = report.render_text(report.build_report(crowd_records(crowd), today=dt.date(2026, 11, 23)))
-    assert text.splitlines()[-1].endswith("likely duplicates, 1 crowded places among 300 programs (as of 2026-11-23).")
+    assert ", 1 crowded places, " in text.splitlines()[-1]
+    assert " among 300 programs (as of 2026-11-23); " in text.splitlines()[-1]
 
 
 def crowd_records(programs: list[dict]) -> list[dict]:
-    """The adversarial programs with the fields the rest of the report reads."""
-    return [{**p, "last_verified": dt.date(2026, 1, 1), "_positions": {}} for p in programs]
+    """The adversarial programs with the fields the rest of the report reads (its consistency checks too)."""
+    rest = {
+        "last_verified": dt.date(2026, 1, 1),
+        "_positions": {},
+        "focus": "mental_health",
+        "conditions": ["depression"],
+        "therapies": ["cbt"],
+        "populations": ["adults"],
+        "schedule": {"hours_per_week": 9, "days_per_week": 3, "sessions": ["day"]},
+        "address": {"street": "1 Example Way", "city": "Richmond", "state": "VA", "zip": "23220"},
+        "example": True,
+    }
+    return [{**p, **rest} for p in programs]
 
 
 def test_the_adversarial_report_benchmark_runs(tmp_path, capsys):
@@ -845,7 +892,8 @@ def test_the_adversarial_report_benchmark_runs(tmp_path, capsys):
     spec.loader.exec_module(bench)
     assert bench.main(["--count", "300", "--keep", str(tmp_path / "project")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].endswith(f"1 crowded places among 300 programs (as of {dt.date.today().isoformat()}).")
+    assert ", 1 crowded places, " in lines[0]
+    assert f" among 300 programs (as of {dt.date.today().isoformat()}); " in lines[0]
     assert lines[1].startswith("300 programs (one-point): `python -m generator report` took ")
     text = (tmp_path / "project" / "data" / "programs.yaml").read_text(encoding="utf-8")
     assert text.count('zip: "23220"') == 300 and "location:" not in text

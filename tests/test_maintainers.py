@@ -94,12 +94,14 @@ tests/fixtures/report/programs.yaml:73:5: missing: shared-line-south: no accredi
 tests/fixtures/report/programs.yaml:90:5: missing: lantern-house-charlottesville: no accreditations (for example CARF or The Joint Commission); no state licences; no medical director; no insurance plans accepted (payment details); no website; no days and times (schedule.details) (add them if the program has them)
 tests/fixtures/report/programs.yaml:108:5: duplicate: lantern-house-cville: may be the same program as lantern-house-charlottesville (tests/fixtures/report/programs.yaml:90): similar name (1.00 alike) 0.09 miles away (merge them, or keep both if they really differ)
 tests/fixtures/report/programs.yaml:108:5: missing: lantern-house-cville: no accreditations (for example CARF or The Joint Commission); no state licences; no medical director; no insurance plans accepted (payment details); no website; no days and times (schedule.details) (add them if the program has them)
-1 stale, 4 missing recommended fields, 2 likely duplicates among 6 programs (as of 2026-11-23).
+tests/fixtures/report/programs.yaml:112:5: inconsistent: lantern-house-cville: focus is co_occurring, but conditions lists no substance use condition (add the conditions it treats, or set focus to the one kind of care it gives)
+1 stale, 4 missing recommended fields, 2 likely duplicates, 1 inconsistency among 6 programs (as of 2026-11-23); 5 programs to call.
 """
 
 
-def test_report_flags_the_stale_program_the_duplicates_and_missing_fields():
-    found = report.build_report(report_dataset().programs, today=TODAY)
+def test_report_flags_the_stale_program_the_duplicates_missing_fields_and_inconsistencies():
+    ds = report_dataset()
+    found = report.build_report(ds.programs, today=TODAY, conditions=ds.conditions)
     assert report.render_text(found) == EXPECTED_REPORT
 
 
@@ -165,7 +167,8 @@ def test_report_command_prints_the_report_and_exits_zero(tmp_path, monkeypatch, 
     markdown = capsys.readouterr().out
     assert markdown.startswith(
         "# IOP Finder maintainer report\n\n3 stale, 4 missing recommended fields, "
-        "2 likely duplicates among 6 programs (as of 2026-11-23).\n\n## Stale programs (3)\n"
+        "2 likely duplicates, 1 inconsistency among 6 programs (as of 2026-11-23); 5 programs to call.\n\n"
+        "## Stale programs (3)\n"
     )
     assert (
         "- `data/programs.yaml:54` **old-news-richmond**: last verified 2025-11-22, more than 3 months ago" in markdown
@@ -189,7 +192,12 @@ def test_sample_data_report_runs_clean(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     today = dt.date.today().isoformat()  # not a fixed date: the data's review dates must not be in the future
     assert main(["report", "--today", today]) == 0
-    assert capsys.readouterr().out.splitlines()[-1].endswith(f"likely duplicates among 36 programs (as of {today}).")
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert re.fullmatch(
+        rf"\d+ stale, \d+ missing recommended fields, 0 likely duplicates, \d+ inconsistenc(y|ies) among 36 programs "
+        rf"\(as of {today}\); \d+ programs? to call\.",
+        last,
+    ), last
 
 
 # --- Edit and report links --------------------------------------------------------------------------------------
@@ -243,9 +251,8 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
     assert text.startswith("---\ntitle: Data reference\ndescription: Every field of IOP Finder's program, ")
     assert front == {
         "title": "Data reference",
-        "description": "Every field of IOP Finder's program, condition, "
-        "therapy and source records, with types, rules and "
-        "examples.",
+        "description": "Every field of IOP Finder's program, condition, therapy, source and license lookup records, "
+        "with types, rules and examples.",
     }
     headings = re.findall(r"^#{2,3} (.+)$", text, flags=re.M)
     assert headings == [
@@ -259,13 +266,22 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "`programs.medical_director` { #field-medical-director }",
         "`programs.external_ids[]` { #field-external-ids }",
         "Conditions",
+        "`conditions.translations` { #field-conditions-translations }",
+        "`conditions.translations.es` { #field-conditions-translations-es }",
         "Therapies",
+        "`therapies.translations` { #field-therapies-translations }",
+        "`therapies.translations.es` { #field-therapies-translations-es }",
         "Sources",
+        "License lookups",
         "Language codes",
         "State codes",
         "Downloads { #downloads }",
     ]
-    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 12
+    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 17
+    # Two groups that share a name get the whole path as their anchor, so no id repeats on the page.
+    anchors = re.findall(r"\{ #([a-z0-9-]+) \}", text)
+    assert len(anchors) == len(set(anchors))
+    assert "see [`es`](#field-therapies-translations-es)" in text
 
 
 def test_reference_page_lists_every_field_of_the_model_with_its_description():

@@ -79,6 +79,8 @@ def template_texts(dataset) -> list[tuple[str, str]]:
     texts = []
     for flag, variant in ((True, "every part shown"), (False, "optional parts empty")):
         fake = _placeholders(view, flag)
+        # The signs' titles and answers are the template's own words (signals.py), not data: measure them.
+        fake["signals"] = [{**s, "said": PLACEHOLDER, "fields": [PLACEHOLDER]} for s in view["signals"]] if flag else []
         if not flag:
             fake["medical_director"] = None
         body = env.get_template("program.html").render(
@@ -93,6 +95,8 @@ def template_texts(dataset) -> list[tuple[str, str]]:
             vcf=PLACEHOLDER,
             edit_url="#",
             report_url="#",
+            mailto="#" if flag else None,
+            stale_note=views.STALE_NOTE,
         )
         texts.append((f"program page words ({variant})", body))
     line = {

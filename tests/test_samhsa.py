@@ -37,7 +37,7 @@ def project(tmp_path, monkeypatch) -> Path:
     """A project folder with the real vocabularies and sample programs, as the working directory."""
     (tmp_path / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
     (tmp_path / "data").mkdir()
-    for name in ("conditions", "therapies", "sources", "programs"):
+    for name in ("conditions", "therapies", "sources", "license_lookups", "programs"):
         shutil.copy(ROOT / "data" / f"{name}.yaml", tmp_path / "data" / f"{name}.yaml")
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -540,6 +540,20 @@ def test_a_row_state_never_becomes_a_path(project, capsys, state):
 def test_rows_of_several_states_go_to_their_own_files_and_nowhere_else(project, capsys):
     va = _iop_row("a" * 64, "Virginia Center")
     md = _iop_row("b" * 64, "Maryland Center", state="md", city="Baltimore", zip="21201", latitude=None, longitude=None)
+    before = snapshot(project)
+    # A state with no license lookup yet: its program pages could not say where to check a license.
+    code, out, err = import_rows_file(capsys, project, [va, md])
+    assert code == 1
+    assert (
+        "data/license_lookups.yaml:7:1: license_lookups: no entry for MD (Maryland), where 1 program is listed" in err
+    )
+    assert changed(before, snapshot(project)) == []
+    lookups = project / "data" / "license_lookups.yaml"
+    lookups.write_text(
+        lookups.read_text(encoding="utf-8")
+        + "\n  - state: MD\n    agency: Test licensing office\n    url: https://example.org/md\n    page: agency\n",
+        encoding="utf-8",
+    )
     before = snapshot(project)
     code, out, err = import_rows_file(capsys, project, [va, md])
     assert code == 0, out + err

@@ -247,15 +247,25 @@ def test_reading_a_programs_file_in_parts_finds_exactly_what_one_piece_finds(nam
 P = "tests/fixtures/hostile/pretend/"
 PRIVATE = "must be a public website, not this computer or a private network"
 PRETEND = [
-    f'{P}conditions.yaml:12:5: conditions[1].id: "index" would give this condition the page /conditions/, which lists '
+    f'{P}conditions.yaml:13:5: conditions[1].id: "index" would give this condition the page /conditions/, which lists '
     "every condition (choose another id)",
-    f'{P}conditions.yaml:21:5: conditions[2].id: "con" is a name Windows cannot give a file or folder, so its page '
+    f'{P}conditions.yaml:23:5: conditions[2].id: "con" is a name Windows cannot give a file or folder, so its page '
     "could not be built (choose another id)",
-    f"{P}conditions.yaml:31:5: conditions[3].name: contains a line break (U+000D) (write it on one line)",
-    f"{P}conditions.yaml:33:5: conditions[3].summary: 0777 without quotes is a number, and YAML 1.1 tools read it as "
+    f"{P}conditions.yaml:34:5: conditions[3].name: contains a line break (U+000D) (write it on one line)",
+    f"{P}conditions.yaml:36:5: conditions[3].summary: 0777 without quotes is a number, and YAML 1.1 tools read it as "
     '511 (write it in quotes: summary: "0777")',
-    f"{P}conditions.yaml:39:7: conditions[3].[therapies, sources]: a field name must be text, got a list "
+    f"{P}conditions.yaml:43:7: conditions[3].[therapies, sources]: a field name must be text, got a list "
     '[therapies, sources] (write a field name such as "id")',
+    f"{P}license_lookups.yaml:10:5: license_lookups[1].url: must start with https://, got "
+    '"http://licensing.example.org/" (the agency\'s page over a secure connection)',
+    f'{P}license_lookups.yaml:14:5: license_lookups[2].url: {PRIVATE}, got "https://192.168.1.20/lookup" (link to a '
+    "public website)",
+    f"{P}license_lookups.yaml:20:5: license_lookups[3].number_parameter: expected the name of a query parameter, such "
+    'as l or license, got "l&admin=1" (letters, digits, _ . or -, as in ?l=12345)',
+    f"{P}license_lookups.yaml:21:5: license_lookups[4].state: MA already has a license lookup at "
+    f"{P}license_lookups.yaml:4 (keep only one)",
+    f"{P}license_lookups.yaml:26:5: license_lookups[5].agency: contains a line break (U+2028) (write it on one line)",
+    f'{P}license_lookups.yaml:28:5: license_lookups[5].page: unknown value "lookup" (allowed: search, agency)',
     f'{P}programs.yaml:3:5: programs[0].id: "index" is kept for the site\'s own pages (choose another id)',
     f'{P}programs.yaml:4:18: programs[0].former_ids[0]: "nul" is a name Windows cannot give a file or folder, so its '
     "page could not be built (choose another id)",
@@ -283,14 +293,14 @@ PRETEND = [
     f"{P}sources.yaml:24:5: sources[5].title: contains the direction control character U+202E, which reorders the "
     "text around it (delete it)",
     f'{P}sources.yaml:27:5: sources[6].title: 2024 without quotes is a number, not text (write it in quotes: title: "2024")',
-    f'{P}therapies.yaml:11:5: therapies[1].id: "index" would give this therapy the page /therapies/, which lists every '
+    f'{P}therapies.yaml:12:5: therapies[1].id: "index" would give this therapy the page /therapies/, which lists every '
     "therapy (choose another id)",
-    f"{P}therapies.yaml:20:5: therapies[2].name: contains an invisible zero-width character U+200B (delete it: it "
+    f"{P}therapies.yaml:22:5: therapies[2].name: contains an invisible zero-width character U+200B (delete it: it "
     "makes text look like other text)",
-    f"{P}therapies.yaml:29:5: therapies[3].summary: contains a line break (U+000A) (write it on one line)",
-    f"{P}therapies.yaml:38:5: therapies[4].description: contains the direction control character U+202E, which "
+    f"{P}therapies.yaml:32:5: therapies[3].summary: contains a line break (U+000A) (write it on one line)",
+    f"{P}therapies.yaml:42:5: therapies[4].description: contains the direction control character U+202E, which "
     "reorders the text around it (delete it)",
-    f"{P}therapies.yaml:39:5: therapies[4].session: contains a tab (U+0009) (indent with spaces and end lines with a "
+    f"{P}therapies.yaml:43:5: therapies[4].session: contains a tab (U+0009) (indent with spaces and end lines with a "
     "plain line break)",
 ]
 
@@ -298,10 +308,11 @@ PRETEND = [
 def test_values_that_pretend_are_rejected_in_every_data_file_with_file_and_line():
     """Unquoted numbers where text belongs (the octal ZIP 02134), line breaks, tabs, zero-width and direction
     characters, links to private hosts, user names and bad ports, reserved ids and a list used as a field name: in
-    programs, conditions, therapies and sources alike."""
+    programs, conditions, therapies, sources and license lookups alike (where a lookup must also be https, with a
+    plain query parameter name, once per state)."""
     result = validate_cli("--data", P, P + "programs.yaml")
     assert result.returncode == 1
-    assert result.stdout.splitlines() == PRETEND + ["28 problems in 4 files."]
+    assert result.stdout.splitlines() == PRETEND + ["34 problems in 5 files."]
     assert "Traceback" not in result.stdout + result.stderr
     # Every message points at the line holding its field (or the key itself).
     for line in PRETEND:

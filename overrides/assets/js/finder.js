@@ -327,6 +327,7 @@
     var pay = p.py.map(function (i) { return label("py", i); });
     if (pay.length) facts.appendChild(el("li", null, "Pays with: " + pay.join(", ")));
     li.appendChild(facts);
+    li.appendChild(IOP.verifiedLine(p.vd, p.vs ? manifest.stale_note : null));
     var add = el("button", "md-button iop-add", "Add to my list");
     add.type = "button";
     add.setAttribute("data-add-id", p.id);

@@ -88,6 +88,13 @@
     if (text != null) e.textContent = text;
     return e;
   }
+  /* "Last verified <date>" on a card, with the "may be out of date" note when the build gave one (the card's
+     data carries both: views.STALE_NOTE, decided by the site's stale_after_months). */
+  function verifiedLine(date, staleNote) {
+    var line = el("p", "iop-verified", "Last verified " + date + (staleNote ? ". " : "."));
+    if (staleNote) line.appendChild(el("strong", "iop-stale", staleNote));
+    return line;
+  }
   function getJSON(url) {
     return root.fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
@@ -98,6 +105,6 @@
   root.IOP = {
     haversineMiles: haversineMiles, geodesicMiles: geodesicMiles, milesText: milesText,
     leafBounds: leafBounds, milesToBox: milesToBox, fnv1a: fnv1a, cardShard: cardShard,
-    isId: isId, isZip: isZip, telHref: telHref, el: el, getJSON: getJSON
+    isId: isId, isZip: isZip, telHref: telHref, el: el, verifiedLine: verifiedLine, getJSON: getJSON
   };
 })(typeof window !== "undefined" ? window : globalThis);

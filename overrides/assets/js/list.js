@@ -205,6 +205,7 @@
         lines.appendChild(document.createTextNode("Pays with: " + c.payment.join(", ")));
         if (c.website) { lines.appendChild(el("br")); lines.appendChild(document.createTextNode("Website: " + c.website)); }
         li.appendChild(lines);
+        li.appendChild(IOP.verifiedLine(c.last_verified, c.stale_note));
         ol.appendChild(li);
       });
       out.appendChild(ol);
