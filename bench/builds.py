@@ -176,8 +176,8 @@ def warm_build(project: Path, site: Path, record: dict, kept: list[str], extra_e
     shown = page.is_file() and new_name in html.unescape(page.read_text(encoding="utf-8"))
     cache = cache_folder(site)
     if cache.is_dir() or kept:
-        shown = sorted({*kept, os.path.relpath(cache, project)}) if cache.is_dir() else kept
-        kind = "warm: the build keeps " + ", ".join(shown)
+        keeps = sorted({*kept, os.path.relpath(cache, project)}) if cache.is_dir() else kept
+        kind = "warm: the build keeps " + ", ".join(keeps)
     else:
         kind = "a second full build: no persistent build cache (the build keeps nothing beside the site)"
     return {
