@@ -35,11 +35,15 @@ T = TypeVar("T")
 
 
 class NoStore:
-    """Nothing known from before: every output is made. Parts live in a folder beside the site folder (`place`)
-    for one build, deleted when the store closes, or by a later build's sweep if this process was killed."""
+    """Nothing known from before: every output is made. Parts live for one build inside its scratch folder
+    (`place`), so the guard that deletes a dead build's scratch folder deletes them too; they are deleted before
+    the swap, so never published."""
+
+    PARTS = ".iop-parts"  # inside the scratch folder
 
     def __init__(self) -> None:
-        self.site: Path | None = None  # the site folder the parts folder goes beside
+        self.site: Path | None = None  # the published site folder
+        self.scratch: Path | None = None  # the scratch folder of the build under way
         self._blobs: Path | None = None
         self.item_caches: dict | None = None  # the data loader reads every program item afresh
         self.reused: list[str] = []  # names of the values taken from the store in the last build
@@ -49,19 +53,23 @@ class NoStore:
     def previous(self) -> Mapping[str, Hashable]:
         return {}
 
-    def place(self, site: Path) -> None:
-        """Keep parts beside this site folder: on its disk, and where its builds sweep (never the system's
-        temporary folder, which nothing sweeps)."""
-        if self.site is None:
-            self.site = Path(site)
+    def place(self, site: Path, scratch: Path) -> None:
+        """Where this build's site is published and where it is written (never the system's temporary folder,
+        which nothing sweeps)."""
+        self.site, self.scratch = Path(site), Path(scratch)
 
     @property
     def blobs(self) -> Path:
         if self._blobs is None:
-            if self.site is None:
-                raise RuntimeError("the store was not placed beside a site folder (NoStore.place)")
-            self._blobs = publish.parts_folder(self.site)
+            if self.scratch is None:
+                raise RuntimeError("the store was not told where the build writes (NoStore.place)")
+            self._blobs = self._parts_folder()
         return self._blobs
+
+    def _parts_folder(self) -> Path:
+        folder = self.scratch / self.PARTS
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def reuse(self, name: str, inputs: Hashable, make: Callable[[], T]) -> T:
         self.remade.append(name)
@@ -73,6 +81,7 @@ class NoStore:
 
     def stage(self, keys: Mapping[str, Hashable]) -> None:
         """The build that made these keys is complete and about to be published."""
+        self.close()  # its parts are in the scratch folder, which is about to become the site
 
     def commit(self) -> None:
         """The staged build is now the published site."""
@@ -102,6 +111,11 @@ class MemoryStore(NoStore):
 
     def previous(self) -> Mapping[str, Hashable]:
         return self._keys
+
+    def _parts_folder(self) -> Path:
+        # Kept from one rebuild to the next, so beside the site rather than in one build's scratch folder: deleted
+        # when the server stops, or by a later build's sweep if the server was killed.
+        return publish.parts_folder(self.site)
 
     def reuse(self, name: str, inputs: Hashable, make: Callable[[], T]) -> T:
         kept = self._values.get(name)

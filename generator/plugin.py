@@ -124,7 +124,6 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             self.store = keystore.DiskStore(cache_folder(Path(config.site_dir)), self._fingerprint(config))
             if self.store.note:
                 log.info(self.store.note)
-        self.store.place(Path(config.site_dir))
         self.store.start()
         settings = self._settings(config)
         with timing.stage("load+validate"):
@@ -146,6 +145,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.abbreviations = safe_markdown.site_abbreviations(config)
         self.site_dir, self.mkdocs_config = Path(config.site_dir), config
         self.scratch = Scratch(self.site_dir)
+        self.store.place(self.site_dir, self.scratch.path)
         config.site_dir = str(self.scratch.path)
         if self.one_off:
             # The dataset lives until the end: keep the collector from rescanning it (and forked workers from

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_project, run_mkdocs
 
-from generator import publish
+from generator import keystore, publish
 
 sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
@@ -27,6 +27,11 @@ def _tree(site: Path) -> dict[str, bytes]:
 
 def _scratch(site: Path) -> list[str]:
     return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}{publish.MARK}"))
+
+
+def _beside(site: Path) -> list[str]:
+    """What lies beside the site folder besides the site itself and its build cache."""
+    return sorted(p.name for p in site.parent.iterdir() if p.name not in (site.name, f".{site.name}.iop-cache"))
 
 
 def _wait_until_gone(site: Path, timeout: float = 30.0) -> list[str]:
@@ -50,13 +55,16 @@ def previous_site(project, tmp_path) -> tuple[Path, dict[str, bytes]]:
     return site, _tree(site)
 
 
-def test_a_build_killed_part_way_leaves_the_previous_site_as_it_was(project, previous_site):
+@pytest.mark.parametrize("cache", ["1", "0"])
+def test_a_build_killed_part_way_leaves_the_previous_site_as_it_was(project, previous_site, cache):
+    """With the build cache or without (then parts of big files are in the scratch folder): the guard leaves
+    nothing of the killed build behind."""
     site, before = previous_site
     (project / "data" / "programs.yaml").write_text(
         (project / "data" / "programs.yaml").read_text(encoding="utf-8").replace("name: ", "name: Renamed ", 5),
         encoding="utf-8",
     )
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", IOP_FINDER_CACHE=cache)
     build = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
         cwd=project,
@@ -78,6 +86,7 @@ def test_a_build_killed_part_way_leaves_the_previous_site_as_it_was(project, pre
         build.wait()
     assert build.returncode == -signal.SIGKILL
     assert _wait_until_gone(site) == []  # the guard cleared the scratch folder
+    assert _beside(site) == []
     after = _tree(site)
     assert sorted(after) == sorted(before)
     assert [name for name in before if after[name] != before[name]] == []
@@ -162,15 +171,11 @@ def test_the_first_build_has_no_site_to_keep_and_publishes_by_rename(tmp_path):
     assert _wait_until_gone(site) == []  # the replaced site, deleted by the guard after the swap
 
 
-def _beside(site: Path) -> list[str]:
-    """What lies beside the site folder besides the site itself and its build cache."""
-    return sorted(p.name for p in site.parent.iterdir() if p.name not in (site.name, f".{site.name}.iop-cache"))
-
-
 @pytest.mark.parametrize("cache", ["1", "0"])
 def test_builds_good_or_failed_leave_no_temporary_folder_anywhere(tmp_path, cache):
-    """Parts of big files live beside the site (or in its build cache), never in the system's temporary folder,
-    and are gone after a build that published, one that failed writing and one that failed on bad data."""
+    """Parts of big files live in the build's scratch folder (or its build cache), never in the system's temporary
+    folder, and are gone after a build that published (never published with it), one that failed writing and one
+    that failed on bad data."""
     project = copy_project(tmp_path / "project")
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -180,6 +185,7 @@ def test_builds_good_or_failed_leave_no_temporary_folder_anywhere(tmp_path, cach
     good = subprocess.run(build, cwd=project, env=env, capture_output=True, text=True)
     assert good.returncode == 0, good.stdout + good.stderr
     assert _wait_until_gone(site) == [] and _beside(site) == []
+    assert (site / "index.html").is_file() and not (site / keystore.NoStore.PARTS).exists()
     # Fails after the executor has made its parts folder: the disk fills while program pages are written.
     full = subprocess.run(
         [sys.executable, "-c", FULL_DISK, "writer", *build[3:]],
@@ -198,7 +204,9 @@ def test_builds_good_or_failed_leave_no_temporary_folder_anywhere(tmp_path, cach
     assert [p.name for p in temp.iterdir() if p.name.startswith("iop-finder-")] == []
 
 
-def test_a_parts_folder_left_by_a_killed_build_is_swept(tmp_path):
+def test_a_parts_folder_left_by_a_killed_server_is_swept(tmp_path):
+    """`mkdocs serve` keeps parts beside the site from one rebuild to the next; a later build sweeps them away
+    once that server is gone."""
     site = tmp_path / "site"
     stale = site.parent / f".{site.name}{publish.PARTS_MARK}999999999-left"  # no such process
     stale.mkdir(parents=True)
