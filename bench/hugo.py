@@ -147,6 +147,7 @@ def build(site: Path) -> dict:
     path = hugo_path()
     if path is None:
         raise RuntimeError("hugo not found (apt-get install hugo)")
+    site = site.resolve()  # Hugo wants an absolute --cacheDir
     for name in COLD_PATHS:
         target = site / name
         if target.is_dir():

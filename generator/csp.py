@@ -60,3 +60,17 @@ def with_policy(html: str, policy_text: str) -> str:
     if html.startswith(tag, at):
         return html
     return html[:at] + tag + html[at:]
+
+
+_POLICY_TAG = re.compile(r'<meta http-equiv="Content-Security-Policy" content="(?P<policy>[^"]*)">')
+
+
+def allow_script(html: str, script_body: str) -> str:
+    """The page with one more inline script allowed by its hash, in the first policy it carries (the one in
+    its head, which covers the page). A page without a policy is returned as it is."""
+    m = _POLICY_TAG.search(html)
+    if not m:
+        return html
+    source = f"'sha256-{base64.b64encode(hashlib.sha256(script_body.encode('utf-8')).digest()).decode('ascii')}'"
+    policy_text = m.group("policy").replace("script-src 'self'", f"script-src 'self' {source}", 1)
+    return html[: m.start("policy")] + policy_text + html[m.end("policy") :]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -192,17 +193,48 @@ def _load_license_lookups(
 
 
 class ItemCache:
-    """Programs remembered by the text of their YAML item, so `mkdocs serve` re-reads only what an edit changed.
+    """Programs remembered by the text of their YAML item, so a rebuild re-reads only what an edit changed.
 
     Each entry is the record and problems found when the item was read on its own, with line numbers as in that
-    reading; `load_dataset(item_cache=...)` moves them to where the item sits now. The cache empties itself when
+    reading; `load_dataset(item_cache=...)` moves them to where the item sits now. Entries are found by a digest
+    of the item's text (the text itself would double what a build cache holds). The cache empties itself when
     anything else an item's checks depend on changes (vocabularies, today's date, the file's name).
     """
 
     def __init__(self) -> None:
-        self.entries: dict[str, tuple[dict | None, list[Problem]]] = {}
+        self.entries: dict[bytes, tuple[dict | None, list[Problem]]] = {}
         self.context: tuple | None = None
         self.misses = 0  # items read in the last load (for tests and timings)
+
+    def plain(self) -> tuple:
+        """The cache as plain data, for a build cache on disk."""
+        return (self.context, self.entries)
+
+    @classmethod
+    def restore(cls, plain: tuple) -> ItemCache:
+        context, entries = plain
+        if not isinstance(entries, dict) or not (context is None or isinstance(context, tuple)):
+            raise ValueError("not an item cache")
+        cache = cls()
+        cache.context, cache.entries = context, entries
+        return cache
+
+    def fill(self, context: tuple, found: list[tuple[int, str]], records: list[dict]) -> None:
+        """Remember every item of a file read in one piece without a problem: item i's record is records[i],
+        moved back to where the item stands when read on its own (line 2, index 0)."""
+        self.context, self.entries = context, {}
+        for (line, item), record in zip(found, records):
+            shift = line - 2
+            alone = dict(record)
+            alone["_line"] -= shift
+            alone["_index"] = 0
+            alone["_positions"] = {k: (ln - shift, col) for k, (ln, col) in record["_positions"].items()}
+            self.entries[item_key(item)] = (alone, [])
+        self.misses = len(found)
+
+
+def item_key(item: str) -> bytes:
+    return hashlib.blake2b(item.encode("utf-8"), digest_size=16).digest()
 
 
 def _vocabulary_key(vocabularies: dict[str, Vocabulary]) -> tuple:
@@ -223,19 +255,20 @@ def _load_items(text: str, cache: ItemCache, context: tuple, check: Check) -> tu
         return None
     if cache.context != context:
         cache.entries, cache.context = {}, context
-    entries: dict[str, tuple[dict | None, list[Problem]]] = {}
+    entries: dict[bytes, tuple[dict | None, list[Problem]]] = {}
     records: list[dict] = []
     problems: list[Problem] = []
     misses = 0
     for index, (line, item) in enumerate(found):
-        entry = entries.get(item) or cache.entries.get(item)
+        key = item_key(item)
+        entry = entries.get(key) or cache.entries.get(key)
         if entry is None:
             misses += 1
             item_records, item_problems, ok = check(("programs:\n" + item).encode("utf-8"), 0)
             if not ok or len(item_records) > 1:
                 return None
             entry = (item_records[0] if item_records else None, item_problems)
-        entries[item] = entry
+        entries[key] = entry
         record, found_problems = entry
         shift = line - 2  # the item was read as line 2, after "programs:"
         if record is not None:
@@ -298,19 +331,36 @@ def _load_programs_file(
     if text is not None and "\x00" not in text:
         if item_cache is not None:
             context = (shown, _vocabulary_key(vocabularies), today, all_positions)
-            cached = _load_items(text, item_cache, context, check)
-            if cached is not None:
-                return cached
-        workers = parallel.workers()
-        if parallel.enabled and workers > 1 and len(data) >= PARALLEL_MIN_BYTES:
-            parts = load.split_items(text, "programs", workers * 2)
-            if parts:
-                results = parallel.pmap(lambda part: check(part[1].encode("utf-8"), part[0]), parts, min_items=2)
-                if all(ok for _, _, ok in results):
-                    return (
-                        [r for records, _, _ in results for r in records],
-                        [p for _, problems, _ in results for p in problems],
-                    )
+            if item_cache.context == context and item_cache.entries:
+                cached = _load_items(text, item_cache, context, check)
+                if cached is not None:
+                    return cached
+            # Nothing to reuse: reading the file in one piece (on every core) is faster than item by item, and
+            # when it reads cleanly it fills the cache for the next build.
+            records, problems = _read_whole(text, data, check)
+            found = load.items(text, "programs") if not problems else None
+            if found is not None and [line for line, _ in found] == [r["_line"] for r in records]:
+                item_cache.fill(context, found, records)
+            else:
+                item_cache.context, item_cache.entries, item_cache.misses = None, {}, len(records)
+            return records, problems
+        return _read_whole(text, data, check)
+    records, problems, _ = check(data)
+    return records, problems
+
+
+def _read_whole(text: str, data: bytes, check: Check) -> tuple[list[dict], list[Problem]]:
+    """A programs file read in one piece, or in parts on every core when it is big (see _load_programs_file)."""
+    workers = parallel.workers()
+    if parallel.enabled and workers > 1 and len(data) >= PARALLEL_MIN_BYTES:
+        parts = load.split_items(text, "programs", workers * 2)
+        if parts:
+            results = parallel.pmap(lambda part: check(part[1].encode("utf-8"), part[0]), parts, min_items=2)
+            if all(ok for _, _, ok in results):
+                return (
+                    [r for records, _, _ in results for r in records],
+                    [p for _, problems, _ in results for p in problems],
+                )
     records, problems, _ = check(data)
     return records, problems
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import parallel
 from .keystore import NoStore
-from .plan import Joined, Output, Plan, part_name
+from .plan import Joined, Output, Plan, blob_file, gzip_bytes, part_name
 
 BATCHES_PER_WORKER = 48  # small enough batches that a slow (or descheduled) one never leaves a core idle long
 
@@ -76,9 +76,17 @@ def execute(plan: Plan, store: NoStore, target: Path, published: Path | None) ->
 
     tasks: list[tuple[float, Callable[[], object]]] = []
     blobs = store.blobs
-    parts = [(j, part, part_name(j, plan.key(part))) for j in plan.joined if not fresh(j.path) for part in j.parts]
-    missing = [(part, name) for _, part, name in parts if not (blobs / name).is_file()]
-    tasks += [(part.cost, _task(_write_blob, blobs, part, name)) for part, name in missing]
+    needed: dict[str, tuple[Output, set[tuple[str, bool]]]] = {}  # part name -> the part, its (text, gzip) blobs
+    for j in plan.joined:
+        if not fresh(j.path):
+            for part in j.parts:
+                needed.setdefault(part_name(j, plan.key(part)), (part, set()))[1].add((j.text, j.gzip))
+    missing = [
+        (part, name, sorted(files))
+        for name, (part, files) in needed.items()
+        if not all((blobs / blob_file(name, text, gz)).is_file() for text, gz in files)
+    ]
+    tasks += [(part.cost, _task(_write_blobs, blobs, part, name, files)) for part, name, files in missing]
     result.parts_made = len(missing)
 
     stale = [o for o in plan.files if not fresh(o.path)]
@@ -91,12 +99,12 @@ def execute(plan: Plan, store: NoStore, target: Path, published: Path | None) ->
 
     for j in plan.joined:
         if not fresh(j.path):
-            join(j, [blobs / part_name(j, plan.key(part)) for part in j.parts], target)
+            join(j, [blobs / blob_file(part_name(j, plan.key(part)), j.text, j.gzip) for part in j.parts], target)
             result.made.append(j.path)
-    used = {name for j in plan.joined for name in plan.joined_key(j)}
-    for blob in blobs.glob("*.part"):
+    used = {blob_file(part_name(j, plan.key(p)), j.text, j.gzip) for j in plan.joined for p in j.parts}
+    for blob in blobs.glob("*.part.*"):
         if blob.name not in used:
-            blob.unlink()
+            blob.unlink(missing_ok=True)
     return result
 
 
@@ -131,48 +139,80 @@ def _task(fn: Callable, *args) -> Callable[[], object]:
 def _write_batch(work: list[tuple[Output, Path | None]], target: Path, plan: Plan, before) -> list[str]:
     """Make and write a batch of outputs; returns those remade from their previous text."""
     updated = []
+    folders: set[str] = set()  # made already: a program's page and vCard share one (a mkdir costs on any disk)
+    root = str(target) + os.sep
     for o, previous in work:
         text = None
         if previous is not None:
             text = o.update(previous.read_text(encoding="utf-8"), before[o.path], plan.key(o))
             if text is not None:
                 updated.append(o.path)
-        write_text(target, o.path, o.make() if text is None else text)
+        _write_file(root, o.path, o.make() if text is None else text, folders)
     return updated
 
 
-def _write_blob(blobs: Path, part: Output, name: str) -> None:
-    write_text(blobs, name, part.make(), shown=f"a part of {part.path.partition('#')[0]}")
+def _write_file(root: str, path: str, text: str | bytes, folders: set[str]) -> None:
+    """write_text for a batch: the folder is made once per batch, and the file written as bytes in one call."""
+    folder = os.path.dirname(path)
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    try:
+        if folder not in folders:
+            os.makedirs(root + folder, exist_ok=True)
+            folders.add(folder)
+        with open(root + path, "wb") as out:
+            out.write(data)
+    except OSError as e:
+        raise WriteError(path, _reason(e)) from None
 
 
-def write_text(folder: Path, path: str, text: str, shown: str | None = None) -> None:
+def _write_blobs(blobs: Path, part: Output, name: str, files: list[tuple[str, bool]]) -> None:
+    """A part's texts, each written under a temporary name and renamed: a blob found by its name is always
+    whole, even in a build cache kept after a build that died. A gzip blob is its text as one gzip member."""
+    shown = f"a part of {part.path.partition('#')[0]} exports"
+    texts = part.make()
+    for text, gz in files:
+        final = blob_file(name, text, gz)
+        tmp = f"{final}.{os.getpid()}.tmp"
+        write_text(blobs, tmp, gzip_bytes(texts[text]) if gz else texts[text], shown=shown)
+        try:
+            os.replace(blobs / tmp, blobs / final)
+        except OSError as e:
+            raise WriteError(shown, _reason(e)) from None
+
+
+def write_text(folder: Path, path: str, text: str | bytes, shown: str | None = None) -> None:
     """Write one file (making its folders); a failure is a WriteError naming the file as the site knows it."""
     dest = folder / path
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            dest.write_bytes(text)
+        else:
+            dest.write_text(text, encoding="utf-8")
     except OSError as e:
         raise WriteError(shown or path, _reason(e)) from None
 
 
 def join(joined: Joined, parts: list[Path], target: Path) -> None:
     """head + part + sep + part + ... + tail, streamed part by part (an export can be a hundred megabytes);
-    empty parts add no separator."""
+    empty parts add no separator. For a gzip file the pieces are gzip members (the parts already are)."""
     path = target / joined.path
+    wrap = gzip_bytes if joined.gzip else (lambda text: text.encode("utf-8"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8") as out:
-            out.write(joined.head)
+        with path.open("wb") as out:
+            out.write(wrap(joined.head))
+            sep = wrap(joined.sep)
             first = True
             for part in parts:
-                text = part.read_text(encoding="utf-8")
-                if not text:
+                data = part.read_bytes()
+                if not data:
                     continue
                 if not first:
-                    out.write(joined.sep)
-                out.write(text)
+                    out.write(sep)
+                out.write(data)
                 first = False
-            out.write(joined.tail)
+            out.write(wrap(joined.tail))
     except OSError as e:
         raise WriteError(joined.path, _reason(e)) from None
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from . import model
+from . import model, tabular
 from .indexes import fnv1a
 from .model import Field
 
@@ -90,11 +90,6 @@ def _sorted_programs(ds) -> list[dict]:
 # --- JSON and CSV -----------------------------------------------------------------------------------------------
 
 
-def programs_json(ds) -> str:
-    """Every program as IOP Finder stores it (field names as in the data reference), sorted by id."""
-    return "".join(SPLIT_EXPORTS["data/programs.json"].whole(ds, ""))
-
-
 def _program_json(programs: list[dict], ds, site_url: str) -> str:
     return ",".join(
         json.dumps(_in_model_order(_public(p), model.PROGRAM), ensure_ascii=False, separators=(",", ":"))
@@ -143,12 +138,6 @@ def _dig(record: dict, dotted: str) -> Any:
             return None
         value = value.get(part)
     return value
-
-
-def programs_csv(ds) -> str:
-    """One row per program, one column per field (address.city, schedule.hours_per_week...), lists joined by "; ".
-    A text cell that a spreadsheet would run as a formula starts with a single quote (see FORMULA_STARTS)."""
-    return "".join(SPLIT_EXPORTS["data/programs.csv"].whole(ds, ""))
 
 
 def _csv_header() -> str:
@@ -352,7 +341,7 @@ def _location(p: dict, service_id: str) -> dict:
     }
 
 
-def _organization(p: dict) -> dict:
+def hsds_organization(p: dict) -> dict:
     name = p.get("organization") or p["name"]
     org = {
         "id": _id("organization", name.casefold()),
@@ -389,7 +378,7 @@ def _application_process(p: dict) -> str | None:
 def hsds_service(p: dict, ds, site_url: str) -> dict:
     site = site_url.rstrip("/")
     service_id = _id("service", p["id"])
-    organization = _organization(p)
+    organization = hsds_organization(p)
     service: dict[str, Any] = {
         "id": service_id,
         "organization_id": organization["id"],
@@ -449,66 +438,146 @@ def hsds_services(ds, site_url: str) -> list[dict]:
     return [hsds_service(p, ds, site_url) for p in _sorted_programs(ds)]
 
 
-def hsds_services_json(ds, site_url: str) -> str:
-    """The same records as hsds_json(hsds_services(...)), compact."""
-    return "".join(SPLIT_EXPORTS["data/hsds/services.json"].whole(ds, site_url))
-
-
-def _hsds_part(programs: list[dict], ds, site_url: str) -> str:
-    return ",".join(
-        json.dumps(hsds_service(p, ds, site_url), ensure_ascii=False, separators=(",", ":")) for p in programs
-    )
-
-
 SLICE_EVERY = 64
 
 
 @dataclass(frozen=True)
-class SplitExport:
-    """A big export written in parts (programs sorted by id, cut into slices) that can be made on separate cores
-    and joined: head + part + sep + part + ... + tail."""
+class ExportFile:
+    """One published export file: the head, then its kind's text of each slice (separated by sep), then the tail;
+    gzip-compressed (a .gz download, each piece a gzip member, so a slice is compressed once and kept) or not."""
 
-    head: Callable[[], str]
-    part: Callable[[list[dict], Any, str], str]
+    path: str
+    text: str  # which of each slice's texts it holds
+    head: str
     sep: str
     tail: str
+    gzip: bool = False
+    state: str | None = None  # only the slices of this state
 
-    def parts(self, ds, site_url: str) -> list[tuple[list[dict], Callable[[], str]]]:
-        """(programs, maker of their part) for every slice of the programs sorted by id.
 
-        Slices end after programs whose id hashes to 0 modulo SLICE_EVERY, so they hold about that many programs
-        and an edit, insertion or removal changes only its own slice: `mkdocs serve` remakes just that part."""
+@dataclass(frozen=True)
+class Family:
+    """Exports made from the same slices of programs. A slice's part is made once, as one text for each kind of
+    file (`make`), on whichever core the executor gives it; each file then joins its kind's texts.
+
+    Slices hold about SLICE_EVERY programs sorted by id (or, `by_state`, each state's programs sorted by id): they
+    end after programs whose id hashes to 0 modulo SLICE_EVERY, so an edit, insertion or removal changes only its
+    own slice and a rebuild remakes just that part."""
+
+    name: str
+    make: Callable[[list[dict], Any, str], dict[str, str]]
+    files: Callable[[Any], list[ExportFile]]
+    by_state: bool = False
+
+    def slices(self, ds) -> list[tuple[str | None, list[dict]]]:
         programs = _sorted_programs(ds)
-        slices, current = [], []
+        if not self.by_state:
+            return [(None, chunk) for chunk in _cut(programs)]
+        states: dict[str, list[dict]] = {}
         for p in programs:
-            current.append(p)
-            if fnv1a(p["id"]) % SLICE_EVERY == 0:
-                slices.append(current)
-                current = []
-        if current or not slices:
+            states.setdefault(p["address"]["state"], []).append(p)
+        return [(st, chunk) for st in sorted(states) for chunk in _cut(states[st])]
+
+    def whole(self, ds, site_url: str, path: str) -> str:
+        """One file's text, uncompressed (for tests and for anyone who wants it in memory)."""
+        file = next(f for f in self.files(ds) if f.path == path)
+        texts = [self.make(chunk, ds, site_url)[file.text] for st, chunk in self.slices(ds) if file.state in (None, st)]
+        return file.head + file.sep.join(t for t in texts if t) + file.tail
+
+
+def _cut(programs: list[dict]) -> list[list[dict]]:
+    slices, current = [], []
+    for p in programs:
+        current.append(p)
+        if fnv1a(p["id"]) % SLICE_EVERY == 0:
             slices.append(current)
-        return [(chunk, lambda chunk=chunk: self.part(chunk, ds, site_url)) for chunk in slices]
-
-    def join(self, parts: list[str]) -> list[str]:
-        """The file's text as pieces to write one after another (empty parts dropped)."""
-        body = [p for p in parts if p]
-        pieces = [self.head()]
-        for i, piece in enumerate(body):
-            if i:
-                pieces.append(self.sep)
-            pieces.append(piece)
-        pieces.append(self.tail)
-        return pieces
-
-    def whole(self, ds, site_url: str) -> list[str]:
-        return self.join([make() for _, make in self.parts(ds, site_url)])
+            current = []
+    if current or not slices:
+        slices.append(current)
+    return slices
 
 
-SPLIT_EXPORTS: dict[str, SplitExport] = {
-    "data/programs.json": SplitExport(lambda: '{"programs":[', _program_json, ",", "]}\n"),
-    "data/programs.csv": SplitExport(_csv_header, _csv_rows, "", ""),
-    "data/hsds/services.json": SplitExport(lambda: "[", _hsds_part, ",", "]\n"),
+def _states(ds) -> list[str]:
+    return sorted({p["address"]["state"] for p in ds.programs})
+
+
+def _program_texts(programs: list[dict], ds, site_url: str) -> dict[str, str]:
+    return {"json": _program_json(programs, ds, site_url), "csv": _csv_rows(programs, ds, site_url)}
+
+
+PROGRAMS_JSON_HEAD, PROGRAMS_JSON_TAIL = '{"programs":[', "]}\n"
+
+
+def _program_files(ds, states: list[str | None]) -> list[ExportFile]:
+    """The whole country's files (states [None]) compressed; each state's CSV plain, for a spreadsheet to open
+    as it is, and its JSON compressed like the country's."""
+    out = []
+    for st in states:
+        folder = "data" if st is None else f"data/states/{st.lower()}"
+        csv_gzip = st is None
+        out.append(
+            ExportFile(f"{folder}/programs.json.gz", "json", PROGRAMS_JSON_HEAD, ",", PROGRAMS_JSON_TAIL, True, st)
+        )
+        out.append(
+            ExportFile(
+                f"{folder}/programs.csv" + (".gz" if csv_gzip else ""), "csv", _csv_header(), "", "", csv_gzip, st
+            )
+        )
+    return out
+
+
+def _hsds_texts(programs: list[dict], ds, site_url: str) -> dict[str, str]:
+    services = [hsds_service(p, ds, site_url) for p in programs]
+    texts = {"services.json": ",".join(json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in services)}
+    for resource, rows in tabular.service_rows(services).items():
+        texts[resource] = tabular.csv_text(resource, rows)
+    return texts
+
+
+def _hsds_files(ds) -> list[ExportFile]:
+    out = [ExportFile("data/hsds/services.json.gz", "services.json", "[", ",", "]\n", gzip=True)]
+    for resource in tabular.PER_SERVICE:
+        header = tabular.csv_text(resource, [], header=True)
+        out.append(ExportFile(tabular.path(resource), resource, header, "", "", gzip=True))
+    return out
+
+
+FAMILIES: dict[str, Family] = {
+    # The whole country, compressed: programs sorted by id.
+    "programs": Family("programs", _program_texts, lambda ds: _program_files(ds, [None])),
+    # One file of each format per state: for anyone who wants only their state.
+    "states": Family("states", _program_texts, lambda ds: _program_files(ds, _states(ds)), by_state=True),
+    # Open Referral HSDS 3.1: the services as JSON, and the same records as the HSDS tabular data package.
+    "hsds": Family("hsds", _hsds_texts, _hsds_files),
 }
+
+
+def programs_json(ds) -> str:
+    """Every program as IOP Finder stores it (field names as in the data reference), sorted by id."""
+    return FAMILIES["programs"].whole(ds, "", "data/programs.json.gz")
+
+
+def programs_csv(ds) -> str:
+    """One row per program, one column per field (address.city, schedule.hours_per_week...), lists joined by "; ".
+    A text cell that a spreadsheet would run as a formula starts with a single quote (see FORMULA_STARTS)."""
+    return FAMILIES["programs"].whole(ds, "", "data/programs.csv.gz")
+
+
+def hsds_services_json(ds, site_url: str) -> str:
+    """The same records as hsds_json(hsds_services(...)), compact."""
+    return FAMILIES["hsds"].whole(ds, site_url, "data/hsds/services.json.gz")
+
+
+def hsds_shared_tables(ds, site_url: str) -> dict[str, str]:
+    """The tabular package's tables that many services share (organizations, taxonomy terms, taxonomies), whole,
+    with their header rows."""
+    organizations = tabular.organization_rows([hsds_organization(p) for p in _sorted_programs(ds)])
+    terms, taxonomies = tabular.taxonomy_rows(hsds_taxonomy_terms(ds, site_url))
+    return {
+        "organization": tabular.csv_text("organization", organizations, header=True),
+        "taxonomy_term": tabular.csv_text("taxonomy_term", terms, header=True),
+        "taxonomy": tabular.csv_text("taxonomy", taxonomies, header=True),
+    }
 
 
 def hsds_taxonomy_terms(ds, site_url: str) -> list[dict]:

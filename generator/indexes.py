@@ -3,8 +3,9 @@
     search/manifest.json      quadtree leaves with program counts, vocabulary order, labels
     search/zip/<ddd>.json     ZIP -> [lat, lon, state] for one 3-digit ZIP prefix
     search/p/<leaf>.json      compact program records of one quadtree leaf (at most LEAF_SIZE programs)
-    search/x/<leaf>.json      the leaf's prebuilt lunr index, fetched only when a person types words
-    search/t/<ST>.json        programs in a state that offer telehealth (and t/<ST>.idx.json, their lunr index)
+    search/x/<leaf>.json      the leaf's word index (which programs hold each word), fetched only when a person
+                              types words
+    search/t/<ST>.json        programs in a state that offer telehealth (and t/<ST>.idx.json, their word index)
 
 Leaves split the world into quadrants until each holds at most LEAF_SIZE programs, so a dense city is cut fine
 and an empty state costs nothing. The browser reads the manifest, works out which leaves touch its search circle,
@@ -16,17 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from lunr import __TARGET_JS_VERSION__, lunr
-from lunr import builder as lunr_builder
-from lunr.builder import Builder
-from lunr.pipeline import Pipeline
 from lunr.stemmer import stemmer
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
@@ -221,113 +217,48 @@ def _normalised(word: str) -> str | None:
     return str(token)
 
 
-def _cached_pipeline(token, i=None, tokens=None):
-    word = _normalised(str(token))
-    if word is None:
-        return None
-    token.string = word
-    return token
+_WORD = re.compile("[^" + re.escape(" \t\n\r\f\v\xa0-") + "]+")  # lunr's tokenizer: split on spaces and hyphens
+
+TEXT_FIELDS = ("name", "city", "topics", "summary")
+WORDS_VERSION = 2  # search/x/<leaf>.json and search/t/<ST>.idx.json; version 1 was a serialized lunr index
 
 
-Pipeline.register_function(_cached_pipeline, "iopCachedPipeline")
+def program_words(doc: dict) -> set[str]:
+    """Every word of a program's text document as lunr indexes it: lower case, split on spaces and hyphens, then
+    its pipeline (trimmer, stop words, stemmer)."""
+    words = set()
+    for name in TEXT_FIELDS:
+        value = doc[name]
+        if value is not None:
+            words.update(map(_normalised, _WORD.findall(str(value).lower())))
+    words.discard(None)
+    return words
 
 
-_WORD = re.compile("[^" + re.escape(" \t\n\r\f\v\xa0-") + "]+")
+def word_index(docs: list[dict]) -> dict:
+    """Which programs hold each word: {"v", "ids": [program ids], "words": {word: [positions in ids]}}.
+
+    The finder keeps a program only when it holds every word typed (lunr's required terms) and never ranks by
+    score, so this is all of a lunr index it needs, at a fraction of the size (no per-field vectors, each program
+    id once). finder.js turns typed words into index words with lunr's own tokenizer and stemmer, as lunr's
+    query pipeline does, and `matches` here does the same with lunr.py's (tests compare both with lunr.py's
+    search)."""
+    holders: dict[str, list[int]] = {}
+    for i, doc in enumerate(docs):
+        for word in program_words(doc):
+            holders.setdefault(word, []).append(i)
+    return {"v": WORDS_VERSION, "ids": [str(d["id"]) for d in docs], "words": dict(sorted(holders.items()))}
 
 
-def _fast_tokenizer(obj, metadata=None, separator=None):
-    """lunr's default tokenizer (split on whitespace and hyphens, lower-case) with a regex instead of a Python loop
-    over every character; same tokens, same positions."""
-    if obj is None:
-        return []
-    return [
-        Token(m.group(), {"position": [m.start(), m.end() - m.start()], "index": i})
-        for i, m in enumerate(_WORD.finditer(str(obj).lower()))
-    ]
-
-
-TEXT_FIELDS = (("name", 3), ("city", 2), ("topics", 1), ("summary", 1))
-_K1, _B = 1.2, 0.75  # lunr's BM25 defaults
-
-
-def stock_text_index(docs: list[dict]) -> dict:
-    """The leaf index built by lunr.py's own Builder (with the cached pipeline and regex tokenizer)."""
-    fields = [{"field_name": name, "boost": boost} if boost != 1 else name for name, boost in TEXT_FIELDS]
-    builder = Builder()
-    builder.pipeline.add(_cached_pipeline)
-    builder.search_pipeline.add(stemmer)
-    original, lunr_builder.Tokenizer = lunr_builder.Tokenizer, _fast_tokenizer
-    try:
-        return lunr(ref="id", fields=fields, documents=docs, builder=builder).serialize()
-    finally:
-        lunr_builder.Tokenizer = original
-
-
-def text_index(docs: list[dict]) -> dict:
-    """A serialized lunr index of the documents, equal to `stock_text_index`'s (tested on every sample and
-    benchmark leaf) and about five times faster.
-
-    lunr.py's Builder keeps vectors as sorted lists grown by bisection and token metadata the finder never uses;
-    the index it serializes is just term postings and BM25 field vectors, which this computes directly with the
-    same arithmetic in the same order (so the floats round identically).
-    """
-    names = [name for name, _ in TEXT_FIELDS]
-    boosts = dict(TEXT_FIELDS)
-    inverted: dict[str, dict] = {}
-    frequencies: dict[str, dict[str, int]] = {}  # "field/ref" -> term -> count, in lunr's insertion order
-    lengths: dict[str, int] = {}
-    totals = dict.fromkeys(names, 0)
-    for doc in docs:
-        ref = str(doc["id"])
-        for name in names:
-            value = doc[name]
-            terms = (
-                []
-                if value is None
-                else [t for t in map(_normalised, _WORD.findall(str(value).lower())) if t is not None]
-            )
-            counts: dict[str, int] = {}
-            for term in terms:
-                counts[term] = counts.get(term, 0) + 1
-                posting = inverted.get(term)
-                if posting is None:
-                    posting = {n: {} for n in names}
-                    posting["_index"] = len(inverted)
-                    inverted[term] = posting
-                posting[name].setdefault(ref, {})
-            key = name + "/" + ref
-            frequencies[key] = counts
-            lengths[key] = len(terms)
-            totals[name] += len(terms)
-    average = {name: totals[name] / len(docs) for name in names} if docs else {}
-    idf: dict[str, float] = {}
-    vectors = []
-    for key, counts in frequencies.items():
-        name = key.split("/", 1)[0]
-        # (An empty field has no terms, so never divides by a zero average length.)
-        norm = _K1 * (1 - _B + _B * (lengths[key] / average[name])) if counts else 0.0
-        boost = boosts[name]
-        pairs = []
-        for term, tf in counts.items():
-            posting = inverted[term]
-            weight = idf.get(term)
-            if weight is None:
-                with_term = sum(len(posting[n]) for n in names)
-                x = (len(docs) - with_term + 0.5) / (with_term + 0.5)
-                weight = idf[term] = math.log(1 + abs(x))
-            score = weight * ((_K1 + 1) * tf) / (norm + tf)
-            score *= boost
-            score *= 1  # lunr's document boost
-            pairs.append((posting["_index"], round(round(score, 3), 3)))
-        pairs.sort()
-        vectors.append([key, [v for pair in pairs for v in pair]])
-    return {
-        "version": __TARGET_JS_VERSION__,
-        "fields": names,
-        "fieldVectors": vectors,
-        "invertedIndex": [[term, inverted[term]] for term in sorted(inverted)],
-        "pipeline": ["stemmer"],
-    }
+def matches(index: dict, typed: list[str]) -> set[str]:
+    """The ids of the programs in a word index that hold every typed word (each word lower-cased and run through
+    lunr's stemmer, as the finder's query does)."""
+    found: set[int] | None = None
+    for word in typed:
+        for token in _WORD.findall(word.lower()):
+            holders = set(index["words"].get(str(stemmer(Token(token))), ()))
+            found = holders if found is None else found & holders
+    return {index["ids"][i] for i in found or ()}
 
 
 CARDS_PER_SHARD = 16
@@ -404,7 +335,7 @@ class SearchData:
         return dumps({"v": FORMAT_VERSION, "programs": records})
 
     def index_file(self, ids: list[str]) -> str:
-        return dumps(text_index([text_document(self.by_id[i], self.ds) for i in ids]))
+        return dumps(word_index([text_document(self.by_id[i], self.ds) for i in ids]))
 
     def zip_file(self, prefix: str) -> str:
         return dumps(dict(sorted(self.prefixes[prefix].items())))

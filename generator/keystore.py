@@ -2,43 +2,74 @@
 
 A store answers three questions: which key each file of the published site was made from (`previous`), where
 parts of big files are kept between builds (`blobs`), and whether a value computed from equal inputs is already
-at hand (`reuse`: nearby programs, listings). The executor is the same for every build; only the store differs:
+at hand (`reuse`: nearby programs, listings; and `item_caches`, the checked program items by the text of their
+YAML). The executor is the same for every build; only the store differs:
 
-    NoStore      a one-off `build`: nothing is known, everything is made
+    NoStore      nothing known: everything is made (`build` with the cache turned off)
     MemoryStore  `serve`: what the last published build made, kept in this process
+    DiskStore    `build`: the same record kept in a folder beside the site folder (.site.iop-cache/), so the next
+                 build on this machine, or in CI after restoring that folder and the site, makes only what changed
 
-A persistent store (keys and blobs in a folder beside the site, for CI caches and laptops) is the same interface
-written to disk; keys hold only digests, numbers and text, so they can be saved as they are.
+A build's record becomes the store's in two steps around the swap of the site folders (publish.py): `stage` before
+it (the new record is written aside and the old one withdrawn), `commit` after it. A build that dies between them
+leaves no record at all, so the next build trusts nothing rather than keys that describe another site.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
+import os
+import pickle
 import shutil
-import tempfile
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import TypeVar
+
+from . import publish
+from .dataset import ItemCache
+from .problems import Problem
 
 T = TypeVar("T")
 
 
 class NoStore:
-    """Nothing known from before: every output is made. Parts live in a temporary folder for one build."""
+    """Nothing known from before: every output is made. Parts live for one build inside its scratch folder
+    (`place`), so the guard that deletes a dead build's scratch folder deletes them too; they are deleted before
+    the swap, so never published."""
+
+    PARTS = ".iop-parts"  # inside the scratch folder
 
     def __init__(self) -> None:
+        self.site: Path | None = None  # the published site folder
+        self.scratch: Path | None = None  # the scratch folder of the build under way
         self._blobs: Path | None = None
         self.item_caches: dict | None = None  # the data loader reads every program item afresh
         self.reused: list[str] = []  # names of the values taken from the store in the last build
         self.remade: list[str] = []  # names of the values computed afresh in the last build
+        self.note: str | None = None  # why an existing record was not trusted (one line for the log)
 
     def previous(self) -> Mapping[str, Hashable]:
         return {}
 
+    def place(self, site: Path, scratch: Path) -> None:
+        """Where this build's site is published and where it is written (never the system's temporary folder,
+        which nothing sweeps)."""
+        self.site, self.scratch = Path(site), Path(scratch)
+
     @property
     def blobs(self) -> Path:
         if self._blobs is None:
-            self._blobs = Path(tempfile.mkdtemp(prefix="iop-finder-parts-"))
+            if self.scratch is None:
+                raise RuntimeError("the store was not told where the build writes (NoStore.place)")
+            self._blobs = self._parts_folder()
         return self._blobs
+
+    def _parts_folder(self) -> Path:
+        folder = self.scratch / self.PARTS
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def reuse(self, name: str, inputs: Hashable, make: Callable[[], T]) -> T:
         self.remade.append(name)
@@ -48,8 +79,12 @@ class NoStore:
         """A build begins."""
         self.reused, self.remade = [], []
 
-    def commit(self, keys: Mapping[str, Hashable]) -> None:
-        """The build that made these keys is now the published site."""
+    def stage(self, keys: Mapping[str, Hashable]) -> None:
+        """The build that made these keys is complete and about to be published."""
+        self.close()  # its parts are in the scratch folder, which is about to become the site
+
+    def commit(self) -> None:
+        """The staged build is now the published site."""
         self.close()
 
     def abandon(self) -> None:
@@ -71,10 +106,16 @@ class MemoryStore(NoStore):
         super().__init__()
         self.item_caches = {}  # dataset.ItemCache per programs file: unchanged items are not read again
         self._keys: dict[str, Hashable] = {}
+        self._staged: dict[str, Hashable] | None = None
         self._values: dict[str, tuple[Hashable, object]] = {}
 
     def previous(self) -> Mapping[str, Hashable]:
         return self._keys
+
+    def _parts_folder(self) -> Path:
+        # Kept from one rebuild to the next, so beside the site rather than in one build's scratch folder: deleted
+        # when the server stops, or by a later build's sweep if the server was killed.
+        return publish.parts_folder(self.site)
 
     def reuse(self, name: str, inputs: Hashable, make: Callable[[], T]) -> T:
         kept = self._values.get(name)
@@ -86,8 +127,173 @@ class MemoryStore(NoStore):
         self._values[name] = (inputs, value)
         return value
 
-    def commit(self, keys: Mapping[str, Hashable]) -> None:
-        self._keys = dict(keys)
+    def stage(self, keys: Mapping[str, Hashable]) -> None:
+        self._staged = dict(keys)
+
+    def commit(self) -> None:
+        if self._staged is not None:
+            self._keys, self._staged = self._staged, None
 
     def abandon(self) -> None:
-        pass
+        self._staged = None
+
+
+# --- The record on disk -------------------------------------------------------------------------------------------
+
+MAGIC = b"IOP-FINDER-CACHE 1\n"
+KEYS, VALUES = "keys.bin", "values.bin"  # values: reusable values and the checked program items
+
+
+class CacheUnreadable(Exception):
+    """A cache file that cannot be trusted, with the reason in words."""
+
+
+class _DataOnly(pickle.Unpickler):
+    """Reads back only what the store writes: plain containers, text, numbers, bytes, dates and data problems.
+
+    Any other class named in the file (which is how a pickle runs code) is refused, so a cache file that was
+    tampered with can at worst be refused, never run."""
+
+    ALLOWED = {("datetime", "date"): dt.date, ("generator.problems", "Problem"): Problem}
+
+    def find_class(self, module: str, name: str):
+        found = self.ALLOWED.get((module, name))
+        if found is None:
+            raise CacheUnreadable(f"it names {module}.{name}, which a build cache never holds")
+        return found
+
+
+def _checksum(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=32).digest()
+
+
+def write_record(path: Path, fingerprint: bytes, value: object) -> None:
+    """value -> path, atomically (a temporary file renamed into place), with the fingerprint of what made it and
+    a checksum of its contents."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as out:
+        out.write(MAGIC + fingerprint + _checksum(payload))
+        out.write(payload)
+    os.replace(tmp, path)
+
+
+def read_record(path: Path, fingerprint: bytes) -> object:
+    """The value write_record wrote, or CacheUnreadable saying why it cannot be trusted."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise CacheUnreadable(f"it cannot be read ({e.strerror or e})") from None
+    head = len(MAGIC) + len(fingerprint) + 32
+    if len(data) < head or not data.startswith(MAGIC):
+        raise CacheUnreadable("it is not an IOP Finder build cache, or it was cut short")
+    if data[len(MAGIC) : len(MAGIC) + len(fingerprint)] != fingerprint:
+        raise CacheUnreadable("it was made by another version of the generator, the theme or mkdocs.yml")
+    payload = memoryview(data)[head:]
+    if _checksum(payload) != data[head - 32 : head]:
+        raise CacheUnreadable("its contents do not match their checksum (cut short or changed)")
+    try:
+        return _DataOnly(io.BytesIO(payload)).load()
+    except CacheUnreadable:
+        raise
+    except Exception as e:  # a well-formed checksum over a malformed record: refuse it whatever broke
+        raise CacheUnreadable(f"it cannot be decoded ({type(e).__name__})") from None
+
+
+def _check_shapes(keys: object, values: object) -> tuple[dict, dict, dict]:
+    if not isinstance(keys, dict) or not all(isinstance(k, str) for k in keys):
+        raise CacheUnreadable("its list of files is not a mapping of paths")
+    if not isinstance(values, dict) or set(values) != {"values", "items"}:
+        raise CacheUnreadable("its reusable values are not laid out as expected")
+    reusable, items = values["values"], values["items"]
+    if not isinstance(reusable, dict) or not all(isinstance(v, tuple) and len(v) == 2 for v in reusable.values()):
+        raise CacheUnreadable("its reusable values are not (inputs, value) pairs")
+    if not isinstance(items, dict):
+        raise CacheUnreadable("its program items are not a mapping")
+    return keys, reusable, items
+
+
+class DiskStore(MemoryStore):
+    """The MemoryStore's record kept in `folder` between builds (see the module's docstring).
+
+    Nothing from the folder is trusted unless it was written by this generator, theme and configuration (the
+    `fingerprint`) and its checksum matches; otherwise the build makes everything, and `note` says why in one line.
+    """
+
+    def __init__(self, folder: Path, fingerprint: bytes):
+        super().__init__()
+        self.folder = Path(folder)
+        self.fingerprint = fingerprint
+        self._values_changed = True
+        self._load()
+
+    def _load(self) -> None:
+        keys_file, values_file = self.folder / KEYS, self.folder / VALUES
+        if not keys_file.exists() and not values_file.exists():
+            return  # a first build here: nothing to say
+        try:
+            keys, reusable, items = _check_shapes(
+                read_record(keys_file, self.fingerprint), read_record(values_file, self.fingerprint)
+            )
+        except CacheUnreadable as e:
+            self.note = f"IOP Finder: not using the build cache in {self.folder}: {e}; building everything"
+            return
+        try:
+            caches = {name: ItemCache.restore(plain) for name, plain in items.items()}
+        except (TypeError, ValueError) as e:
+            self.note = f"IOP Finder: not using the build cache in {self.folder}: its program items are damaged ({e}); building everything"
+            return
+        self._keys, self._values, self.item_caches = keys, reusable, caches
+        self._values_changed = False
+
+    @property
+    def blobs(self) -> Path:
+        folder = self.folder / "parts"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def reuse(self, name: str, inputs: Hashable, make: Callable[[], T]) -> T:
+        before = len(self.remade)
+        value = super().reuse(name, inputs, make)
+        self._values_changed |= len(self.remade) != before
+        return value
+
+    def stage(self, keys: Mapping[str, Hashable]) -> None:
+        """Write the new record aside and withdraw the old one: from here until `commit`, no record is trusted."""
+        super().stage(keys)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self._values_changed or any(cache.misses for cache in self.item_caches.values()):
+            items = {name: cache.plain() for name, cache in self.item_caches.items()}
+            write_record(self.folder / VALUES, self.fingerprint, {"values": self._values, "items": items})
+        write_record(self.folder / (KEYS + ".staged"), self.fingerprint, self._staged)
+        (self.folder / KEYS).unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        staged = self.folder / (KEYS + ".staged")
+        if self._staged is not None and staged.exists():
+            os.replace(staged, self.folder / KEYS)
+        super().commit()
+
+    def abandon(self) -> None:
+        (self.folder / (KEYS + ".staged")).unlink(missing_ok=True)
+        super().abandon()
+
+    def close(self) -> None:
+        pass  # parts stay in the folder for the next build
+
+
+def fingerprint(*parts: object) -> bytes:
+    """A digest of everything a cache's contents depend on besides the data (see plugin.py)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
+
+
+def folder_digest(folder: Path) -> tuple:
+    """Every file under `folder` by path and contents (the theme's overrides), for a fingerprint."""
+    if not folder.is_dir():
+        return ()
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    h = hashlib.blake2b(digest_size=16)
+    for p in files:
+        h.update(p.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        h.update(p.read_bytes() + b"\0")
+    return (len(files), h.hexdigest())

@@ -13,6 +13,7 @@ shell). Equal keys mean equal bytes, which is what lets a rebuild keep a file in
 from __future__ import annotations
 
 import gc
+import gzip
 import hashlib
 import importlib.metadata
 from collections.abc import Callable, Hashable
@@ -20,7 +21,21 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import cards, export, finder_form, geo, indexes, listings, maps, names, pages, reference, referral, sitemap
+from . import (
+    cards,
+    export,
+    finder_form,
+    geo,
+    indexes,
+    listings,
+    maps,
+    names,
+    pages,
+    reference,
+    referral,
+    sitemap,
+    tabular,
+)
 from .catalogue import Catalogue
 from .languages import Language, Languages
 
@@ -39,7 +54,7 @@ class Output:
 
     path: str  # inside the site: "programs/harbor-light-richmond/index.html"
     key: Hashable  # its own inputs
-    make: Callable[[], str]
+    make: Callable[[], str | bytes | dict[str, str]]  # text, bytes (.gz), or an export part's texts
     cost: float = COST_SMALL
     uses: tuple[str, ...] = (DATA,)  # names of shared inputs, from Plan.shared
     # Optional: a cheaper remake from the previous text, given (previous text, previous key, key); None if not.
@@ -48,14 +63,18 @@ class Output:
 
 @dataclass
 class Joined:
-    """A big file made of parts (an export): each part is made on its own and kept as a blob, and the file is
-    head + part + sep + part + ... + tail, so an edit remakes only the parts whose programs changed."""
+    """A big file made of parts (an export): each part is made on its own and kept as blobs (one text per kind of
+    file of its export family, see export.Family), and the file is head + part + sep + part + ... + tail, so an
+    edit remakes only the parts whose programs changed. A gzip file is the same pieces as gzip members."""
 
     path: str
     head: str
     sep: str
     tail: str
     parts: list[Output]
+    text: str = ""  # which of each part's texts this file holds
+    gzip: bool = False
+    family: str = ""
 
 
 @dataclass
@@ -74,7 +93,7 @@ class Plan:
         return (output.key, tuple(self.shared[name] for name in output.uses))
 
     def joined_key(self, joined: Joined) -> tuple:
-        return tuple(part_name(joined, self.key(part)) for part in joined.parts)
+        return (joined.text, joined.gzip, *(part_name(joined, self.key(part)) for part in joined.parts))
 
     def set_shells(self, shells: dict[str, str]) -> None:
         """The theme shells, as rendered by the engine; pages poured into them depend on their digests."""
@@ -101,9 +120,14 @@ def digest(value: object) -> bytes:
 
 
 def part_name(joined: Joined, key: tuple) -> str:
-    """A part's blob name: a digest of its file and what it is made from (not of its position, which shifts when
-    a program is added), so equal parts are found again by name."""
-    return hashlib.sha1(repr((joined.path, key)).encode("utf-8")).hexdigest() + ".part"
+    """A part's blob name: a digest of its export family and what it is made from (not of its position, which
+    shifts when a program is added), so equal parts are found again by name, by every file of the family."""
+    return hashlib.sha1(repr((joined.family, key)).encode("utf-8")).hexdigest() + ".part"
+
+
+def blob_file(name: str, text: str, gzip: bool) -> str:
+    """The file of one text of a part: its raw text, or that text as one gzip member."""
+    return f"{name}.{text}.gz" if gzip else f"{name}.{text}"
 
 
 @cache
@@ -177,6 +201,7 @@ def _make_plan(cat: Catalogue) -> Plan:
         for uri, programs in card_files
     ]
     plan.files.append(Output("data/hsds/taxonomy_terms.json", None, _taxonomy_maker(cat)))  # shared input only
+    plan.files += tabular_outputs(cat, group)
     # The finder map's state outlines come from the generator's own boundary data (in code_digest, so DATA).
     plan.files += [Output(uri, None, lambda text=text: text) for uri, text in maps.outline_files().items()]
     return plan
@@ -298,17 +323,54 @@ def relinker(cat: Catalogue, p: dict) -> Callable[[str, Hashable, Hashable], str
 
 
 def export_outputs(cat: Catalogue, group: Callable) -> list[Joined]:
-    """The open-data exports, each in slices of programs sorted by id (export.SplitExport)."""
-    ds, site_url = cat.ds, cat.settings.site_url
+    """The open-data exports, each family in slices of programs (export.Family), each file joining its slices."""
+    ds = cat.ds
     out = []
-    for path, spec in export.SPLIT_EXPORTS.items():
-        weight = COST_HSDS_PER_PROGRAM if path.startswith("data/hsds/") else COST_PER_PROGRAM
+    for family in export.FAMILIES.values():
+        weight = COST_HSDS_PER_PROGRAM if family.name == "hsds" else COST_PER_PROGRAM
         parts = [
-            Output(f"{path}#{n}", group(p["id"] for p in programs), make, weight * len(programs))
-            for n, (programs, make) in enumerate(spec.parts(ds, site_url))
+            (
+                state,
+                Output(
+                    f"{family.name}#{n}",
+                    group(p["id"] for p in chunk),
+                    _part_maker(family, chunk, cat),
+                    weight * len(chunk),
+                ),
+            )
+            for n, (state, chunk) in enumerate(family.slices(ds))
         ]
-        out.append(Joined(path, spec.head(), spec.sep, spec.tail, parts))
+        for f in family.files(ds):
+            mine = [part for state, part in parts if f.state in (None, state)]
+            out.append(Joined(f.path, f.head, f.sep, f.tail, mine, text=f.text, gzip=f.gzip, family=family.name))
     return out
+
+
+def _part_maker(family: export.Family, chunk: list[dict], cat: Catalogue) -> Callable[[], dict[str, str]]:
+    return lambda: family.make(chunk, cat.ds, cat.settings.site_url)
+
+
+def tabular_outputs(cat: Catalogue, group: Callable) -> list[Output]:
+    """The HSDS tabular package's descriptor and the tables many services share (organizations: every program;
+    taxonomies: the vocabularies only)."""
+    everyone = group(p["id"] for p in cat.ds.programs)
+    out = [Output(f"{tabular.FOLDER}/datapackage.json", None, tabular.descriptor)]
+    for resource in tabular.SHARED:
+        key = everyone if resource == "organization" else None
+        out.append(Output(tabular.path(resource), key, _shared_table_maker(cat, resource), COST_PER_PROGRAM * 2))
+    return out
+
+
+def _shared_table_maker(cat: Catalogue, resource: str) -> Callable[[], bytes]:
+    return lambda: gzip_bytes(export.hsds_shared_tables(cat.ds, cat.settings.site_url)[resource])
+
+
+GZIP_LEVEL = 6
+
+
+def gzip_bytes(text: str) -> bytes:
+    """text as one gzip member with no time stamp (equal text, equal bytes), b"" for no text."""
+    return gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0) if text else b""
 
 
 def engine_pages(cat: Catalogue, lang: Language | None = None) -> dict[str, str]:

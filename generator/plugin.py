@@ -22,8 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib.metadata
 import json
 import logging
+import os
+import signal
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,6 +54,7 @@ from . import (
     parallel,
     postprocess,
     safe_markdown,
+    serving,
     shells,
     sitemap,
     timing,
@@ -57,7 +62,7 @@ from . import (
 )
 from .catalogue import Catalogue, Settings, make_catalogue
 from .dataset import load_dataset
-from .plan import Plan, make_plan
+from .plan import Plan, code_digest, make_plan
 from .problems import summary
 from .publish import Scratch
 
@@ -67,6 +72,9 @@ PROBE_TITLE = "IOP Finder probe page"
 
 class IOPFinderConfig(Config):
     data_dir = c.Type(str, default="data")
+    # Keep a build cache beside the site folder (.site.iop-cache/) so the next build makes only what changed.
+    # IOP_FINDER_CACHE=0 turns it off for one run.
+    cache = c.Type(bool, default=True)
     today = c.Optional(c.Type(str))  # fixed "today" (YYYY-MM-DD) for reproducible builds and tests
     nearby_count = c.Type(int, default=5)
     nearby_radius_miles = c.Type(float, default=50.0)
@@ -111,6 +119,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.nav = None
         self.theme: Theme | None = None
         self.languages: Languages | None = None
+        self.failed: list[str] | None = None  # under `serve`: why the last rebuild failed (shown in the browser)
 
     # --- The pipeline -------------------------------------------------------------------------------------------
 
@@ -137,6 +146,11 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         return config
 
     def on_pre_build(self, *, config) -> None:
+        self.failed = None
+        if self.one_off and self.store_wanted():
+            self.store = keystore.DiskStore(cache_folder(Path(config.site_dir)), self._fingerprint(config))
+            if self.store.note:
+                log.info(self.store.note)
         self.store.start()
         settings = self._settings(config)
         with timing.stage("load+validate"):
@@ -151,12 +165,14 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             log.warning(str(warning))
         if ds.errors:
             lines = [str(p) for p in ds.errors] + [summary(ds.problems, stopped_build=True)]
+            self.failed = lines
             raise PluginError("IOP Finder data has problems:\n" + "\n".join(lines))
         with timing.stage("catalogue"):
             self.cat = make_catalogue(ds, settings, reuse=self.store.reuse)
         self.abbreviations = self.languages.abbreviations(config)
         self.site_dir, self.mkdocs_config = Path(config.site_dir), config
         self.scratch = Scratch(self.site_dir)
+        self.store.place(self.site_dir, self.scratch.path)
         config.site_dir = str(self.scratch.path)
         if self.one_off:
             # The dataset lives until the end: keep the collector from rescanning it (and forked workers from
@@ -233,15 +249,19 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         sitemap.extend(Path(config.site_dir), self.plan.sitemap)
         with timing.stage("publish"):
             config.site_dir = str(self.site_dir)  # commands that read it after a build (gh-deploy) find the site
+            self.store.stage(self.result.keys)
             self.scratch.publish()
             self.scratch = None
-        self.store.commit(self.result.keys)
-        timing.report()
+            self.store.commit()
+        self.failed = None
+        timing.report(f"files made {self.result.written:,}, kept {self.result.kept:,}")
 
     @event_priority(-100)
     def on_build_error(self, *, error) -> None:
         # Nothing was published: the site folder is as the last good build left it.
         message = disk_error(error, self.scratch, self.site_dir)
+        if self.failed is None:
+            self.failed = [message or str(error) or type(error).__name__]
         if self.scratch is not None:
             self.mkdocs_config.site_dir = str(self.site_dir)
             self.scratch.discard()
@@ -260,11 +280,68 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         # From now on the server's watcher threads run beside every rebuild: forking workers then is not worth
         # the risk, and rebuilds have little left to spread over cores anyway.
         parallel.enabled = False
+        # A server stopped by SIGTERM (a process manager, a test) shuts down as after Ctrl-C: MkDocs then deletes
+        # its temporary site folder and this plugin its parts folder, instead of leaving both behind.
+        signal.signal(signal.SIGTERM, _interrupt)
         # Rebuild when program data or vocabularies change, not only Markdown.
         server.watch(str(self._root(config) / self.config.data_dir))
+        self._serve_with_livereload(server)
         return server
 
+    def _serve_with_livereload(self, server) -> None:
+        """Let MkDocs' live-reload script run under the pages' policy, and show a failed rebuild's problems in
+        the browser instead of keeping requests waiting (serving.py). These are MkDocs 1.6's own server methods;
+        a server without them keeps its behaviour."""
+        inject, serve_request, rebuild = (
+            getattr(server, name, None) for name in ("_inject_js_into_html", "_serve_request", "builder")
+        )
+        if not (inject and serve_request and rebuild):
+            log.warning("IOP Finder: this server cannot reload pages under the site's policy")
+            return
+
+        def allowed(content, epoch):
+            return serving.allow_livereload(inject(content, epoch))
+
+        def problems_or_site(environ, start_response):
+            path = environ.get("PATH_INFO", "")
+            if self.failed and not path.startswith("/livereload/") and path.endswith(("/", ".html")):
+                page = allowed(serving.problems_page(self.failed), server._visible_epoch)
+                start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8")])
+                return [page]
+            return serve_request(environ, start_response)
+
+        def build_or_show_problems(*args, **kwargs):
+            try:
+                rebuild(*args, **kwargs)
+            except Exception:
+                if not self.failed:
+                    raise
+                # Let the server publish this "build", so waiting browsers reload and see the problems.
+                log.error("IOP Finder: the rebuild failed; every page shows why until it is fixed")
+
+        server._inject_js_into_html = allowed
+        server._serve_request = problems_or_site
+        server.builder = build_or_show_problems
+
     # --- MkDocs specifics ---------------------------------------------------------------------------------------
+
+    def store_wanted(self) -> bool:
+        return self.config.cache and os.environ.get("IOP_FINDER_CACHE", "1") != "0"
+
+    def _fingerprint(self, config) -> bytes:
+        """What a build cache's contents depend on besides the data: the generator's code and templates, the
+        theme (its overrides and the versions of the theme and engine), mkdocs.yml and the libraries that shape
+        the output. A cache made under any other is not trusted."""
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        versions = tuple(_version(name) for name in CACHE_LIBRARIES)
+        return keystore.fingerprint(
+            code_digest(),
+            keystore.folder_digest(custom) if custom else (),
+            config_file.read_bytes() if config_file and config_file.is_file() else b"",
+            sys.version,
+            versions,
+        )
 
     def _root(self, config) -> Path:
         return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
@@ -297,7 +374,7 @@ class Theme:
         """The theme for a placeholder page at the depth of `kind`'s pages, finished with its own policy."""
         page = self._placeholder(shells.src_uri(kind), title=shells.MARK_TITLE, content=shells.MARK_BODY)
         page.meta = {"description": shells.MARK_DESC}
-        html = self._render(shells.TEMPLATE, page)
+        html = shells.lean(self._render(shells.TEMPLATE, page))
         return shells.checked(kind, postprocess.finish(html, csp.policy(csp.inline_script_hashes(html))))
 
     def page_policy(self, page, lang: languages.Language) -> str:
@@ -530,6 +607,33 @@ def _included(files: Files, src_uri: str) -> bool:
     return f is not None and f.is_documentation_page() and not f.inclusion.is_excluded()
 
 
+CACHE_LIBRARIES = (
+    "mkdocs",
+    "mkdocs-material",
+    "pymdown-extensions",
+    "markdown",
+    "jinja2",
+    "markupsafe",
+    "pyyaml",
+    "zipcodes",
+    "lunr",
+    "geographiclib",
+)
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def cache_folder(site_dir: Path) -> Path:
+    """Where a build keeps its cache: beside the site folder, so it survives the swap of the site folders."""
+    site = Path(os.path.abspath(site_dir))
+    return site.with_name(f".{site.name}.iop-cache")
+
+
 def _template_base(name: str, config) -> str:
     """The base URL MkDocs gives a theme template (mkdocs.commands.build._build_template)."""
     return urlsplit(config.site_url or "/").path if is_error_template(name) else get_relative_url(".", name)
@@ -550,3 +654,7 @@ def disk_error(error: BaseException, scratch: Scratch | None, site_dir: Path | N
         f"IOP Finder could not write {where}: {reason} (free some disk space or fix the folder's permissions, "
         "then build again; the previous site is unchanged)"
     )
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 MARK = ".iop-build-"
+PARTS_MARK = ".iop-parts-"  # a build's parts of big files when no build cache keeps them (keystore.NoStore)
 # Reads its input to the end: "keep" leaves the folder alone; anything else (the old site after a swap, or nothing
 # because the build died) deletes it.
 GUARD = "import shutil, sys\nif sys.stdin.read() != 'keep':\n    shutil.rmtree(sys.argv[1], ignore_errors=True)\n"
@@ -90,14 +91,23 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+def parts_folder(site: Path) -> Path:
+    """A new folder beside `site` for a build's parts, named by this process so that `sweep` deletes it once the
+    process is gone (a build or server killed before it could delete it itself)."""
+    site = Path(os.path.abspath(site))
+    site.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{site.name}{PARTS_MARK}{os.getpid()}-", dir=site.parent))
+
+
 def sweep(site: Path) -> list[Path]:
-    """Delete scratch folders beside `site` left by builds that are no longer running; returns them."""
+    """Delete scratch and parts folders beside `site` left by builds that are no longer running; returns them."""
     gone = []
-    for folder in site.parent.glob(f".{site.name}{MARK}*"):
-        pid = folder.name[len(f".{site.name}{MARK}") :].split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-            gone.append(folder)
+    for mark in (MARK, PARTS_MARK):
+        for folder in site.parent.glob(f".{site.name}{mark}*"):
+            pid = folder.name[len(f".{site.name}{mark}") :].split("-", 1)[0]
+            if pid.isdigit() and not _running(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+                gone.append(folder)
     return gone
 
 

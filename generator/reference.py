@@ -185,4 +185,36 @@ def reference_markdown() -> str:
     out += [f"| `{code}` | {name} |" for code, name in model.LANGUAGES.items()]
     out += ["", "## State codes", "", "| Code | State or territory |", "| --- | --- |"]
     out += [f"| `{code}` | {name} |" for code, name in model.US_STATES.items()]
+    out += ["", *DOWNLOADS]
     return "\n".join(out) + "\n"
+
+
+# The open-data files each build publishes (generator/export.py, generator/tabular.py), for people and programs.
+DOWNLOADS = [
+    "## Downloads { #downloads }",
+    "",
+    "Every build publishes the directory as open data. The files for the whole country are compressed with gzip "
+    "(open them with any unzip tool, or read them as a stream); so is each state's JSON, while each state's "
+    "spreadsheet is plain text.",
+    "",
+    "| File | What it holds |",
+    "| --- | --- |",
+    "| [`data/programs.json.gz`](../data/programs.json.gz) | Every program, with the fields above, sorted by id: "
+    '`{"programs": [...]}` |',
+    "| [`data/programs.csv.gz`](../data/programs.csv.gz) | The same as a spreadsheet: one row per program, one "
+    "column per field (`address.city`...), lists joined by `; ` |",
+    "| `data/states/<st>/programs.csv` and `programs.json.gz` | The same, for the programs of one state (`<st>` "
+    "is the state code in lower case, such as `va`); the spreadsheet is plain text |",
+    "| [`data/hsds/services.json.gz`](../data/hsds/services.json.gz) | Every program as an Open Referral HSDS 3.1 "
+    "service, with its organization and location nested |",
+    "| [`data/hsds/taxonomy_terms.json`](../data/hsds/taxonomy_terms.json) | The HSDS taxonomy terms the "
+    "services' attributes name |",
+    "| [`data/hsds/tabular/datapackage.json`](../data/hsds/tabular/datapackage.json) | The same HSDS records as "
+    "HSDS's Tabular Data Package: one CSV file per kind of record (`services.csv.gz`, `locations.csv.gz`...), "
+    "described by HSDS's own package descriptor |",
+    "",
+    "Until December 2026 the whole-country files were published uncompressed at `data/programs.json`, "
+    "`data/programs.csv` and `data/hsds/services.json`. At national scale the HSDS file alone grew past the "
+    "25 MiB that free static hosts accept for one file, so those addresses now return nothing: use the `.gz` "
+    "files, or one state's files.",
+]

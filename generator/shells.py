@@ -9,6 +9,7 @@ any data enters it, so its inline scripts are the theme's own: the page policy i
 from __future__ import annotations
 
 import html
+import re
 
 KINDS = ("program", "state")
 TEMPLATE = "generated.html"
@@ -23,6 +24,21 @@ def src_uri(kind: str) -> str:
     """Where the engine is told the shell's placeholder page lives: at the depth of the real pages
     (programs/<id>/, states/<st>/), so every relative link in the theme is right for them."""
     return f"{kind}s/{SHELL_ID}.md"
+
+
+# The theme's inline scripts that only its bundle reads (local storage helpers, content tabs): the lean shell
+# does not load the bundle (overrides/generated.html), so they would be dead weight on every page.
+_BUNDLE_ONLY = re.compile(r"<script>(?:__md_scope=|var target=document\.getElementById\(location\.hash).*?</script>")
+_INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+
+
+def lean(rendered: str) -> str:
+    """The rendered shell without the theme's blank lines and indentation, nor its bundle-only scripts.
+
+    Any run of whitespace that holds a line break becomes one line break: a browser shows every such run as one
+    space (or nothing, between blocks), and the shell has no <pre> or <textarea> where it would show. Run on the
+    render before its policy is worked out, so the policy hashes the scripts as they are published."""
+    return _INDENT.sub("\n", _BUNDLE_ONLY.sub("", rendered))
 
 
 def checked(kind: str, shell: str) -> str:

@@ -59,13 +59,15 @@ def close_mark() -> None:
         _open = None
 
 
-def report() -> None:
+def report(tail: str = "") -> None:
     if enabled() and stages:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         parts = ", ".join(
             f"{name} {seconds:.2f} s" + (f" ({memory[name]} MB)" if name in memory else "")
             for name, seconds in stages.items()
         )
-        log.info(f"IOP Finder stages: {parts}; peak memory of this process {peak:.0f} MB")
+        log.info(
+            f"IOP Finder stages: {parts}; peak memory of this process {peak:.0f} MB" + (f"; {tail}" if tail else "")
+        )
     stages.clear()
     memory.clear()

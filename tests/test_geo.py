@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from generator import geo
@@ -48,27 +51,41 @@ def test_geodesic_is_geopys_geodesic():
     assert geo.geodesic_miles(a, b) == pytest.approx(geodesic(a, b).miles, abs=1e-9)
 
 
-def test_fast_text_index_is_byte_identical_to_stock_lunr(dataset):
-    """The finder's leaf indexes are built without lunr.py's Builder; they must not differ by a byte."""
+def _lunr_hits(idx, words: list[str]) -> set[str]:
+    """What a lunr index finds for words that must all be present (the finder's query before word indexes)."""
+    return {h["ref"] for h in idx.search(" ".join("+" + w for w in words))}
+
+
+def test_the_word_index_finds_exactly_what_lunr_finds(dataset):
+    """The finder's word indexes keep only which programs hold each word: every query of one, two and three
+    words (words of the programs' own text, their stems' neighbours, misses) must find what lunr.py's search
+    with required terms finds over the same documents, for every leaf size and for odd text."""
+    import random
+
     from lunr import lunr
 
     from generator import indexes
 
     docs = [indexes.text_document(p, dataset) for p in dataset.programs]
-    fields = [{"field_name": "name", "boost": 3}, {"field_name": "city", "boost": 2}, "topics", "summary"]
-    stock = lunr(ref="id", fields=fields, documents=docs).serialize()
-    assert indexes.stock_text_index(docs) == stock
-    assert indexes.dumps(indexes.text_index(docs)) == indexes.dumps(stock)
-    # Every slice size, as leaves hold 1 to 48 programs, and documents with odd text.
-    for size in (1, 2, 5, 17):
-        assert indexes.dumps(indexes.text_index(docs[:size])) == indexes.dumps(indexes.stock_text_index(docs[:size]))
     odd = [
         {"id": "a", "name": "The the THE", "city": None, "topics": "— - --", "summary": "x\u00a0y ünïcode naïve"},
         {"id": "b", "name": "a", "city": "a a a", "topics": "", "summary": "running runs ran"},
     ]
-    assert indexes.dumps(indexes.text_index(odd)) == indexes.dumps(
-        lunr(ref="id", fields=fields, documents=odd).serialize()
+    vocabulary = sorted(
+        {w for d in docs for f in indexes.TEXT_FIELDS for w in re.findall(r"\w+", str(d[f] or "").lower())}
     )
+    rnd = random.Random(5)
+    queries = [[w] for w in vocabulary] + [["nonsenseword"], ["running"], ["ran"], ["naïve"], ["the"]]
+    queries += [rnd.sample(vocabulary, k) for k in (2, 3) for _ in range(150)]
+    checked = 0
+    for subset in (docs, docs[:1], docs[:5], docs[:17], odd):
+        index = json.loads(indexes.dumps(indexes.word_index(subset)))
+        assert index["v"] == indexes.WORDS_VERSION and index["ids"] == [d["id"] for d in subset]
+        idx = lunr(ref="id", fields=list(indexes.TEXT_FIELDS), documents=subset)
+        for words in queries:
+            assert indexes.matches(index, words) == _lunr_hits(idx, words), words
+            checked += 1
+    assert checked > 2000
 
 
 def test_vincenty_agrees_with_geographiclib_everywhere_in_the_directory():

@@ -278,6 +278,7 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "License lookups",
         "Language codes",
         "State codes",
+        "Downloads { #downloads }",
     ]
     assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 20
     # Two groups that share a name get the whole path as their anchor, so no id repeats on the page.

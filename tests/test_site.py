@@ -168,3 +168,24 @@ def test_header_search_is_the_sites_own_on_every_page_kind_with_an_accessible_na
         assert 'data-md-component="search"' not in page, url  # the theme's own search never takes it over
         assert re.search(r'<script src="[./]*assets/js/site-search\.js"', page), url
     assert 'tabindex=""' not in read(site, "")
+
+
+def test_program_and_state_pages_use_the_lean_shell(site, dataset):
+    """Program and state pages keep what a visitor of one program uses (crisis notice, header with the site's
+    name and search box, quick links, footer) and drop the navigation drawer, the theme bundle and its inline
+    configuration, and the theme's indentation; a hand-written page keeps them all."""
+    p = dataset.programs[0]
+    for path in (f"programs/{p['id']}/", f"states/{p['address']['state'].lower()}/"):
+        page = read(site, path)
+        assert page.count('<div class="iop-crisis" role="note" aria-label="Crisis help">') == 1, path
+        assert '<a class="iop-crisis__button" href="tel:988">Call 988</a>' in page
+        assert '<form class="md-search__form" role="search" aria-label="Search IOP Finder"' in page
+        assert re.search(r'<nav class="iop-quicklinks" aria-label="Quick links">\s*<div class="md-grid">', page)
+        assert 'href="../../find/">Find a program</a>' in page
+        assert '<footer class="md-footer">' in page
+        for dropped in ('class="md-nav md-nav--primary"', 'id="__config"', "assets/javascripts/bundle.", "__md_scope"):
+            assert dropped not in page, (path, dropped)
+        assert not re.search(r"\n[ \t]+<", page), path  # no indented lines left
+    home = read(site, "")
+    for kept in ('class="md-nav md-nav--primary"', 'id="__config"', "assets/javascripts/bundle."):
+        assert kept in home

@@ -81,12 +81,24 @@
     function textMatches(indexPaths, words) {
       if (!words.length) return Promise.resolve(null);
       return loadLunr().then(function (lunr) {
-        return Promise.all(indexPaths.map(getJSON)).then(function (serialized) {
+        // Typed words become index words as lunr's query pipeline makes them: its tokenizer, then its stemmer.
+        var terms = [];
+        words.forEach(function (w) {
+          lunr.tokenizer(w).forEach(function (token) { terms.push(lunr.stemmer(token).toString()); });
+        });
+        return Promise.all(indexPaths.map(getJSON)).then(function (indexes) {
           var ids = {};
-          serialized.forEach(function (data) {
-            lunr.Index.load(data).query(function (q) {
-              words.forEach(function (w) { q.term(lunr.tokenizer(w), { presence: lunr.Query.presence.REQUIRED }); });
-            }).forEach(function (h) { ids[h.ref] = true; });
+          indexes.forEach(function (index) {
+            // A word index lists, for each word, the programs (positions in index.ids) that hold it; a program
+            // matches when it holds every typed word, as lunr's required terms do.
+            var count = {};
+            terms.forEach(function (term) {
+              var holders = Object.prototype.hasOwnProperty.call(index.words, term) ? index.words[term] : [];
+              holders.forEach(function (i) { count[i] = (count[i] || 0) + 1; });
+            });
+            Object.keys(count).forEach(function (i) {
+              if (count[i] === terms.length) ids[index.ids[i]] = true;
+            });
           });
           return ids;
         });

@@ -1,0 +1,187 @@
+"""The build cache kept beside the site folder: a build after an edit makes only what changed and equals a cold
+build of the edited data, file for file; a cache that was damaged, changed or made by other code is said in one
+line and not trusted."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import pickle
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import copy_project
+
+from generator import keystore
+from generator.plugin import cache_folder
+
+EDITED = "harbor-light-richmond"
+UNCHANGED = "programs/sagebrush-mesa-taos/index.html"
+
+
+def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
+    full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", IOP_FINDER_TIMINGS="1", **env)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=full_env,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def counts(done: subprocess.CompletedProcess) -> tuple[int, int]:
+    m = re.search(r"files made ([\d,]+), kept ([\d,]+)", done.stderr)
+    assert m, done.stderr
+    return int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
+
+
+def cache_lines(done: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in done.stderr.splitlines() if "build cache" in line]
+
+
+def tree(site: Path) -> dict[str, Path]:
+    return {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+
+
+def same_files(a: Path, b: Path) -> list[str]:
+    """Paths that differ between two sites (or exist in only one); [] when they are equal file for file."""
+    ta, tb = tree(a), tree(b)
+    differ = sorted(set(ta) ^ set(tb))
+    differ += [p for p in sorted(set(ta) & set(tb)) if not filecmp.cmp(ta[p], tb[p], shallow=False)]
+    return differ
+
+
+@pytest.fixture(scope="module")
+def cold(tmp_path_factory):
+    """A project and its site after one build (with a cache beside it)."""
+    root = tmp_path_factory.mktemp("cache")
+    project = copy_project(root / "project")
+    site = root / "site"
+    first = build(project, site)
+    return project, site, first
+
+
+def edit(project: Path, old: str, new: str) -> None:
+    path = project / "data" / "programs.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_build_after_an_edit_makes_only_what_changed_and_equals_a_cold_build(cold, tmp_path):
+    project, site, first = cold
+    made, kept = counts(first)
+    assert kept == 0 and made > 900
+    assert cache_lines(first) == []  # a first build has nothing to say about a cache
+    assert (cache_folder(site) / keystore.KEYS).is_file()
+    unchanged_inode = (site / UNCHANGED).stat().st_ino
+
+    edit(project, "phone: 804-555-0101", "phone: 804-555-0177")
+    warm = build(project, site)
+    made, kept = counts(warm)
+    assert 3 <= made <= 30, warm.stderr  # its page, vCard, card, search files, neighbours, state page, exports
+    assert kept > 900
+    assert cache_lines(warm) == []
+    assert "804-555-0177" in (site / "programs" / EDITED / "index.html").read_text(encoding="utf-8")
+    assert (site / UNCHANGED).stat().st_ino == unchanged_inode  # carried over by a hard link, not rewritten
+
+    fresh = tmp_path / "fresh"
+    build(project, fresh, IOP_FINDER_CACHE="0")
+    assert not cache_folder(fresh).exists()
+    assert same_files(site, fresh) == []
+
+
+@pytest.mark.parametrize(
+    "damage, said",
+    [
+        (lambda data: data[: len(data) // 2], "its contents do not match their checksum"),
+        (lambda data: data[:10], "it is not an IOP Finder build cache, or it was cut short"),
+        (lambda data: data[:-5] + bytes(b ^ 0xFF for b in data[-5:]), "its contents do not match their checksum"),
+    ],
+    ids=["truncated", "cut to its start", "bytes changed"],
+)
+def test_a_damaged_cache_is_one_line_and_the_build_makes_everything(cold, tmp_path, damage, said):
+    project, site, _ = cold
+    build(project, site)  # whatever the last test left, a good cache to damage
+    keys = cache_folder(site) / keystore.KEYS
+    keys.write_bytes(damage(keys.read_bytes()))
+    done = build(project, site)
+    lines = cache_lines(done)
+    assert len(lines) == 1, done.stderr
+    assert said in lines[0] and lines[0].rstrip().endswith("building everything")
+    assert "Traceback" not in done.stderr
+    made, kept = counts(done)
+    assert kept == 0 and made > 900
+    fresh = tmp_path / "fresh"
+    build(project, fresh, IOP_FINDER_CACHE="0")
+    assert same_files(site, fresh) == []
+
+
+def test_a_cache_from_another_configuration_or_theme_is_not_trusted(cold):
+    project, site, _ = cold
+    build(project, site)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# a comment changes nothing, yet it is not the same\n")
+    done = build(project, site)
+    assert [line for line in cache_lines(done) if "another version of the generator, the theme or mkdocs.yml" in line]
+    assert counts(done)[1] == 0
+    assert counts(build(project, site))[0] == 0  # and the next build trusts the cache it made
+
+    css = project / "overrides" / "assets" / "css" / "iop.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* a theme change */\n", encoding="utf-8")
+    done = build(project, site)
+    assert len(cache_lines(done)) == 1 and counts(done)[1] == 0
+
+
+def test_a_cache_naming_code_is_refused_without_running_it(tmp_path):
+    """A record whose checksum is right but which asks to call a function (how a pickle runs code) is refused."""
+    fingerprint = keystore.fingerprint("test")
+    payload = pickle.dumps(os.system)
+    path = tmp_path / keystore.KEYS
+    path.write_bytes(keystore.MAGIC + fingerprint + keystore._checksum(payload) + payload)
+    with pytest.raises(keystore.CacheUnreadable, match=r"names (posix|nt)\.system"):
+        keystore.read_record(path, fingerprint)
+    keystore.write_record(path, fingerprint, {"a": (b"\x00", 1.5, None)})
+    assert keystore.read_record(path, fingerprint) == {"a": (b"\x00", 1.5, None)}
+
+
+def test_keys_staged_before_the_swap_are_trusted_only_once_committed(tmp_path):
+    """stage() writes the new keys aside and withdraws the old; a build that dies before commit() leaves a cache
+    that trusts no key at all (the site may be the old one or the new one)."""
+    fingerprint = keystore.fingerprint("test")
+    store = keystore.DiskStore(tmp_path / "cache", fingerprint)
+    store.stage({"index.html": (b"one",)})
+    store.commit()
+    assert keystore.DiskStore(tmp_path / "cache", fingerprint).previous() == {"index.html": (b"one",)}
+
+    store = keystore.DiskStore(tmp_path / "cache", fingerprint)
+    store.stage({"index.html": (b"two",)})
+    dead = keystore.DiskStore(tmp_path / "cache", fingerprint)  # the build died here, mid-swap
+    assert dead.previous() == {}
+    store.commit()
+    assert keystore.DiskStore(tmp_path / "cache", fingerprint).previous() == {"index.html": (b"two",)}
+
+
+def test_the_deploy_workflow_restores_the_cache_before_the_build_and_saves_it_after():
+    import yaml
+    from conftest import ROOT
+
+    steps = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))["jobs"]["build"][
+        "steps"
+    ]
+    uses = [s.get("uses") or s.get("run") for s in steps]
+    restore = uses.index("actions/cache/restore@v4")
+    build_step = uses.index("python -m mkdocs build --strict --site-dir site")
+    save = uses.index("actions/cache/save@v4")
+    assert restore < build_step < save
+    for step in (steps[restore], steps[save]):
+        assert step["with"]["path"].split() == ["site", ".site.iop-cache"]  # the cache and the site it describes
+        key = step["with"]["key"]
+        assert "hashFiles('constraints.txt')" in key and "'generator/**'" in key and "github.sha" in key
+    assert steps[restore]["with"]["restore-keys"].strip() == steps[restore]["with"]["key"].rsplit("${{", 1)[0]
