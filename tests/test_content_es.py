@@ -1,7 +1,7 @@
 """The Spanish pages (content/es/): one for every English page, with the same sources, anchors, self-check and
 clinical facts, written for people (usted, person-first), and built strictly with every link resolved.
 
-The site publishes them under /es/, but for the finder and the referral list (`WAITING`), whose scripts do not
+The site publishes them under /es/, but for the finder, the referral list and the comparison (`WAITING`), whose scripts do not
 speak Spanish yet: mkdocs.yml keeps those two out, and links to them lead to the English pages. The pages the
 Spanish pages link to and that the build generates (conditions, therapies, the states index) are Markdown links
 like the English pages' (`GENERATED`). Reading ease is measured by tests/test_readability_es.py, the pairing with
@@ -39,7 +39,7 @@ SPANISH_SOURCES = {
 # Spanish pages the build generates (from data/, like the English ones), which Markdown links may name.
 GENERATED = re.compile(r"(conditions|therapies)/([a-z0-9-]+)\.md|states/index\.md")
 # Written, but kept out of the site until their scripts speak Spanish (part 2 of the Spanish site publishes them).
-WAITING = {"find/index.md", "list/index.md"}
+WAITING = {"find/index.md", "list/index.md", "compare/index.md"}
 ENGLISH_ONLY = "reference/data.md"  # generated for maintainers, in English only
 CONTEXT_PREFIXES = ("seed-", "cost-estimate-")
 
@@ -74,7 +74,7 @@ def test_every_english_page_has_a_spanish_page_at_the_same_path():
     assert built == ENGLISH_PAGES
 
 
-def test_spanish_pages_are_not_in_the_site_nav_and_only_the_finder_and_list_wait():
+def test_spanish_pages_are_not_in_the_site_nav_and_only_the_finder_list_and_comparison_wait():
     """The Spanish pages have a navigation of their own (made from the site's); mkdocs.yml's lists none of them."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
 

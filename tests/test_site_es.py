@@ -341,7 +341,7 @@ def test_each_language_searches_its_own_pages(site):
 
 SWITCH_AND_ALTERNATES = (
     re.compile(r'\n  <link rel="alternate" hreflang="[^"]+" href="[^"]+">'),
-    re.compile(r'\n      <a class="iop-lang" [^\n]*</a>'),
+    re.compile(r'\n[ \t]*<a class="iop-lang" [^\n]*</a>'),
     re.compile(r'\n  <script src="[^"]*assets/js/languages\.js" defer></script>'),
 )
 
@@ -354,7 +354,9 @@ def english_only_site(tmp_path_factory) -> Path:
     (project / "locales" / "es.yaml").unlink()
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    text = text.replace("        es: Español\n", "").replace("exclude_docs: |\n  /es/find/\n  /es/list/\n", "")
+    text = text.replace("        es: Español\n", "").replace(
+        "exclude_docs: |\n  /es/find/\n  /es/list/\n  /es/compare/\n", ""
+    )
     config.write_text(text, encoding="utf-8")
     out = tmp_path_factory.mktemp("english-only-site")
     result = run_mkdocs(project, out)

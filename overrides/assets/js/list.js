@@ -285,10 +285,14 @@
       tools.hidden = printFooter.hidden = true;
       return;
     }
-    // Only the fragment is rewritten: what else the address carries (a query string without a location, which
-    // location-guard.js has already moved) stays as the link gave it.
+    // The list's own values (ids, from) live in the fragment; anything else the address carries stays as the
+    // link gave it (location-guard.js has already moved any location out of the query string).
     var link = listLink(wanted), fragment = link.split("#")[1];
-    if (location.hash !== "#" + fragment) history.replaceState(null, "", location.pathname + location.search + "#" + fragment);
+    var rest = new URLSearchParams(location.search);
+    rest.delete("ids");
+    rest.delete("from");
+    var here = location.pathname + (rest.toString() ? "?" + rest.toString() : "") + "#" + fragment;
+    if (location.pathname + location.search + location.hash !== here) history.replaceState(null, "", here);
     status.textContent = TEXT.loading(wanted.ids.length);
     cardsFor(wanted, shards).then(function (results) {
       var z = results[0], cards = results.slice(1);
