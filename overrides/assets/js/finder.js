@@ -359,19 +359,9 @@
     add.type = "button";
     add.setAttribute("data-add-id", p.id);
     actions.appendChild(add);
-    if (p.dr) actions.appendChild(directionsLink(p.dr));
+    if (p.dr) actions.appendChild(IOP.directionsLink(p.dr, TEXT.directions, TEXT.directionsHidden));
     li.appendChild(actions);
     return li;
-  }
-  function directionsLink(url) {
-    var a = el("a", "iop-directions", TEXT.directions + " ");
-    a.href = url;
-    a.rel = "noopener noreferrer";
-    var arrow = el("span", null, "↗");
-    arrow.setAttribute("aria-hidden", "true");
-    a.appendChild(arrow);
-    a.appendChild(el("span", "iop-visually-hidden", TEXT.directionsHidden));
-    return a;
   }
 
   function render(st, origin, a) {

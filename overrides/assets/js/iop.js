@@ -112,6 +112,18 @@
     if (staleNote) line.appendChild(el("strong", "iop-stale", staleNote));
     return line;
   }
+  /* "Get directions": a plain link to the person's own maps app (views.directions_url), marked as leaving the
+     site; `text` and `hidden` in the page's words. */
+  function directionsLink(url, text, hidden) {
+    var a = el("a", "iop-directions", text + " ");
+    a.href = url;
+    a.rel = "noopener noreferrer";
+    var arrow = el("span", null, "↗");
+    arrow.setAttribute("aria-hidden", "true");
+    a.appendChild(arrow);
+    a.appendChild(el("span", "iop-visually-hidden", hidden));
+    return a;
+  }
   function getJSON(url) {
     return root.fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
@@ -123,6 +135,7 @@
     haversineMiles: haversineMiles, geodesicMiles: geodesicMiles, milesText: milesText,
     leafBounds: leafBounds, milesToBox: milesToBox, fnv1a: fnv1a, cardShard: cardShard,
     isId: isId, isZip: isZip, telHref: telHref, el: el, verifiedLine: verifiedLine, getJSON: getJSON,
+    directionsLink: directionsLink,
     searchWords: searchWords, shardFileName: shardFileName
   };
 })(typeof window !== "undefined" ? window : globalThis);

@@ -187,16 +187,6 @@
     }
     return Promise.all([origin].concat(wanted.ids.map(cardOf)));
   }
-  function directionsLink(url) {
-    var a = el("a", "iop-directions", TEXT.directions + " ");
-    a.href = url;
-    a.rel = "noopener noreferrer";
-    var arrow = el("span", null, "↗");
-    arrow.setAttribute("aria-hidden", "true");
-    a.appendChild(arrow);
-    a.appendChild(el("span", "iop-visually-hidden", TEXT.directionsHidden));
-    return a;
-  }
   function startText(c) {
     if (!c.intake) return null;
     return c.intake.ways.concat(c.intake.hours ? [TEXT.intakeHours(c.intake.hours)] : []).join("; ");
@@ -204,7 +194,7 @@
 
   window.IOPList = {
     has: has, refresh: refreshButtons, searchedFrom: searchedFrom,
-    fromUrl: fromUrl, cardsFor: cardsFor, directionsLink: directionsLink, startText: startText, TEXT: TEXT
+    fromUrl: fromUrl, cardsFor: cardsFor, startText: startText, TEXT: TEXT
   };
   refreshButtons();
 
@@ -269,7 +259,7 @@
     label.appendChild(document.createTextNode(" " + TEXT.compare));
     label.appendChild(el("span", "iop-visually-hidden", " " + c.name));
     actions.appendChild(label);
-    if (c.directions) actions.appendChild(directionsLink(c.directions));
+    if (c.directions) actions.appendChild(IOP.directionsLink(c.directions, TEXT.directions, TEXT.directionsHidden));
     li.appendChild(actions);
     li.appendChild(el("p", "iop-print-only iop-notes-lines", TEXT.notes));
     return li;
