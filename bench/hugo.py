@@ -11,7 +11,7 @@ state are Hugo taxonomies, so Hugo makes the listing page of each condition, the
 What Hugo renders: a page per program with the facts of IOP Finder's program page (name, organization, summary,
 phone, address, website, email, focus, telehealth, schedule, populations, languages, conditions, therapies,
 medications, services, levels of care, payment, insurers, accreditations, licenses, medical director, last
-verified, source), a listing per condition and therapy (grouped by state, at most 60 a state, as IOP Finder's) and
+verified, source), a listing per condition and therapy (grouped by state, at most listings.LIMIT a state, as IOP Finder's) and
 per state (grouped by city), the index of each taxonomy, a home page, a 404 page and sitemap.xml. Not rendered:
 nearby programs (they need distances Hugo cannot compute), the finder's search files, open-data exports, vCards,
 QR codes and the theme IOP Finder wraps each page in.
@@ -42,10 +42,10 @@ if str(HERE) not in sys.path:
 
 from measure import timed  # noqa: E402
 
-from generator import model  # noqa: E402
+from generator import listings, model  # noqa: E402
 
 SKELETON = HERE / "hugo_site"
-LISTING_LIMIT = 60  # programs per state on a condition or therapy listing, as IOP Finder's listing.html shows
+LISTING_LIMIT = listings.LIMIT  # programs per state on a condition or therapy listing, as IOP Finder shows
 # The taxonomies: front matter key -> the URL folder of its listing pages (the same folders as IOP Finder's).
 TAXONOMIES = {"condition": "conditions", "therapy": "therapies", "state": "states"}
 # Environment variables that would make Hugo use fewer cores than the machine has.

@@ -16,17 +16,10 @@ from .validate import quote as quoted
 # An email address the site may print in a mailto: link (as validation's email rule, one address only).
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
-# What visitors most often find wrong; each becomes a tick box in the prefilled issue.
-REPORT_CHECKLIST = (
-    "The phone number is wrong or does not work",
-    "The address is wrong or the program has moved",
-    "The program has closed or no longer offers intensive outpatient care",
-    "The website link is broken or goes to the wrong place",
-    "The schedule (days, times or hours) is wrong",
-    "The payment or insurance information is wrong",
-    "The conditions, therapies or services listed are wrong",
-    "Something else (please describe below)",
-)
+# The issue form the GitHub link opens (.github/ISSUE_TEMPLATE/): its checklist of what visitors most often find
+# wrong lives there, once, so each of 20,000 pages carries only the fields that name its program.
+ISSUE_FORM = "correction.yml"
+FORM_FIELDS = ("program", "record")  # the form's field ids that the link fills in
 
 
 def _repo(repo_url: str) -> str:
@@ -43,49 +36,25 @@ def report_title(program: dict) -> str:
     return f"Correction: {program['name']} ({program['id']})"
 
 
-_BODY_TAIL = (
-    "### What is wrong?\n\n" + "\n".join(f"- [ ] {item}" for item in REPORT_CHECKLIST) + "\n\n"
-    "### What is right?\n\n"
-    'Tell us the correct facts and how you know them (for example: "I called intake on 2026-03-02", '
-    "or a link to the program's own page).\n\n"
-    "Please do not share health details about yourself or anyone else here: this page is public.\n"
-)
-_BODY_TAIL_QUOTED = quote(_BODY_TAIL, safe="")
+def report_fields(program: dict) -> dict[str, str]:
+    """What the link fills in: the issue's title, the program's id (its page is programs/<id>/), and the line of
+    its record."""
+    return {
+        "title": report_title(program),
+        "program": program["id"],
+        "record": f"{program['_file']} line {program['_line']}",
+    }
 
 
-def _body_head(program: dict, page_url: str) -> str:
-    return (
-        f"**Program:** {program['name']}\n"
-        f"**Program id:** `{program['id']}`\n"
-        f"**Page:** {page_url}\n"
-        f"**Data file:** `{program['_file']}` line {program['_line']}\n\n"
-    )
-
-
-def report_body(program: dict, page_url: str) -> str:
-    """The issue text: which program, where its page is, and a checklist of what might be wrong."""
-    return _body_head(program, page_url) + _BODY_TAIL
-
-
-def report_url(program: dict, repo_url: str, page_url: str) -> str:
-    """A new-issue link with the title and body filled in for this program, safely URL-encoded.
-
-    Percent-encoding works character by character, so the fixed checklist is encoded once, not per program.
-    """
-    return (
-        f"{_repo(repo_url)}/issues/new?title={quote(report_title(program), safe='')}"
-        f"&body={quote(_body_head(program, page_url), safe='')}{_BODY_TAIL_QUOTED}"
-    )
+def report_url(program: dict, repo_url: str) -> str:
+    """A new-issue link that opens the correction form with this program filled in, safely URL-encoded."""
+    query = "&".join(f"{key}={quote(value, safe='')}" for key, value in report_fields(program).items())
+    return f"{_repo(repo_url)}/issues/new?template={ISSUE_FORM}&{query}"
 
 
 # --- Report a problem, by email ---------------------------------------------------------------------------------
 
-MAIL_TEMPLATE = (
-    "What is wrong? (for example: the phone number, the address, the hours, or the program has closed)\n\n\n"
-    "What is right, and how do you know? (for example: I called on this date, or a link to the program's own page)"
-    "\n\n\n"
-    "Please do not share health details about yourself or anyone else.\n"
-)
+MAIL_TEMPLATE = "What is wrong, what is right, and how do you know?\n\n\nPlease do not share health details.\n"
 
 
 def setting_problem(email: str | None, stale_after_months: int) -> str | None:
@@ -108,8 +77,9 @@ def correction_subject(program: dict) -> str:
 
 
 def correction_body(program: dict, page_url: str) -> str:
-    """The email's text: which program (its id and page, so a maintainer finds the record), then a short form."""
-    return f"Program: {program['name']}\nProgram id: {program['id']}\nPage: {page_url}\n\n" + MAIL_TEMPLATE
+    """The email's text: which program (its id and page, so a maintainer finds the record; the subject names it),
+    then one short question. Kept short: every program page carries it, percent-encoded."""
+    return f"Program id: {program['id']}\nPage: {page_url}\n\n" + MAIL_TEMPLATE
 
 
 def correction_mailto(program: dict, address: str, page_url: str) -> str:

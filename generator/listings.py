@@ -16,7 +16,7 @@ from .languages import Language, Words, name_order
 from .templates import html_templates
 
 MARK = "<!-- iop-program-listing -->"
-LIMIT = 60  # programs shown per state; the state page lists them all
+LIMIT = 12  # programs shown per state (a page stays light on a phone at national scale); the state page lists all
 # Condition and therapy pages live at conditions/<id>/ and therapies/<id>/ (es/conditions/<id>/ in Spanish): their
 # links lead to the pages of their own language (the site sends a link on to the English page while the Spanish
 # one is not there yet).

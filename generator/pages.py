@@ -69,11 +69,10 @@ def program_body(cat: Catalogue, p: dict) -> str:
             nearby=nearby,
             base=BASE,
             page_url=url,
-            qr=referral.qr_svg(url),
             copy_text=referral.copy_text(p),
             vcf=f"{p['id']}.vcf",
             edit_url=links.edit_url(p, repo) if repo else None,
-            report_url=links.report_url(p, repo, url) if repo else None,
+            report_url=links.report_url(p, repo) if repo else None,
             mailto=links.correction_mailto(p, settings.corrections_email, url) if settings.corrections_email else None,
             stale_note=views.STALE_NOTE,
         )
@@ -98,7 +97,7 @@ def relinked_program_page(cat: Catalogue, p: dict, page: str, old_line: int) -> 
     moved = {**p, "_line": old_line}
     for before, after in (
         (links.edit_url(moved, repo), links.edit_url(p, repo)),
-        (links.report_url(moved, repo, url), links.report_url(p, repo, url)),
+        (links.report_url(moved, repo), links.report_url(p, repo)),
     ):
         before, after = str(markupsafe.escape(before)), str(markupsafe.escape(after))
         if before not in page:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 
-from . import model, qr, views
+from . import model, views
 from .views import phone_text
 
 SPECIALTIES = {
@@ -76,46 +76,6 @@ def vcard(p: dict, page_url: str) -> str:
         lines.append(f"URL:{_vcard_plain(p['website'])}")
     lines += [f"NOTE:{_vcard_text(note + ' Details: ' + page_url)}", "END:VCARD"]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
-
-
-def _byte_path(byte: int) -> str:
-    """Relative path commands for 8 modules: pen enters at their left edge and leaves at their right edge."""
-    out, pos, j = [], 0, 0
-    while j < 8:
-        if byte & (0x80 >> j):
-            start = j
-            while j < 8 and byte & (0x80 >> j):
-                j += 1
-            if start > pos:
-                out.append(f"m{start - pos} 0")
-            out.append(f"h{j - start}")
-            pos = j
-        else:
-            j += 1
-    if pos < 8:
-        out.append(f"m{8 - pos} 0")
-    return "".join(out)
-
-
-_BYTE_PATH = tuple(_byte_path(b) for b in range(256))
-_LAST_BYTE_PATH = tuple(re.sub(r"m\d+ 0$", "", path) for path in _BYTE_PATH)  # no move after a row's last run
-
-
-def qr_svg(url: str, border: int = 2) -> str:
-    """The page URL as an inline SVG QR code: one stroked path, a horizontal line through each run of dark
-    modules, written a byte (8 modules) at a time from generator/qr.py's packed rows."""
-    rows, width = qr.row_bytes(url)
-    size = width + 2 * border
-    lines = []
-    for y, row in enumerate(rows, start=border):
-        row = row.rstrip(b"\x00")
-        if row:
-            lines.append(f"M{border} {y}.5" + "".join([_BYTE_PATH[b] for b in row[:-1]]) + _LAST_BYTE_PATH[row[-1]])
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="iop-qr" role="img" '
-        f'aria-label="QR code linking to this page"><path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>'
-        f'<path stroke="#000" d="{"".join(lines)}"/></svg>'
-    )
 
 
 # schema.org's isAcceptingNewPatients is yes or no. A waitlist is neither (new patients are taken, but not now),

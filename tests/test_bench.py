@@ -228,7 +228,7 @@ def test_local_server_compresses_like_a_static_host(site):
 
 # --- The Hugo side ------------------------------------------------------------------------------------------------
 
-LIMIT = 3  # programs per state on a Hugo condition or therapy listing here (60 in the benchmark), so some overflow
+LIMIT = 3  # programs per state on a Hugo condition or therapy listing here (listings.LIMIT in the benchmark), so some overflow
 
 
 @pytest.fixture(scope="module")

@@ -219,27 +219,30 @@ def test_edit_url_opens_the_yaml_file_at_the_program_line():
     )
 
 
-def test_report_url_prefills_a_new_issue_naming_the_program():
-    url = links.report_url(PROGRAM, REPO, PAGE)
+def test_report_url_opens_the_correction_form_with_the_program_filled_in():
+    url = links.report_url(PROGRAM, REPO)
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{REPO}/issues/new"
     assert " " not in url and "—" not in url and "&More" not in url  # everything is percent-encoded
     query = parse_qs(parts.query, strict_parsing=True)
-    assert query["title"] == ["Correction: Harbor Light — Evening IOP & More (harbor-light-richmond)"]
-    body = query["body"][0]
-    assert body.splitlines()[:4] == [
-        "**Program:** Harbor Light — Evening IOP & More",
-        "**Program id:** `harbor-light-richmond`",
-        f"**Page:** {PAGE}",
-        "**Data file:** `data/programs.yaml` line 7",
-    ]
-    assert "- [ ] The phone number is wrong or does not work" in body
-    assert body.count("- [ ] ") == len(links.REPORT_CHECKLIST) == 8
-    assert body == links.report_body(PROGRAM, PAGE)
-    # The checklist is encoded once and appended; the result is what urlencode makes of the whole body.
-    from urllib.parse import quote, urlencode
+    assert query == {
+        "template": ["correction.yml"],
+        "title": ["Correction: Harbor Light — Evening IOP & More (harbor-light-richmond)"],
+        "program": ["harbor-light-richmond"],
+        "record": ["data/programs.yaml line 7"],
+    }
+    assert len(url) < 260  # every program page carries it
 
-    assert url.split("?", 1)[1] == urlencode({"title": links.report_title(PROGRAM), "body": body}, quote_via=quote)
+
+def test_the_correction_form_has_the_fields_the_link_fills_in():
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / links.ISSUE_FORM).read_text(encoding="utf-8"))
+    ids = [item["id"] for item in form["body"] if "id" in item]
+    assert ids == [*links.FORM_FIELDS, "wrong", "right"]
+    assert set(links.report_fields(PROGRAM)) == {"title", *links.FORM_FIELDS}
+    (wrong,) = [item for item in form["body"] if item.get("id") == "wrong"]
+    assert wrong["type"] == "checkboxes" and len(wrong["attributes"]["options"]) == 8
+    assert "The phone number is wrong or does not work" in [o["label"] for o in wrong["attributes"]["options"]]
+    assert form["title"] == "Correction: " and form["labels"] == ["correction"]
 
 
 # --- Data reference ---------------------------------------------------------------------------------------------

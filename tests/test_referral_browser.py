@@ -83,6 +83,29 @@ def test_every_program_page_prints_on_one_letter_and_one_a4_page(recorder, serve
         assert "Call or text 988" in r.page.inner_text(".md-banner")
 
 
+def test_the_printed_qr_code_of_a_program_page_decodes_to_its_address(recorder, server, dataset):
+    """qr.js draws each program page's code in the browser (the pages carry only its address); it must scan back
+    to the page's public address, and be named for screen readers."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    r = recorder(viewport={"width": 800, "height": 1000})
+    for p in dataset.programs[:4]:
+        r.page.goto(f"{server}/programs/{p['id']}/")
+        r.page.emulate_media(media="print")
+        code = r.page.locator(".iop-qr-box svg")
+        code.wait_for()
+        assert code.get_attribute("aria-label") == "QR code linking to this page"
+        r.page.eval_on_selector(".iop-qr-box", "box => { box.style.width = '300px'; box.style.height = '300px'; }")
+        r.page.eval_on_selector(".iop-qr-box svg", "svg => { svg.style.width = '300px'; svg.style.height = '300px'; }")
+        image = Image.open(io.BytesIO(code.screenshot())).convert("L")
+        assert [c.text for c in zxingcpp.read_barcodes(image)] == [
+            f"https://iop-finder.example.org/programs/{p['id']}/"
+        ], p["id"]
+
+
 def test_program_page_prints_without_javascript(recorder, server):
     r = recorder(java_script_enabled=False)
     r.page.goto(f"{server}/programs/harbor-light-richmond/")

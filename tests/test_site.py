@@ -189,3 +189,23 @@ def test_program_and_state_pages_use_the_lean_shell(site, dataset):
     home = read(site, "")
     for kept in ('class="md-nav md-nav--primary"', 'id="__config"', "assets/javascripts/bundle."):
         assert kept in home
+
+
+def test_lean_pages_draw_the_themes_own_icons_by_reference(site, dataset):
+    """Program and state pages point at assets/images/icons.svg instead of carrying the theme's icons: every icon
+    they use is there, with exactly the theme's path, so a theme upgrade cannot leave a stale or missing icon."""
+    from pathlib import Path
+
+    import material
+
+    icons = Path(material.__file__).parent / "templates" / ".icons" / "material"
+    sprite = (site / "assets" / "images" / "icons.svg").read_text(encoding="utf-8")
+    symbols = dict(re.findall(r'<symbol id="([a-z-]+)" viewBox="0 0 24 24"><path d="([^"]+)"/></symbol>', sprite))
+    for url in (f"programs/{dataset.programs[0]['id']}/", "states/va/"):
+        page = read(site, url)
+        used = re.findall(r'<use href="\.\./\.\./assets/images/icons\.svg#([a-z-]+)"/>', page)
+        assert sorted(set(used)) == ["arrow-left", "close", "library", "magnify"], url
+        assert "<path d=" not in page.split("<article", 1)[0], url  # no inline icon left in the shell
+    for name, path in symbols.items():
+        assert f'<path d="{path}"/>' in (icons / f"{name}.svg").read_text(encoding="utf-8"), name
+    assert sorted(symbols) == ["arrow-left", "close", "library", "magnify"]
