@@ -12,6 +12,7 @@ import re
 from urllib.parse import quote
 
 from .validate import quote as quoted
+from .words import ENGLISH, Words
 
 # An email address the site may print in a mailto: link (as validation's email rule, one address only).
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -57,6 +58,10 @@ def report_url(program: dict, repo_url: str) -> str:
 MAIL_TEMPLATE = "What is wrong, what is right, and how do you know?\n\n\nPlease do not share health details.\n"
 
 
+def mail_template(words: Words = ENGLISH) -> str:
+    return words("program.mail_template", MAIL_TEMPLATE)
+
+
 def setting_problem(email: str | None, stale_after_months: int) -> str | None:
     """What is wrong with the corrections settings in mkdocs.yml, as "field: problem (hint)"; None if nothing."""
     if email is not None and not _ADDRESS.fullmatch(email):
@@ -72,17 +77,18 @@ def setting_problem(email: str | None, stale_after_months: int) -> str | None:
     return None
 
 
-def correction_subject(program: dict) -> str:
-    return f"Problem with {program['name']} ({program['id']})"
+def correction_subject(program: dict, words: Words = ENGLISH) -> str:
+    return words.fill("program.mail_subject", "Problem with {name} ({id})", name=program["name"], id=program["id"])
 
 
-def correction_body(program: dict, page_url: str) -> str:
+def correction_body(program: dict, page_url: str, words: Words = ENGLISH) -> str:
     """The email's text: which program (its id and page, so a maintainer finds the record; the subject names it),
     then one short question. Kept short: every program page carries it, percent-encoded."""
-    return f"Program id: {program['id']}\nPage: {page_url}\n\n" + MAIL_TEMPLATE
+    head = words.fill("program.mail_head", "Program id: {id}\nPage: {page}\n\n", id=program["id"], page=page_url)
+    return head + mail_template(words)
 
 
-def correction_mailto(program: dict, address: str, page_url: str) -> str:
+def correction_mailto(program: dict, address: str, page_url: str, words: Words = ENGLISH) -> str:
     """A mailto: link to the corrections address with the subject and body filled in, written as RFC 6068 says:
     every character outside the unreserved set percent-encoded as UTF-8 (so "&", "?" or "#" in a program's name
     cannot end the subject early), and line breaks as CRLF (%0D%0A)."""
@@ -92,5 +98,6 @@ def correction_mailto(program: dict, address: str, page_url: str) -> str:
         return quote(text.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")
 
     return (
-        f"mailto:{to}?subject={encode(correction_subject(program))}&body={encode(correction_body(program, page_url))}"
+        f"mailto:{to}?subject={encode(correction_subject(program, words))}"
+        f"&body={encode(correction_body(program, page_url, words))}"
     )

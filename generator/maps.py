@@ -305,10 +305,11 @@ def _merge_wide(anchors: list, members: list, units_per_px: float) -> list[Dot]:
     return [Dot(x, y, tuple(ps)) for (x, y), ps in zip(anchors, members)]
 
 
-def state_map_html(state: str, programs: Sequence[dict], base: str, anchor) -> str:
+def state_map_html(state: str, programs: Sequence[dict], base: str, anchor, words: Words | None = None) -> str:
     """The state's outline with a link per dot: a program's page, or for a numbered dot the list below (at the
     section `anchor(city)` of the city most of its programs are in). Programs that meet only by video are listed
     but not dotted."""
+    words = words or Words()
     frame = state_frame(state)
     vx, vy, vw, vh = frame.view
     layers, merged = [], False
@@ -318,26 +319,29 @@ def state_map_html(state: str, programs: Sequence[dict], base: str, anchor) -> s
         kind = "narrow" if n == 0 else "wide"
         layers.append(
             f'<div class="iop-statemap__dots iop-statemap__dots--{kind}">'
-            + "".join(_dot_link(dot, frame.view, base, anchor) for dot in dots)
+            + "".join(_dot_link(dot, frame.view, base, anchor, words) for dot in dots)
             + "</div>"
         )
     if len(layers) == 1:
         layers[0] = layers[0].replace("iop-statemap__dots--narrow", "iop-statemap__dots--only")
     video_only = sum(1 for p in programs if p.get("telehealth_only"))
-    note = "Each dot is a program: select it to open the program's page."
+    note = words("maps.state_note", "Each dot is a program: select it to open the program's page.")
     if merged:
-        note += (
-            " A number is how many programs are too close together to show apart: select it to see them in the list."
+        note += words(
+            "maps.state_note_merged",
+            " A number is how many programs are too close together to show apart: select it to see them in the list.",
         )
     if video_only:
-        note += (
-            f" {programs_text(video_only).capitalize()} meet{'s' if video_only == 1 else ''} only by video, so "
-            f"{'it is' if video_only == 1 else 'they are'} in the list but not on the map."
+        note += words.count(
+            "maps.state_note_video",
+            video_only,
+            " {count} program meets only by video, so it is in the list but not on the map.",
+            " {count} programs meet only by video, so they are in the list but not on the map.",
         )
     return (
         '<figure class="iop-map iop-statemap">'
         f'<div class="iop-statemap__frame" role="group" '
-        f'aria-label="Map of programs in {html.escape(model.US_STATES[state])}" '
+        f'aria-label="{html.escape(words.fill("maps.state_label", "Map of programs in {state}", state=words.vocab("US_STATES", state, model.US_STATES[state])))}" '
         f'style="max-width:{frame.max_width}px;aspect-ratio:{vw} / {vh}">'
         f'<svg class="iop-statemap__svg" viewBox="{vx} {vy} {vw} {vh}" aria-hidden="true" focusable="false">'
         f'<path data-state="{state}" d="{frame.shape.path()}"/></svg>' + "".join(layers) + "</div>"
@@ -345,7 +349,7 @@ def state_map_html(state: str, programs: Sequence[dict], base: str, anchor) -> s
     )
 
 
-def _dot_link(dot: Dot, view: tuple[int, int, int, int], base: str, anchor) -> str:
+def _dot_link(dot: Dot, view: tuple[int, int, int, int], base: str, anchor, words: Words) -> str:
     vx, vy, vw, vh = view
     place = f"left:{(dot.x - vx) / vw * 100:.2f}%;top:{(dot.y - vy) / vh * 100:.2f}%"
     if len(dot.programs) == 1:
@@ -356,8 +360,15 @@ def _dot_link(dot: Dot, view: tuple[int, int, int, int], base: str, anchor) -> s
     # Named and linked by the city most of them are in (the list below is by city).
     tally = Counter(p["address"]["city"] for p in dot.programs)
     city = min(tally, key=lambda c: (-tally[c], c))
-    where = city if len(tally) == 1 else f"{city} and nearby"
-    name = html.escape(f"{programs_text(len(dot.programs))} in {where}: see the list")
+    where = city if len(tally) == 1 else words.fill("maps.and_nearby", "{city} and nearby", city=city)
+    name = html.escape(
+        words.fill(
+            "maps.dot_many",
+            "{programs} in {where}: see the list",
+            programs=programs_text(len(dot.programs), words),
+            where=where,
+        )
+    )
     href = html.escape("#" + anchor(city))
     width = dot_width(len(dot.programs))
     if width > 24:

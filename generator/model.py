@@ -948,6 +948,26 @@ def _translations(entry: str, text_fields: tuple[Field, ...]) -> Field:
     )
 
 
+def _optional_translations(entry: str, text_fields: tuple[Field, ...], why: str) -> Field:
+    """A `translations:` group a record may leave out: where it has none, the other language's page shows the
+    English text, marked as English. Inside a language, the fields keep their own required flags."""
+    languages = tuple(
+        Field(
+            code,
+            "object",
+            f"The {entry}'s text in {language}, for the {language} pages.",
+            fields=tuple(
+                replace(f, description=f"In {language}: {f.description[0].lower()}{f.description[1:]}")
+                for f in text_fields
+            ),
+        )
+        for code, language in TRANSLATION_LANGUAGES.items()
+    )
+    return Field(
+        "translations", "object", f"The {entry}'s text in other languages of the site. {why}", fields=languages
+    )
+
+
 _CONDITION_TEXT = (
     Field("name", "str", "Name shown to visitors.", required=True, example="Depression"),
     _list(
@@ -1111,6 +1131,47 @@ LICENSE_LOOKUP = Field(
             "str",
             "One plain sentence on how to check there, shown under the link.",
             example="Search by the program's name or its license number.",
+        ),
+        _optional_translations(
+            "license lookup",
+            (
+                Field(
+                    "how",
+                    "str",
+                    "One plain sentence on how to check there, shown under the link.",
+                    required=True,
+                    example="Busque por el nombre del programa o por su número de licencia.",
+                ),
+            ),
+            "Without one, the Spanish pages show the English sentence, marked as English.",
+        ),
+    ),
+)
+
+# A program's own words in other languages (its summary, its days and times). Optional: most programs write in
+# English only, and their pages in another language show the English text, marked as English, with a short note.
+PROGRAM = replace(
+    PROGRAM,
+    fields=(
+        *PROGRAM.fields,
+        _optional_translations(
+            "program",
+            (
+                Field(
+                    "summary",
+                    "str",
+                    "One or two plain sentences about who the program is for.",
+                    required=True,
+                    example="Programa de noche para adultos que buscan dejar el alcohol o las drogas.",
+                ),
+                Field(
+                    "schedule_details",
+                    "str",
+                    "Days and times in plain words.",
+                    example="lun., miér. y jue. de 6 a 9 p. m.",
+                ),
+            ),
+            "Without one, the page in that language shows the English, marked as English.",
         ),
     ),
 )

@@ -21,7 +21,7 @@ import markupsafe
 
 from . import links, listings, maps, model, referral, safe_markdown, shells, views
 from .catalogue import Catalogue, program_order, program_url
-from .languages import Language, Words, name_order
+from .languages import Language, Words, name_order, rich
 from .templates import html_templates, markdown_templates
 
 BASE = "../../"  # every shell page lives two folders down: programs/<id>/, states/<st>/
@@ -29,60 +29,115 @@ DATA_MARK = "<!-- iop-data-{} -->"  # where a Markdown-by-design data field's sa
 DATA_FIELDS = {"conditions": ("description", "how_iop_helps"), "therapies": ("description", "session", "helps")}
 
 
-def program_page(cat: Catalogue, p: dict, shell: str) -> str:
-    url = cat.page_url(p)
+def program_page(cat: Catalogue, p: dict, shell: str, lang: Language | None = None) -> str:
+    """A program's page in `lang` (the site's own language if None), poured into that language's shell."""
+    url = page_url(cat, p, lang)
     return shells.pour(
         shell,
         "program",
         url=f"programs/{p['id']}/",
         title=p["name"],
-        description=clip(p["summary"]),
-        body=program_body(cat, p),
-        head='<script type="application/ld+json">'
-        + referral.json_ld(p, url, cat.ds.conditions, cat.ds.therapies)
-        + "</script>",
+        description=clip(_summary(p, lang)),
+        body=program_body(cat, p, lang),
+        head='<script type="application/ld+json">' + referral.json_ld(p, url, *_vocabularies(cat, lang)) + "</script>",
     )
 
 
-def program_body(cat: Catalogue, p: dict) -> str:
+def page_url(cat: Catalogue, p: dict, lang: Language | None = None) -> str:
+    """A program page's public address in `lang`: es/programs/<id>/ beside programs/<id>/."""
+    folder = lang.folder if lang is not None else ""
+    return f"{cat.settings.site_url}{folder}programs/{p['id']}/"
+
+
+def _summary(p: dict, lang: Language | None) -> str:
+    if lang is None or not lang.translated:
+        return p["summary"]
+    return ((p.get("translations") or {}).get(lang.code) or {}).get("summary", p["summary"])
+
+
+_IN_LANGUAGE: dict[tuple[int, str], tuple[dict, dict]] = {}
+_ENGLISH_TIME = Language("en", "English", "").time  # dates as <time>, for pages in the site's own language
+
+
+def _vocabularies(cat: Catalogue, lang: Language | None) -> tuple[dict, dict]:
+    """The conditions and therapies with their names in `lang`, worked out once per catalogue and language."""
+    if lang is None or not lang.translated:
+        return cat.ds.conditions, cat.ds.therapies
+    key = (id(cat), lang.code)
+    if key not in _IN_LANGUAGE:
+        _IN_LANGUAGE[key] = (
+            {cid: in_language(c, lang) for cid, c in cat.ds.conditions.items()},
+            {tid: in_language(t, lang) for tid, t in cat.ds.therapies.items()},
+        )
+    return _IN_LANGUAGE[key]
+
+
+def _data_text(text, lang_code: str | None) -> markupsafe.Markup:
+    """Data text on a page: escaped, and marked with the language it is written in when that is not the page's."""
+    if lang_code is None:
+        return markupsafe.escape(text)
+    return markupsafe.Markup(f'<span lang="{lang_code}">{markupsafe.escape(text)}</span>')
+
+
+def _code_list(words: Words, fields: list[str]) -> str:
+    """Field names as code, "a" and "b" in the page's language (fields come from signals.py, never from data)."""
+    return words("signs.and", " and ").join(f"<code>{markupsafe.escape(f)}</code>" for f in fields)
+
+
+def program_body(cat: Catalogue, p: dict, lang: Language | None = None) -> str:
     ds, settings = cat.ds, cat.settings
+    words = _words(lang)
+    conditions, therapies = _vocabularies(cat, lang)
     view = views.program_view(
         p,
-        conditions=ds.conditions,
-        therapies=ds.therapies,
+        conditions=conditions,
+        therapies=therapies,
         today=settings.today,
         base=BASE,
         lookups=ds.license_lookups,
         stale_after_months=settings.stale_after_months,
+        words=words,
     )
     nearby = [
-        dict(line(cat, cat.by_id[other]), miles=views.miles_text(miles)) for other, miles in cat.nearby.get(p["id"], [])
+        dict(line(cat, cat.by_id[other], words), miles=views.miles_text(miles, words))
+        for other, miles in cat.nearby.get(p["id"], [])
     ]
-    url = cat.page_url(p)
+    url = page_url(cat, p, lang)
     repo = settings.repo_url
+    # The contact card is one file for every language, beside the site's own page.
+    vcf = f"{p['id']}.vcf" if not words.translated else f"{BASE}../programs/{p['id']}/{p['id']}.vcf"
     return (
         html_templates()
         .get_template("program.html")
         .render(
             p=view,
-            not_reported=views.NOT_REPORTED,
+            words=words,
+            rich=rich,
+            time=(lang.time if lang is not None else _ENGLISH_TIME),
+            data=_data_text,
+            code_list=lambda fields: markupsafe.Markup(_code_list(words, fields)),
+            not_reported=words("program.not_reported", views.NOT_REPORTED),
             nearby=nearby,
             base=BASE,
             page_url=url,
-            copy_text=referral.copy_text(p),
-            vcf=f"{p['id']}.vcf",
+            copy_text=referral.copy_text(p, words),
+            vcf=vcf,
             edit_url=links.edit_url(p, repo) if repo else None,
             report_url=links.report_url(p, repo) if repo else None,
-            mailto=links.correction_mailto(p, settings.corrections_email, url) if settings.corrections_email else None,
-            stale_note=views.STALE_NOTE,
+            mailto=links.correction_mailto(p, settings.corrections_email, url, words)
+            if settings.corrections_email
+            else None,
+            stale_note=words("pages.listing.stale_note", views.STALE_NOTE),
         )
     )
 
 
-def line(cat: Catalogue, p: dict) -> dict:
+def line(cat: Catalogue, p: dict, words: Words | None = None) -> dict:
     """A program as lists show it, with the site's "may be out of date" rule."""
     settings = cat.settings
-    return views.program_line(p, BASE, today=settings.today, stale_after_months=settings.stale_after_months)
+    return views.program_line(
+        p, BASE, today=settings.today, stale_after_months=settings.stale_after_months, words=words or Words()
+    )
 
 
 def relinked_program_page(cat: Catalogue, p: dict, page: str, old_line: int) -> str | None:
@@ -93,7 +148,6 @@ def relinked_program_page(cat: Catalogue, p: dict, page: str, old_line: int) -> 
     repo = cat.settings.repo_url
     if not repo:
         return page
-    url = cat.page_url(p)
     moved = {**p, "_line": old_line}
     for before, after in (
         (links.edit_url(moved, repo), links.edit_url(p, repo)),
@@ -106,33 +160,41 @@ def relinked_program_page(cat: Catalogue, p: dict, page: str, old_line: int) -> 
     return page
 
 
-def state_page(cat: Catalogue, state: str, shell: str) -> str:
+def state_page(cat: Catalogue, state: str, shell: str, lang: Language | None = None) -> str:
+    words = _words(lang)
     programs = cat.by_state[state]
     by_city: dict[str, list[dict]] = defaultdict(list)
     for p in sorted(programs, key=program_order):
-        by_city[p["address"]["city"]].append(line(cat, p))
+        by_city[p["address"]["city"]].append(line(cat, p, words))
     cities = [{"name": city, "anchor": anchor(city), "programs": by_city[city]} for city in sorted(by_city)]
-    name = model.US_STATES[state]
-    state_map = maps.state_map_html(state, sorted(programs, key=program_order), BASE, anchor)
+    name = words.vocab("US_STATES", state, model.US_STATES[state])
+    state_map = maps.state_map_html(state, sorted(programs, key=program_order), BASE, anchor, words)
     body = (
         html_templates()
         .get_template("state.html")
         .render(
+            words=words,
             state=name,
             code=state,
             cities=cities,
             count=len(programs),
             base=BASE,
             map=markupsafe.Markup(state_map),
-            stale_note=views.STALE_NOTE,
+            stale_note=words("pages.listing.stale_note", views.STALE_NOTE),
         )
     )
     return shells.pour(
         shell,
         "state",
         url=f"states/{state.lower()}/",
-        title=f"Intensive outpatient programs in {name}",
-        description=f"{len(programs)} intensive outpatient programs in {name}, listed by city.",
+        title=words.fill("state_page.title", "Intensive outpatient programs in {state}", state=name),
+        description=words.count(
+            "state_page.description",
+            len(programs),
+            "{count} intensive outpatient program in {state}, listed by city.",
+            "{count} intensive outpatient programs in {state}, listed by city.",
+            state=name,
+        ),
         body=body,
     )
 

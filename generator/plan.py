@@ -33,6 +33,7 @@ from . import (
     pages,
     reference,
     referral,
+    shells,
     sitemap,
     tabular,
 )
@@ -160,18 +161,18 @@ def make_plan(cat: Catalogue, langs: Languages | None = None) -> Plan:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        plan = _make_plan(cat)
+        records = record_keys(cat.ds.programs)
+        plan = _make_plan(cat, records)
         for lang in langs.others if langs else ():
-            add_language(plan, cat, lang)
+            add_language(plan, cat, lang, records)
         return plan
     finally:
         if collecting:
             gc.enable()
 
 
-def _make_plan(cat: Catalogue) -> Plan:
+def _make_plan(cat: Catalogue, records: dict[str, bytes]) -> Plan:
     ds = cat.ds
-    records = record_keys(ds.programs)
 
     def group(ids) -> tuple:
         return tuple(records[i] for i in ids)
@@ -191,6 +192,7 @@ def _make_plan(cat: Catalogue) -> Plan:
         form_html=finder_form.form_html(ds),
     )
     plan.files += program_outputs(cat, plan, records)
+    plan.files += program_pages(cat, plan, records)
     plan.files += state_outputs(cat, plan, group)
     settings = cat.settings
     search = indexes.SearchData(ds, today=settings.today, stale_after_months=settings.stale_after_months)
@@ -207,17 +209,24 @@ def _make_plan(cat: Catalogue) -> Plan:
     return plan
 
 
-def state_outputs(cat: Catalogue, plan: Plan, group: Callable) -> list[Output]:
+def state_outputs(cat: Catalogue, plan: Plan, group: Callable, lang: Language | None = None) -> list[Output]:
+    """Each state's page, in the site's own language or in `lang` (under its folder)."""
+    shell, folder = shells.name("state", lang), lang.folder if lang is not None else ""
     return [
         Output(
-            f"states/{state.lower()}/index.html",
+            f"{folder}states/{state.lower()}/index.html",
             group(p["id"] for p in programs),
-            lambda state=state: pages.state_page(cat, state, plan.shells["state"]),
+            lambda state=state: pages.state_page(cat, state, plan.shells[shell], lang),
             cost=COST_SMALL + COST_PER_PROGRAM * len(programs),
-            uses=(DATA, "shell:state"),
+            uses=(DATA, f"shell:{shell}", *_words_input(lang)),
         )
         for state, programs in cat.by_state.items()
     ]
+
+
+def _words_input(lang: Language | None) -> tuple[str, ...]:
+    """The shared input that names a translated language's words (add_language puts it in the plan)."""
+    return (f"words:{lang.code}",) if lang is not None and lang.translated else ()
 
 
 def search_outputs(search: indexes.SearchData, group: Callable) -> list[Output]:
@@ -282,8 +291,9 @@ def _listing_maker(cat: Catalogue, programs: list[dict], lang: Language | None =
     )
 
 
-def program_outputs(cat: Catalogue, plan: Plan, records: dict[str, bytes]) -> list[Output]:
-    """Each program's page and vCard, and a redirect page at each of its former ids."""
+def program_pages(cat: Catalogue, plan: Plan, records: dict[str, bytes], lang: Language | None = None) -> list[Output]:
+    """Each program's page, in the site's own language or in `lang` (under its folder)."""
+    shell, folder = shells.name("program", lang), lang.folder if lang is not None else ""
     out = []
     for p in cat.ds.programs:
         pid = p["id"]
@@ -291,14 +301,22 @@ def program_outputs(cat: Catalogue, plan: Plan, records: dict[str, bytes]) -> li
         neighbours = (tuple(near), tuple([records[o] for o, _ in near]))  # who, how far, what they show
         out.append(
             Output(
-                f"programs/{pid}/index.html",
+                f"{folder}programs/{pid}/index.html",
                 ((records[pid], neighbours), p["_line"]),
-                lambda p=p: pages.program_page(cat, p, plan.shells["program"]),
+                lambda p=p: pages.program_page(cat, p, plan.shells[shell], lang),
                 COST_PAGE,
-                uses=(DATA, "shell:program"),
+                uses=(DATA, f"shell:{shell}", *_words_input(lang)),
                 update=relinker(cat, p),
             )
         )
+    return out
+
+
+def program_outputs(cat: Catalogue, plan: Plan, records: dict[str, bytes]) -> list[Output]:
+    """Each program's vCard (one for every language), and a redirect page at each of its former ids."""
+    out = []
+    for p in cat.ds.programs:
+        pid = p["id"]
         url = cat.page_url(p)
         out.append(Output(f"programs/{pid}/{pid}.vcf", records[pid], lambda p=p, url=url: referral.vcard(p, url)))
         out += [
@@ -389,12 +407,15 @@ def engine_pages(cat: Catalogue, lang: Language | None = None) -> dict[str, str]
     return out
 
 
-def add_language(plan: Plan, cat: Catalogue, lang: Language) -> None:
-    """Another language's generated pages, at the same paths under its folder (es/conditions/depression.md), and
-    their listings, whose keys name that language's words as a shared input. The data work behind them (the
-    catalogue, nearby programs, search files) is the site's own, made once for every language."""
+def add_language(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, bytes]) -> None:
+    """Another language's generated pages, at the same paths under its folder (es/conditions/depression.md,
+    es/programs/<id>/), and their listings, whose keys name that language's words as a shared input. The data
+    work behind them (the catalogue, nearby programs, search files) is the site's own, made once for every
+    language."""
     words = f"words:{lang.code}"
     plan.shared[words] = digest(lang.digest_input())
+    plan.files += program_pages(cat, plan, records, lang)
+    plan.files += state_outputs(cat, plan, lambda ids: tuple(records[i] for i in ids), lang)
     plan.pages.update({lang.folder + src: text for src, text in engine_pages(cat, lang).items()})
     for src, programs in listed_programs(cat).items():
         own = plan.listings[src]  # the same programs: the same key of their records

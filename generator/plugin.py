@@ -224,7 +224,13 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         env.globals["iop"] = self.languages.start(shared)
         self.theme = Theme(env, self.nav, files, config, self.languages)
         with timing.stage("pages, search files and exports"):
-            self.plan.set_shells({kind: self.theme.shell(kind) for kind in shells.KINDS})
+            self.plan.set_shells(
+                {
+                    shells.name(kind, lang): self.theme.shell(kind, lang)
+                    for lang in self.languages.langs.all
+                    for kind in shells.KINDS
+                }
+            )
             self.result = executor.execute(self.plan, self.store, self.scratch.path, self.site_dir)
         timing.mark("theme files and Markdown pages")
         return env
@@ -370,12 +376,19 @@ class Theme:
         self.env, self.nav, self.files, self.config, self.langs = env, nav, files, config, langs
         self.policies: dict[tuple[str, ...], str] = {}
 
-    def shell(self, kind: str) -> str:
-        """The theme for a placeholder page at the depth of `kind`'s pages, finished with its own policy."""
-        page = self._placeholder(shells.src_uri(kind), title=shells.MARK_TITLE, content=shells.MARK_BODY)
+    def shell(self, kind: str, lang: languages.Language) -> str:
+        """The theme in `lang` for a placeholder page at the depth of `kind`'s pages (under the language's
+        folder), finished with its own policy. Its alternates and language switch lead to the placeholder's twins,
+        which pouring a page turns into the page's own (shells.pour)."""
+        page = self._placeholder(lang.folder + shells.src_uri(kind), title=shells.MARK_TITLE, content=shells.MARK_BODY)
         page.meta = {"description": shells.MARK_DESC}
-        html = shells.lean(self._render(shells.TEMPLATE, page))
-        return shells.checked(kind, postprocess.finish(html, csp.policy(csp.inline_script_hashes(html))))
+        self.langs.use(self.config, lang)
+        try:
+            html = shells.lean(self._render(shells.TEMPLATE, page, lang))
+        finally:
+            self.langs.use(self.config, self.langs.langs.default)
+        policy = csp.policy(csp.inline_script_hashes(html))
+        return shells.checked(kind, postprocess.finish(html, policy, self.langs.search_label(lang)))
 
     def page_policy(self, page, lang: languages.Language) -> str:
         """The policy of a page: from its template rendered at its address, in its language, with a placeholder
@@ -494,6 +507,14 @@ class Languages:
         publishes, which decides every page's twins."""
         pages = {_page_url(f.url) for f in files.documentation_pages()}
         pages |= {path[: -len("index.html")] for path in generated if path.endswith("/index.html")}
+        # Each shell's placeholder stands for its kind's pages: it has a twin in each language that has them.
+        folders = {path.rsplit("/", 2)[0] + "/" for path in generated if path.endswith("/index.html")}
+        pages |= {
+            f"{lang.folder}{kind}s/{shells.SHELL_ID}/"
+            for lang in self.langs.all
+            for kind in shells.KINDS
+            if f"{lang.folder}{kind}s/" in folders
+        }
         self.published = pages
         for lang in self.langs.others:
             try:

@@ -8,6 +8,7 @@ import re
 
 from . import model, views
 from .views import phone_text
+from .words import ENGLISH, Words
 
 SPECIALTIES = {
     "mental_health": ["Psychiatric"],
@@ -139,18 +140,20 @@ def json_in_html(data: object) -> str:
     return text
 
 
-def copy_text(p: dict) -> str:
-    """The plain-text details that "Copy details" puts on the clipboard."""
+def copy_text(p: dict, words: Words = ENGLISH) -> str:
+    """The plain-text details that "Copy details" puts on the clipboard, in the page's language."""
     a = p["address"]
     lines = [
         p["name"],
-        f"Phone: {phone_text(p['phone'])}",
-        f"Address: {a['street']}, {a['city']}, {a['state']} {a['zip']}",
+        words.fill("program.copy.phone", "Phone: {phone}", phone=phone_text(p["phone"], words)),
+        words.fill(
+            "program.copy.address", "Address: {address}", address=f"{a['street']}, {a['city']}, {a['state']} {a['zip']}"
+        ),
     ]
     if p.get("website"):
-        lines.append(f"Website: {p['website']}")
+        lines.append(words.fill("program.copy.website", "Website: {website}", website=p["website"]))
     if p.get("example"):
-        lines.append("(Example listing: not a real provider.)")
+        lines.append(words("program.copy.example", "(Example listing: not a real provider.)"))
     return "\n".join(lines)
 
 

@@ -20,6 +20,12 @@ MARK_BODY = "<h1>IOPSHELLHEADING</h1>IOPSHELLBODY"
 MARK_HEAD = "<!--IOPSHELLHEAD-->"
 
 
+def name(kind: str, lang=None) -> str:
+    """A shell's name in the build plan: its kind ("program"), and in another language than the site's own, its
+    language too ("program:es")."""
+    return f"{kind}:{lang.code}" if lang is not None and lang.translated else kind
+
+
 def src_uri(kind: str) -> str:
     """Where the engine is told the shell's placeholder page lives: at the depth of the real pages
     (programs/<id>/, states/<st>/), so every relative link in the theme is right for them."""

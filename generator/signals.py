@@ -13,13 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from . import model
+from .words import ENGLISH, Words
 
 YES, NOT_REPORTED, NOT_APPLICABLE = "yes", "not_reported", "not_applicable"
 STATUS_TEXT = {YES: "Yes", NOT_REPORTED: "Not reported", NOT_APPLICABLE: "Does not apply"}
 
 FAMILY_THERAPY = "family-therapy"  # the therapy id in data/therapies.yaml (a test checks it is there)
-# The conditions medicines for addiction treat (model.MEDICATION_CONDITIONS), in the words of a sentence.
-_TREATED = {"opioid-use": "opioid use", "alcohol-use": "alcohol use"}
+# The conditions medicines for addiction treat (model.MEDICATION_CONDITIONS).
+_TREATED = ("opioid-use", "alcohol-use")
 
 
 @dataclass(frozen=True)
@@ -27,86 +28,133 @@ class Sign:
     key: str  # the anchor of its section on the guide page
     title: str
     fields: tuple[str, ...]  # the program fields it is read from, as data/programs.yaml names them
-    read: Callable[[dict, Mapping[str, dict]], tuple[str, str]]  # (program, therapies) -> (status, what it says)
+    # (program, therapies, words) -> (status, what it says), in the language of `words`
+    read: Callable[[dict, Mapping[str, dict], Words], tuple[str, str]]
 
 
-def _names(choices: Mapping[str, str], values) -> str:
+def _names(words: Words, vocabulary: str, values) -> str:
     """Labels without their explanations in brackets ("Buprenorphine", not "Buprenorphine (for opioid use)"):
     the sentence around them already says what they are for."""
-    return ", ".join(choices[v].split(" (")[0] for v in values)
+    choices = getattr(model, vocabulary)
+    return ", ".join(words.vocab(vocabulary, v, choices[v]).split(" (")[0] for v in values)
 
 
-def _accredited(p: dict, therapies: Mapping[str, dict]) -> tuple[str, str]:
-    bodies = [model.ACCREDITATION_BODIES[a["body"]] for a in p.get("accreditations", [])]
+def _treated(words: Words, condition: str) -> str:
+    """A condition medicines treat, in the words of a sentence ("opioid use")."""
+    if condition == "opioid-use":
+        return words("signs.opioid_use", "opioid use")
+    return words("signs.alcohol_use", "alcohol use")
+
+
+def _either(words: Words, items: list[str]) -> str:
+    return words("signs.or", " or ").join(items)
+
+
+def _accredited(p: dict, therapies: Mapping[str, dict], words: Words) -> tuple[str, str]:
+    bodies = [a["body"] for a in p.get("accreditations", [])]
     if bodies:
-        return YES, "By " + ", ".join(dict.fromkeys(bodies)) + "."
-    return NOT_REPORTED, "The listing names no accreditation. Ask the program if an outside group has checked it."
+        return YES, words.fill(
+            "signs.accredited.yes", "By {bodies}.", bodies=_names(words, "ACCREDITATION_BODIES", dict.fromkeys(bodies))
+        )
+    return NOT_REPORTED, words(
+        "signs.accredited.none",
+        "The listing names no accreditation. Ask the program if an outside group has checked it.",
+    )
 
 
-def _medication(p: dict, therapies: Mapping[str, dict]) -> tuple[str, str]:
+def _medication(p: dict, therapies: Mapping[str, dict], words: Words) -> tuple[str, str]:
     treated = [c for c in _TREATED if c in p["conditions"]]
     if not treated:
-        return NOT_APPLICABLE, "The listing does not name opioid or alcohol use among the conditions it treats."
+        return NOT_APPLICABLE, words(
+            "signs.medication.not_applicable",
+            "The listing does not name opioid or alcohol use among the conditions it treats.",
+        )
     offered = p.get("medications", [])
     found, missing = [], []
     for condition in treated:
         meds = [m for m in offered if condition in model.MEDICATION_CONDITIONS.get(m, ())]
         (found if meds else missing).append((condition, meds))
     if not found:
-        words = " or ".join(_TREATED[c] for c in treated)
-        return NOT_REPORTED, f"It treats {words}, but the listing names no medicine for it. Ask the program."
-    said = "; ".join(f"for {_TREATED[c]}: {_names(model.MEDICATIONS, meds)}" for c, meds in found)
+        return NOT_REPORTED, words.fill(
+            "signs.medication.none",
+            "It treats {conditions}, but the listing names no medicine for it. Ask the program.",
+            conditions=_either(words, [_treated(words, c) for c in treated]),
+        )
+    said = "; ".join(
+        words.fill("signs.medication.for", "for {condition}: {medicines}", condition=_treated(words, c),
+                   medicines=_names(words, "MEDICATIONS", meds))
+        for c, meds in found
+    )  # fmt: skip
     if missing:
-        said += ". No medicine for " + " or ".join(_TREATED[c] for c, _ in missing) + " is listed"
-    return YES, "Offers medicine " + said + "."
+        said += words.fill(
+            "signs.medication.missing",
+            ". No medicine for {conditions} is listed",
+            conditions=_either(words, [_treated(words, c) for c, _ in missing]),
+        )
+    return YES, words.fill("signs.medication.yes", "Offers medicine {said}.", said=said)
 
 
-def _staff(p: dict, therapies: Mapping[str, dict]) -> tuple[str, str]:
-    license = " The program lists a state license." if p.get("licenses") else " No state license is listed."
+def _staff(p: dict, therapies: Mapping[str, dict], words: Words) -> tuple[str, str]:
+    if p.get("licenses"):
+        license = words("signs.staff.license", " The program lists a state license.")
+    else:
+        license = words("signs.staff.no_license", " No state license is listed.")
     staff = p.get("staff_credentials", [])
     if staff:
-        return YES, "Staff who lead care include: " + "; ".join(
-            model.STAFF_CREDENTIALS[s] for s in staff
-        ) + "." + license
-    return NOT_REPORTED, "The listing does not say what licenses the staff hold." + license
+        who = "; ".join(words.vocab("STAFF_CREDENTIALS", s, model.STAFF_CREDENTIALS[s]) for s in staff)
+        return YES, words.fill("signs.staff.yes", "Staff who lead care include: {staff}.", staff=who) + license
+    return NOT_REPORTED, words("signs.staff.none", "The listing does not say what licenses the staff hold.") + license
 
 
-def _director(p: dict, therapies: Mapping[str, dict]) -> tuple[str, str]:
+def _director(p: dict, therapies: Mapping[str, dict], words: Words) -> tuple[str, str]:
     director = p.get("medical_director")
     if not director:
-        return NOT_REPORTED, "The listing names no medical director."
+        return NOT_REPORTED, words("signs.director.none", "The listing names no medical director.")
     certs = [c for c in director.get("board_certifications", []) if c in model.ADDICTION_OR_PSYCHIATRY_CERTIFICATIONS]
     who = f"{director['name']}, {director['credentials']}"
     if certs:
-        return YES, f"{who}, is board certified in " + "; ".join(model.BOARD_CERTIFICATIONS[c] for c in certs) + "."
-    return NOT_REPORTED, f"{who}, is listed with no board certification in addiction or psychiatry."
+        names = "; ".join(words.vocab("BOARD_CERTIFICATIONS", c, model.BOARD_CERTIFICATIONS[c]) for c in certs)
+        return YES, words.fill("signs.director.yes", "{who}, is board certified in {boards}.", who=who, boards=names)
+    return NOT_REPORTED, words.fill(
+        "signs.director.other", "{who}, is listed with no board certification in addiction or psychiatry.", who=who
+    )
 
 
-def _family(p: dict, therapies: Mapping[str, dict]) -> tuple[str, str]:
+def _family(p: dict, therapies: Mapping[str, dict], words: Words) -> tuple[str, str]:
     ways = []
     if "family_therapy" in p.get("services", []):
-        ways.append(model.SERVICES["family_therapy"])
+        ways.append(words.vocab("SERVICES", "family_therapy", model.SERVICES["family_therapy"]))
     if FAMILY_THERAPY in p["therapies"] and FAMILY_THERAPY in therapies:
         ways.append(therapies[FAMILY_THERAPY]["name"])
     if ways:
-        return YES, "Offers " + " and ".join(dict.fromkeys(w.lower() for w in ways)) + "."
-    return NOT_REPORTED, "The listing does not say how family or friends can take part. Ask the program."
+        joined = words("signs.and", " and ").join(dict.fromkeys(w.lower() for w in ways))
+        return YES, words.fill("signs.offers", "Offers {what}.", what=joined)
+    return NOT_REPORTED, words(
+        "signs.family.none", "The listing does not say how family or friends can take part. Ask the program."
+    )
 
 
-def _aftercare(p: dict, therapies: Mapping[str, dict]) -> tuple[str, str]:
-    ways = [model.SERVICES[s] for s in ("aftercare", "alumni") if s in p.get("services", [])]
+def _aftercare(p: dict, therapies: Mapping[str, dict], words: Words) -> tuple[str, str]:
+    ways = [
+        words.vocab("SERVICES", s, model.SERVICES[s]) for s in ("aftercare", "alumni") if s in p.get("services", [])
+    ]
     if "aftercare" in p["levels_of_care"]:
-        ways.append("care after the program ends (an aftercare level of care)")
+        ways.append(words("signs.aftercare.level", "care after the program ends (an aftercare level of care)"))
     if ways:
-        return YES, "Offers " + "; ".join(w[0].lower() + w[1:] for w in ways) + "."
-    return NOT_REPORTED, "The listing does not say what help there is after the program ends. Ask the program."
+        return YES, words.fill("signs.offers", "Offers {what}.", what="; ".join(w[0].lower() + w[1:] for w in ways))
+    return NOT_REPORTED, words(
+        "signs.aftercare.none", "The listing does not say what help there is after the program ends. Ask the program."
+    )
 
 
-def _evidence(p: dict, therapies: Mapping[str, dict]) -> tuple[str, str]:
+def _evidence(p: dict, therapies: Mapping[str, dict], words: Words) -> tuple[str, str]:
     proven = [therapies[t]["name"] for t in p["therapies"] if therapies.get(t, {}).get("evidence_based")]
     if proven:
-        return YES, "Offers " + ", ".join(proven) + "."
-    return NOT_REPORTED, "None of the therapies listed is one that research has shown to work. Ask the program."
+        return YES, words.fill("signs.offers", "Offers {what}.", what=", ".join(proven))
+    return NOT_REPORTED, words(
+        "signs.therapies.none",
+        "None of the therapies listed is one that research has shown to work. Ask the program.",
+    )
 
 
 SIGNS = (
@@ -121,18 +169,27 @@ SIGNS = (
 )  # fmt: skip
 
 
-def checklist(p: dict, therapies: Mapping[str, dict]) -> list[dict]:
+def title(sign: Sign, words: Words = ENGLISH) -> str:
+    """A sign's title in a language: its locale's signs.titles.<key> (the English is the Sign's own)."""
+    return words.vocab("SIGN_TITLES", sign.key, sign.title)
+
+
+def status_text(status: str, words: Words = ENGLISH) -> str:
+    return words.vocab("SIGN_STATUS", status, STATUS_TEXT[status])
+
+
+def checklist(p: dict, therapies: Mapping[str, dict], words: Words = ENGLISH) -> list[dict]:
     """Each sign for one program: its title, status (and the words for it), what the listing says, and the
-    fields that says it."""
+    fields that says it, in the language of `words` (`therapies` in that language too)."""
     out = []
     for sign in SIGNS:
-        status, said = sign.read(p, therapies)
+        status, said = sign.read(p, therapies, words)
         out.append(
             {
                 "key": sign.key,
-                "title": sign.title,
+                "title": title(sign, words),
                 "status": status,
-                "status_text": STATUS_TEXT[status],
+                "status_text": status_text(status, words),
                 "said": said,
                 "fields": list(sign.fields),
             }

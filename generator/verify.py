@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from urllib.parse import quote, urlsplit
 
 from . import model
+from .words import ENGLISH, Words
 
 # Words around a doctor's name that are not the family name a board lists them under.
 _NOT_A_NAME = re.compile(r"^(?:dr|doctor|prof|md|do|phd|jr|sr|ii|iii|iv|facp|dfapa|fasam)\.?$", re.IGNORECASE)
@@ -54,7 +55,15 @@ def shown_name(full_name: str) -> str:
     return re.sub(r"^(?:dr\.?|doctor)\s+", "", full_name.strip(), flags=re.IGNORECASE)
 
 
-def _link(lookup: model.Lookup, values: Mapping[str, str | None], to_type: str) -> dict:
+def _type(words: Words, text: str) -> str:
+    return words.fill("verify.type", "Type “{text}”.", text=text)
+
+
+def _opens(words: Words, text: str) -> str:
+    return words.fill("verify.opens", "It opens with “{text}” filled in.", text=text)
+
+
+def _link(lookup: model.Lookup, values: Mapping[str, str | None], to_type: str, words: Words) -> dict:
     """The lookup's address, filled in from `values` where its query asks for them. If a value it needs is
     missing, the plain search page: a half-filled search could show nothing and look like a failed check."""
     params, filled = [], []
@@ -62,34 +71,41 @@ def _link(lookup: model.Lookup, values: Mapping[str, str | None], to_type: str) 
         if value.startswith("{"):
             value = values.get(value[1:-1])
             if not value:
-                return _plain(lookup.name, lookup.url, f"Type “{to_type}”.")
+                return _plain(lookup.name, lookup.url, _type(words, to_type))
             filled.append(value)
         params.append((name, value))
     if filled:
-        filled_in = f"It opens with “{' '.join(filled)}” filled in."
-        return _plain(lookup.name, with_query(lookup.url, params), filled_in, prefilled=True)
-    return _plain(lookup.name, lookup.url, f"Type “{to_type}”.")
+        return _plain(lookup.name, with_query(lookup.url, params), _opens(words, " ".join(filled)), prefilled=True)
+    return _plain(lookup.name, lookup.url, _type(words, to_type))
 
 
 def _plain(name: str, url: str, next_step: str, prefilled: bool = False) -> dict:
-    return {"lookup": name, "url": url, "host": host(url), "prefilled": prefilled, "next": next_step, "how": None}
-
-
-def accreditation_check(program: dict, accreditation: dict) -> dict:
-    lookup = model.ACCREDITATION_LOOKUPS[accreditation["body"]]
-    to_type = accreditation.get("id") or program.get("organization") or program["name"]
-    return {"issuer": lookup.issuer, **_link(lookup, {"id": accreditation.get("id")}, to_type)}
-
-
-def certification_check(director: dict, certification: str) -> dict:
-    lookup = model.CERTIFICATION_LOOKUPS[certification]
     return {
-        "issuer": lookup.issuer,
-        **_link(lookup, {"last_name": last_name(director["name"])}, shown_name(director["name"])),
+        "lookup": name,
+        "url": url,
+        "host": host(url),
+        "prefilled": prefilled,
+        "next": next_step,
+        "how": None,
+        "how_lang": None,
     }
 
 
-def license_check(state: str, license: dict, lookups: Mapping[str, dict]) -> dict | None:
+def accreditation_check(program: dict, accreditation: dict, words: Words = ENGLISH) -> dict:
+    lookup = model.ACCREDITATION_LOOKUPS[accreditation["body"]]
+    to_type = accreditation.get("id") or program.get("organization") or program["name"]
+    return {"issuer": lookup.issuer, **_link(lookup, {"id": accreditation.get("id")}, to_type, words)}
+
+
+def certification_check(director: dict, certification: str, words: Words = ENGLISH) -> dict:
+    lookup = model.CERTIFICATION_LOOKUPS[certification]
+    return {
+        "issuer": lookup.issuer,
+        **_link(lookup, {"last_name": last_name(director["name"])}, shown_name(director["name"]), words),
+    }
+
+
+def license_check(state: str, license: dict, lookups: Mapping[str, dict], words: Words = ENGLISH) -> dict | None:
     """Where to check a license of a program in `state`; None if the state has no lookup (validation makes sure
     every state with programs has one, so this happens only for a page built from partial data)."""
     entry = lookups.get(state)
@@ -98,11 +114,14 @@ def license_check(state: str, license: dict, lookups: Mapping[str, dict]) -> dic
     number = license["number"]
     if entry.get("number_parameter"):
         url = with_query(entry["url"], [(entry["number_parameter"], number)])
-        next_step = f"It opens with “{number}” filled in."
+        next_step = _opens(words, number)
     elif entry["page"] == "search":
-        url, next_step = entry["url"], f"Type “{number}”."
+        url, next_step = entry["url"], _type(words, number)
     else:
-        url, next_step = entry["url"], f"Have the license number “{number}” ready."
+        url, next_step = (
+            entry["url"],
+            words.fill("verify.have_number", "Have the license number “{number}” ready.", number=number),
+        )
     return {
         "issuer": entry["agency"],
         "lookup": entry["agency"],
@@ -110,18 +129,29 @@ def license_check(state: str, license: dict, lookups: Mapping[str, dict]) -> dic
         "host": host(url),
         "prefilled": bool(entry.get("number_parameter")),
         "next": next_step,
-        "how": entry.get("how"),
+        **_how(entry, words),
     }
 
 
-def checks(program: dict, lookups: Mapping[str, dict]) -> dict[str, list[dict]]:
-    """Every claim of a program with its verification link, by kind, in the order the data lists them."""
+def _how(entry: dict, words: Words) -> dict:
+    """The lookup's own sentence on how to check, in the page's language where the data has it (and the language
+    it is in, when that is not the page's)."""
+    how = entry.get("how")
+    if not words.translated or not how:
+        return {"how": how, "how_lang": None}
+    translated = ((entry.get("translations") or {}).get(words.code) or {}).get("how")
+    return {"how": translated, "how_lang": None} if translated else {"how": how, "how_lang": "en"}
+
+
+def checks(program: dict, lookups: Mapping[str, dict], words: Words = ENGLISH) -> dict[str, list[dict]]:
+    """Every claim of a program with its verification link, by kind, in the order the data lists them, with the
+    steps in the language of `words`."""
     director = program.get("medical_director")
     state = program["address"]["state"]
     return {
-        "accreditations": [accreditation_check(program, a) for a in program.get("accreditations", [])],
-        "licenses": [license_check(state, lic, lookups) for lic in program.get("licenses", [])],
-        "certifications": [certification_check(director, c) for c in director.get("board_certifications", [])]
+        "accreditations": [accreditation_check(program, a, words) for a in program.get("accreditations", [])],
+        "licenses": [license_check(state, lic, lookups, words) for lic in program.get("licenses", [])],
+        "certifications": [certification_check(director, c, words) for c in director.get("board_certifications", [])]
         if director
         else [],
     }

@@ -192,7 +192,7 @@ def test_bench_site_sizes_match_the_files_on_disk(sized):
     assert metrics["largest_file_mib"] == pytest.approx(files[largest] / 2**20, abs=1e-3)
     assert metrics["files_over_limit"] == sum(1 for size in files.values() if size > 25 * 2**20)
     by_kind = extra["site_size"]["by_kind"]
-    assert by_kind["program pages"]["files"] == N
+    assert by_kind["program pages"]["files"] == 2 * N  # one in each language: English and Spanish
     assert sum(row["bytes"] for row in by_kind.values()) == sum(files.values())
     sizes = (out / f"sizes-{N}.md").read_text(encoding="utf-8")
     assert f"| program pages | {N} |" in sizes and f"| programs | {2 * N} |" in sizes  # pages and vCards
