@@ -84,6 +84,19 @@ def _code_list(words: Words, fields: list[str]) -> str:
     return words("signs.and", " and ").join(f"<code>{markupsafe.escape(f)}</code>" for f in fields)
 
 
+def template_helpers(lang: Language | None = None) -> dict:
+    """What the program and state templates write words with, in `lang`: its words, locale strings with HTML
+    values put in (rich), dates as <time>, data text marked with its language, and field names as code."""
+    words = _words(lang)
+    return {
+        "words": words,
+        "rich": rich,
+        "time": lang.time if lang is not None else _ENGLISH_TIME,
+        "data": _data_text,
+        "code_list": lambda fields: markupsafe.Markup(_code_list(words, fields)),
+    }
+
+
 def program_body(cat: Catalogue, p: dict, lang: Language | None = None) -> str:
     ds, settings = cat.ds, cat.settings
     words = _words(lang)
@@ -104,21 +117,20 @@ def program_body(cat: Catalogue, p: dict, lang: Language | None = None) -> str:
     ]
     url = page_url(cat, p, lang)
     repo = settings.repo_url
-    # The contact card is one file for every language, beside the site's own page.
-    vcf = f"{p['id']}.vcf" if not words.translated else f"{BASE}../programs/{p['id']}/{p['id']}.vcf"
+    # The site's root from the page (its assets are shared by every language), and the contact card, one file
+    # for every language, beside the site's own page.
+    root = BASE + "../" * (lang.folder.count("/") if lang is not None else 0)
+    vcf = f"{p['id']}.vcf" if not words.translated else f"{root}programs/{p['id']}/{p['id']}.vcf"
     return (
         html_templates()
         .get_template("program.html")
         .render(
             p=view,
-            words=words,
-            rich=rich,
-            time=(lang.time if lang is not None else _ENGLISH_TIME),
-            data=_data_text,
-            code_list=lambda fields: markupsafe.Markup(_code_list(words, fields)),
+            **template_helpers(lang),
             not_reported=words("program.not_reported", views.NOT_REPORTED),
             nearby=nearby,
             base=BASE,
+            assets=root,
             page_url=url,
             copy_text=referral.copy_text(p, words),
             vcf=vcf,
@@ -173,7 +185,7 @@ def state_page(cat: Catalogue, state: str, shell: str, lang: Language | None = N
         html_templates()
         .get_template("state.html")
         .render(
-            words=words,
+            **template_helpers(lang),
             state=name,
             code=state,
             cities=cities,

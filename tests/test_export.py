@@ -259,7 +259,8 @@ def test_programs_csv_has_one_row_per_program_with_lists_joined(small):
         "schedule.length_weeks.min,schedule.length_weeks.max,schedule.details,new_patients.status,"
         "new_patients.confirmed,intake.ways,intake.hours,conditions,therapies,medications,"
         "services,payment,insurers,accreditations,licenses,staff_credentials,medical_director.name,"
-        "medical_director.credentials,medical_director.board_certifications,last_verified,source,external_ids"
+        "medical_director.credentials,medical_director.board_certifications,last_verified,source,external_ids,"
+        "translations.es.summary,translations.es.schedule_details"
     )
     assert len(rows) == 3
     riverbend = rows[2]

@@ -271,6 +271,8 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "`programs.licenses[]` { #field-licenses }",
         "`programs.medical_director` { #field-medical-director }",
         "`programs.external_ids[]` { #field-external-ids }",
+        "`programs.translations` { #field-programs-translations }",
+        "`programs.translations.es` { #field-programs-translations-es }",
         "Conditions",
         "`conditions.translations` { #field-conditions-translations }",
         "`conditions.translations.es` { #field-conditions-translations-es }",
@@ -279,11 +281,13 @@ def test_reference_page_has_front_matter_and_a_table_per_object():
         "`therapies.translations.es` { #field-therapies-translations-es }",
         "Sources",
         "License lookups",
+        "`license_lookups.translations` { #field-license-lookups-translations }",
+        "`license_lookups.translations.es` { #field-license-lookups-translations-es }",
         "Language codes",
         "State codes",
         "Downloads { #downloads }",
     ]
-    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 20
+    assert text.count("| Field | Type | Required | Allowed values | Description | Example |") == 24
     # Two groups that share a name get the whole path as their anchor, so no id repeats on the page.
     anchors = re.findall(r"\{ #([a-z0-9-]+) \}", text)
     assert len(anchors) == len(set(anchors))

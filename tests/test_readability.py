@@ -67,7 +67,7 @@ def _placeholders(value, flag: bool):
 
 def template_texts(dataset) -> list[tuple[str, str]]:
     """The words of the program and state templates alone, with and without the optional parts."""
-    from generator import views
+    from generator import pages, views
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
@@ -84,13 +84,15 @@ def template_texts(dataset) -> list[tuple[str, str]]:
         if not flag:
             fake["medical_director"] = None
         body = env.get_template("program.html").render(
+            **pages.template_helpers(),
             p=fake,
             nearby=[{"url": "#", "name": PLACEHOLDER, "city": PLACEHOLDER, "state": PLACEHOLDER, "miles": "1"}]
             if flag
             else [],
             base="../../",
+            assets="../../",
             page_url=PLACEHOLDER,
-            qr="",
+            not_reported=views.NOT_REPORTED,
             copy_text=PLACEHOLDER,
             vcf=PLACEHOLDER,
             edit_url="#",
@@ -109,7 +111,9 @@ def template_texts(dataset) -> list[tuple[str, str]]:
         "phone": PLACEHOLDER,
     }
     cities = [{"anchor": "a", "name": PLACEHOLDER, "programs": [line]}, {"anchor": "b", "name": "y", "programs": []}]
-    state = env.get_template("state.html").render(state=PLACEHOLDER, count=2, cities=cities, base="../../")
+    state = env.get_template("state.html").render(
+        **pages.template_helpers(), state=PLACEHOLDER, count=2, cities=cities, base="../../"
+    )
     texts.append(("state page words", state))
     return [(name, reading_text(f'<article class="md-content__inner">{html}</article>')) for name, html in texts]
 
