@@ -416,6 +416,7 @@ def add_language(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, 
     plan.shared[words] = digest(lang.digest_input())
     plan.files += program_pages(cat, plan, records, lang)
     plan.files += state_outputs(cat, plan, lambda ids: tuple(records[i] for i in ids), lang)
+    plan.sitemap += sitemap.entries(cat, lang.folder)
     plan.pages.update({lang.folder + src: text for src, text in engine_pages(cat, lang).items()})
     for src, programs in listed_programs(cat).items():
         own = plan.listings[src]  # the same programs: the same key of their records

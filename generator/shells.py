@@ -38,6 +38,14 @@ _BUNDLE_ONLY = re.compile(r"<script>(?:__md_scope=|var target=document\.getEleme
 # The theme's generator tag says which versions built the site: the hand-written pages keep it, 20,000 copies
 # tell nobody more.
 _GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">')
+# The navigation drawer's toggle and overlay, the empty skip-link holder and the bundle's dialog: the lean shell
+# has no drawer, no table of contents to skip and no bundle (overrides/generated.html).
+_NO_BUNDLE_PARTS = re.compile(
+    r'<input class="md-toggle" data-md-toggle="drawer"[^>]*>\s*'
+    r'|<label class="md-overlay" for="__drawer"></label>\s*'
+    r'|<div data-md-component="skip">\s*</div>\s*'
+    r'|<div class="md-dialog" data-md-component="dialog">\s*<div class="md-dialog__inner md-typeset"></div>\s*</div>\s*'
+)
 _INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
 
 
@@ -47,7 +55,9 @@ def lean(rendered: str) -> str:
     Any run of whitespace that holds a line break becomes one line break: a browser shows every such run as one
     space (or nothing, between blocks), and the shell has no <pre> or <textarea> where it would show. Run on the
     render before its policy is worked out, so the policy hashes the scripts as they are published."""
-    return _INDENT.sub("\n", _GENERATOR.sub("", _BUNDLE_ONLY.sub("", rendered)))
+    for unused in (_BUNDLE_ONLY, _GENERATOR, _NO_BUNDLE_PARTS):
+        rendered = unused.sub("", rendered)
+    return _INDENT.sub("\n", rendered)
 
 
 def checked(kind: str, shell: str) -> str:

@@ -15,10 +15,12 @@ from .catalogue import Catalogue
 Entry = tuple[str, str | None]  # (address, date last changed or None)
 
 
-def entries(cat: Catalogue) -> list[Entry]:
+def entries(cat: Catalogue, folder: str = "") -> list[Entry]:
+    """The program and state pages of one language (`folder`: "" for the site's own, "es/" for Spanish)."""
+    root = cat.settings.site_url + folder
     programs = sorted(cat.ds.programs, key=lambda p: p["id"])
-    out: list[Entry] = [(cat.page_url(p), p["last_verified"].isoformat()) for p in programs]
-    out += [(f"{cat.settings.site_url}states/{s.lower()}/", None) for s in sorted(cat.by_state)]
+    out: list[Entry] = [(f"{root}programs/{p['id']}/", p["last_verified"].isoformat()) for p in programs]
+    out += [(f"{root}states/{s.lower()}/", None) for s in sorted(cat.by_state)]
     return out
 
 

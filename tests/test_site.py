@@ -206,6 +206,9 @@ def test_lean_pages_draw_the_themes_own_icons_by_reference(site, dataset):
         used = re.findall(r'<use href="\.\./\.\./assets/images/icons\.svg#([a-z-]+)"/>', page)
         assert sorted(set(used)) == ["arrow-left", "close", "library", "magnify"], url
         assert "<path d=" not in page.split("<article", 1)[0], url  # no inline icon left in the shell
+        # Nor what only the theme's bundle or its drawer uses (shells.lean), while the search toggle stays.
+        assert 'data-md-toggle="drawer"' not in page and "md-dialog" not in page and "twitter:title" not in page
+        assert 'data-md-toggle="search"' in page and 'name="generator"' not in page, url
     for name, path in symbols.items():
         assert f'<path d="{path}"/>' in (icons / f"{name}.svg").read_text(encoding="utf-8"), name
     assert sorted(symbols) == ["arrow-left", "close", "library", "magnify"]
