@@ -31,7 +31,6 @@ DATA_FIELDS = {"conditions": ("description", "how_iop_helps"), "therapies": ("de
 
 def program_page(cat: Catalogue, p: dict, shell: str, lang: Language | None = None) -> str:
     """A program's page in `lang` (the site's own language if None), poured into that language's shell."""
-    url = page_url(cat, p, lang)
     return shells.pour(
         shell,
         "program",
@@ -39,8 +38,15 @@ def program_page(cat: Catalogue, p: dict, shell: str, lang: Language | None = No
         title=p["name"],
         description=clip(_summary(p, lang)),
         body=program_body(cat, p, lang),
-        head='<script type="application/ld+json">' + referral.json_ld(p, url, *_vocabularies(cat, lang)) + "</script>",
+        # Structured data once, on the site's own page: the other languages' pages are its alternates (hreflang)
+        # for the same clinic, and 20,000 more copies of it would tell a search engine nothing more.
+        head="" if lang is not None and lang.translated else json_ld_script(cat, p),
     )
+
+
+def json_ld_script(cat: Catalogue, p: dict) -> str:
+    data = referral.json_ld(p, cat.page_url(p), cat.ds.conditions, cat.ds.therapies)
+    return f'<script type="application/ld+json">{data}</script>'
 
 
 def page_url(cat: Catalogue, p: dict, lang: Language | None = None) -> str:

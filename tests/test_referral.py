@@ -88,10 +88,11 @@ def test_json_ld_escapes_script_breaking_text():
 def test_pages_carry_canonical_and_preview_metadata(site, url):
     page = read(site, url)
     title = re.search(r'<meta property="og:title" content="([^"]+)">', page).group(1)
-    desc = re.search(r'<meta property="og:description" content="([^"]+)">', page).group(1)
+    desc = re.search(r'<meta name="description" content="([^"]+)">', page).group(1)
     assert title and desc and "IOPSHELL" not in title + desc
-    assert f'<meta property="og:url" content="{SITE_URL}{url}">' in page
+    # Previews read the description and the canonical address: og:description and og:url would repeat them.
     assert f'<link rel="canonical" href="{SITE_URL}{url}">' in page
+    assert "og:description" not in page and "og:url" not in page
     # X reads the og: tags; its own title and description would only repeat them on every page.
     assert '<meta name="twitter:card" content="summary">' in page and "twitter:title" not in page
 
