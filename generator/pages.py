@@ -22,7 +22,8 @@ import markupsafe
 from . import links, listings, maps, model, referral, safe_markdown, shells, views
 from .catalogue import Catalogue, program_order, program_url
 from .languages import Language, Words, name_order, rich
-from .templates import html_templates, markdown_templates
+from .templates import html_templates, markdown_templates, worded
+from .words import ENGLISH
 
 BASE = "../../"  # every shell page lives two folders down: programs/<id>/, states/<st>/
 DATA_MARK = "<!-- iop-data-{} -->"  # where a Markdown-by-design data field's safe HTML goes
@@ -127,26 +128,22 @@ def program_body(cat: Catalogue, p: dict, lang: Language | None = None) -> str:
     # for every language, beside the site's own page.
     root = BASE + "../" * (lang.folder.count("/") if lang is not None else 0)
     vcf = f"{p['id']}.vcf" if not words.translated else f"{root}programs/{p['id']}/{p['id']}.vcf"
-    return (
-        html_templates()
-        .get_template("program.html")
-        .render(
-            p=view,
-            **template_helpers(lang),
-            not_reported=words("program.not_reported", views.NOT_REPORTED),
-            nearby=nearby,
-            base=BASE,
-            assets=root,
-            page_url=url,
-            copy_text=referral.copy_text(p, words),
-            vcf=vcf,
-            edit_url=links.edit_url(p, repo) if repo else None,
-            report_url=links.report_url(p, repo) if repo else None,
-            mailto=links.correction_mailto(p, settings.corrections_email, url, words)
-            if settings.corrections_email
-            else None,
-            stale_note=words("pages.listing.stale_note", views.STALE_NOTE),
-        )
+    return worded("program.html", words).render(
+        p=view,
+        **template_helpers(lang),
+        not_reported=words("program.not_reported", views.NOT_REPORTED),
+        nearby=nearby,
+        base=BASE,
+        assets=root,
+        page_url=url,
+        copy_text=referral.copy_text(p, words),
+        vcf=vcf,
+        edit_url=links.edit_url(p, repo) if repo else None,
+        report_url=links.report_url(p, repo) if repo else None,
+        mailto=links.correction_mailto(p, settings.corrections_email, url, words)
+        if settings.corrections_email
+        else None,
+        stale_note=words("pages.listing.stale_note", views.STALE_NOTE),
     )
 
 
@@ -154,7 +151,7 @@ def line(cat: Catalogue, p: dict, words: Words | None = None) -> dict:
     """A program as lists show it, with the site's "may be out of date" rule."""
     settings = cat.settings
     return views.program_line(
-        p, BASE, today=settings.today, stale_after_months=settings.stale_after_months, words=words or Words()
+        p, BASE, today=settings.today, stale_after_months=settings.stale_after_months, words=words or ENGLISH
     )
 
 
@@ -187,19 +184,15 @@ def state_page(cat: Catalogue, state: str, shell: str, lang: Language | None = N
     cities = [{"name": city, "anchor": anchor(city), "programs": by_city[city]} for city in sorted(by_city)]
     name = words.vocab("US_STATES", state, model.US_STATES[state])
     state_map = maps.state_map_html(state, sorted(programs, key=program_order), BASE, anchor, words)
-    body = (
-        html_templates()
-        .get_template("state.html")
-        .render(
-            **template_helpers(lang),
-            state=name,
-            code=state,
-            cities=cities,
-            count=len(programs),
-            base=BASE,
-            map=markupsafe.Markup(state_map),
-            stale_note=words("pages.listing.stale_note", views.STALE_NOTE),
-        )
+    body = worded("state.html", words).render(
+        **template_helpers(lang),
+        state=name,
+        code=state,
+        cities=cities,
+        count=len(programs),
+        base=BASE,
+        map=markupsafe.Markup(state_map),
+        stale_note=words("pages.listing.stale_note", views.STALE_NOTE),
     )
     return shells.pour(
         shell,
@@ -286,7 +279,7 @@ def _markdown(template: str, words: Words, **values) -> str:
 
 
 def _words(lang: Language | None) -> Words:
-    return lang.words if lang is not None else Words()
+    return lang.words if lang is not None else ENGLISH
 
 
 def in_language(entry: dict, lang: Language | None) -> dict:

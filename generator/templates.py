@@ -3,11 +3,14 @@ sources, where values are escaped with the `h` filter where they land in HTML.""
 
 from __future__ import annotations
 
+import ast
 import html
+import re
 from functools import cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from . import safe_markdown
 
@@ -35,3 +38,28 @@ def markdown_templates() -> jinja2.Environment:
     env.filters["h"] = lambda s: html.escape(str(s), quote=True)
     env.filters["md"] = safe_markdown.literal  # data text in generated Markdown: shown, never parsed
     return env
+
+
+# A template's words that are plain text: {{ words("key", "English") }}, with nothing but constants in it.
+_PLAIN_WORD = re.compile(
+    r"""\{\{ words\((?P<key>"[a-z_.]+"|'[a-z_.]+'), (?P<english>"[^"\\{}%#]*"|'[^'\\{}%#]*')\) \}\}"""
+)
+
+
+def worded(name: str, words) -> jinja2.Template:
+    """An HTML template with its plain words written in, in the language of `words`: the same output as rendering
+    it with `words`, without a call for each of them on each of 20,000 pages. Words that hold braces, percent or
+    hash signs stay calls (written in, they could read as template syntax). Kept with the words (a rebuild that
+    reads the locale again gets new ones) and remade when the template file changes."""
+    path = FOLDER / name
+    key = (name, path.stat().st_mtime_ns)
+    made = words.__dict__.setdefault("_worded_templates", {})
+    if key not in made:
+
+        def written_in(m: re.Match) -> str:
+            text = str(markupsafe.escape(words(ast.literal_eval(m["key"]), ast.literal_eval(m["english"]))))
+            return m[0] if re.search(r"[{}%#]", text) else text
+
+        source = path.read_text(encoding="utf-8")
+        made[key] = html_templates().from_string(_PLAIN_WORD.sub(written_in, source))
+    return made[key]

@@ -21,6 +21,8 @@ SITE_URL = "https://iop-finder.example.org/"
 def esc(text: str) -> str:
     """Text as the page's templates escape it."""
     return str(markupsafe.escape(text))
+
+
 TRANSLATED = ("sagebrush-mesa-taos", "sunset-arroyo-el-paso", "mangrove-light-miami")
 
 
@@ -104,7 +106,11 @@ def test_a_lookup_without_a_spanish_sentence_shows_the_english_one_marked_englis
     words = Words({"language": "es", "verify": {"have_number": "Tenga a mano el número “{number}”."}})
     entry = {"agency": "Agency", "url": "https://example.org/", "page": "agency", "how": "Call the office."}
     check = verify.license_check("OR", {"number": "A-1"}, {"OR": entry}, words)
-    assert (check["how"], check["how_lang"], check["next"]) == ("Call the office.", "en", "Tenga a mano el número “A-1”.")
+    assert (check["how"], check["how_lang"], check["next"]) == (
+        "Call the office.",
+        "en",
+        "Tenga a mano el número “A-1”.",
+    )
     entry["translations"] = {"es": {"how": "Llame a la oficina."}}
     check = verify.license_check("OR", {"number": "A-1"}, {"OR": entry}, words)
     assert (check["how"], check["how_lang"]) == ("Llame a la oficina.", None)
@@ -144,3 +150,27 @@ def test_spanish_words_for_every_sign_and_answer_are_in_the_locale(spanish):
     vocab = spanish.words.get("vocab")
     assert set(vocab["SIGN_TITLES"]) == {s.key for s in signals.SIGNS}
     assert set(vocab["SIGN_STATUS"]) == set(signals.STATUS_TEXT)
+
+
+def test_words_written_into_the_templates_give_the_pages_their_calls_give(dataset, spanish, monkeypatch):
+    """templates.worded writes a template's plain words in once per language; the pages must be exactly those
+    the template makes calling words() on every page."""
+    from generator import pages, shells
+    from generator.catalogue import Settings, make_catalogue
+    from generator.templates import html_templates
+
+    cat = make_catalogue(
+        dataset, Settings.make(SITE_URL, corrections_email="fix@example.org", repo_url="https://e.org/r")
+    )
+    shell = shells.MARK_HEAD + shells.MARK_BODY
+    written = {
+        (p["id"], lang): (pages.program_body(cat, p, lang), pages.state_page(cat, p["address"]["state"], shell, lang))
+        for p in dataset.programs
+        for lang in (None, spanish)
+    }
+    monkeypatch.setattr(pages, "worded", lambda name, words: html_templates().get_template(name))
+    for (pid, lang), (body, state) in written.items():
+        p = cat.by_id[pid]
+        assert pages.program_body(cat, p, lang) == body, (pid, lang)
+        assert pages.state_page(cat, p["address"]["state"], shell, lang) == state, (pid, lang)
+    assert "Señales de calidad" in written[(dataset.programs[0]["id"], spanish)][0]
