@@ -198,7 +198,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         for warning in pages.unknown_sources(page.file.src_uri, page.meta, self.cat.ds.sources):
             log.warning(warning)
         self.languages.use(config, self.languages.of(page))  # the page's abbreviations, appended to its Markdown
-        return self.plan.fill_markdown(markdown)
+        return self.plan.fill_markdown(markdown, self.languages.of(page))
 
     def on_page_content(self, html, *, page, config, files):
         src_uri, lang = page.file.src_uri, self.languages.of(page)
@@ -462,6 +462,7 @@ class Languages:
         paths = [*generator.glob("*.py"), *(generator / "templates").iterdir()]
         if config.theme.custom_dir:
             paths += [p for p in Path(config.theme.custom_dir).rglob("*.html")]
+            paths += [p for p in Path(config.theme.custom_dir).glob("assets/js/*.js")]  # not vendor/
         uses = languages.word_uses(paths, self._root(config))
         return [line for lang in self.langs.others for line in languages.missing_words(lang, uses)]
 
@@ -552,7 +553,9 @@ class Languages:
             "alternates": languages.alternates(twins, self.langs, self.site_url),
             "switch": languages.switch(lang, twins, self.langs),
             "href": lambda path: lang.folder + path if lang.folder + path in self.published else path,
-            "script_words": lambda script: languages.script_words(lang, script),
+            # The scripts' words are in one file per language now (words_script); partials/search.html still asks.
+            "script_words": lambda script: "",
+            "words_script": languages.words_file(lang) if lang.translated else "",
             "source_lang": lambda sid: languages.source_lang(lang, sid, self.langs.default),
         }
 

@@ -27,9 +27,18 @@ from quality.tools import SITE_URL
 from generator import languages, postprocess, views
 
 # English pages with no Spanish twin yet, by path ("*": every page in that folder).
-WITHOUT_TWIN = {"find/", "list/", "compare/", "reference/data/", "programs/*", "states/*"}
+WITHOUT_TWIN = {"reference/data/", "programs/*", "states/*"}
 # Spanish pages part 1 publishes, besides every guide, condition and therapy.
-SPANISH_PAGES = {"es/", "es/about/", "es/conditions/", "es/therapies/", "es/states/"}
+SPANISH_PAGES = {
+    "es/",
+    "es/about/",
+    "es/conditions/",
+    "es/therapies/",
+    "es/states/",
+    "es/find/",
+    "es/list/",
+    "es/compare/",
+}
 MATERIAL = Path(material.__file__).parent / "templates"
 
 
@@ -88,7 +97,9 @@ class Head(HTMLParser):
                 self._skip.append(tag)
             return
         if not self._skip:
-            self.texts += [v for k, v in attrs if k in self.WORD_ATTRIBUTES and v]
+            # A value is shown only on a button-like input; a checkbox's or an option's is a machine value (?time=day).
+            shown = tag == "input" and a.get("type") in ("button", "submit", "reset")
+            self.texts += [v for k, v in attrs if k in self.WORD_ATTRIBUTES and v and (k != "value" or shown)]
 
     def handle_endtag(self, tag):
         if self._skip and self._skip[-1] == tag:
@@ -192,9 +203,11 @@ def english_interface() -> set[str]:
     """Every English string of the interface, read from where it is written, so the list cannot go stale: the
     English the code and templates give for each word (languages.word_uses), the English markup of the theme
     override (crisis notice, quick links, sources aside) and of the generator's templates, Material's English
-    words, and the English of mkdocs.yml (its navigation, description and footer note)."""
+    words, the page scripts' English (IOP.t), and the English of mkdocs.yml (its navigation, description and
+    footer note)."""
     paths = [*(ROOT / "generator").glob("*.py"), *(ROOT / "generator" / "templates").iterdir()]
     paths += list((ROOT / "overrides").rglob("*.html"))
+    paths += list((ROOT / "overrides" / "assets" / "js").glob("*.js"))  # what the scripts write, IOP.t(...)
     strings: list[str] = []
     for use in languages.word_uses(paths, ROOT):
         strings += use.english if isinstance(use.english, list) else [use.english or ""]
@@ -311,18 +324,17 @@ def test_the_spanish_nav_lists_the_spanish_pages_in_the_site_s_order(site):
     assert targets and all(t.startswith("es/") for t in targets), targets
     titles = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r'<span class="md-ellipsis">([^<]+)<', nav)]
     titles = [t for t in titles if t]
-    assert titles[:4] == ["Inicio", "Guías", "¿Qué es un IOP?", "Niveles de atención"], titles
-    for title in ("Problemas de salud", "Terapias", "Ver por estado", "Su privacidad", "Sobre IOP Finder"):
+    assert titles[:4] == ["Inicio", "Buscar un programa", "Guías", "¿Qué es un IOP?"], titles
+    for title in ("Problemas de salud", "Terapias", "Ver por estado", "Su privacidad", "Mi lista", "Sobre IOP Finder"):
         assert title in titles, title
-    assert "Buscar un programa" not in titles  # the finder is not in Spanish yet
 
 
-def test_links_to_spanish_pages_not_published_yet_lead_to_the_english_ones(site):
+def test_spanish_pages_link_to_the_spanish_finder_and_to_english_pages_not_published_yet(site):
     home = read(site, "es/")
-    assert 'data-zip-jump="../find/"' in home and 'action="states/"' in home
-    assert '<a href="../find/">Buscar un programa</a>' in home  # the quick link
+    assert 'data-zip-jump="find/"' in home and 'action="states/"' in home
+    assert '<a href="find/">Buscar un programa</a>' in home  # the quick link
     condition = read(site, "es/conditions/depression/")
-    assert 'href="../../../find/?condition=depression"' in condition
+    assert 'href="../../find/?condition=depression"' in condition
     assert re.search(r'href="\.\./\.\./\.\./programs/[a-z0-9-]+/"', condition)  # the listing's programs
 
 
@@ -354,9 +366,7 @@ def english_only_site(tmp_path_factory) -> Path:
     (project / "locales" / "es.yaml").unlink()
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    text = text.replace("        es: Español\n", "").replace(
-        "exclude_docs: |\n  /es/find/\n  /es/list/\n  /es/compare/\n", ""
-    )
+    text = text.replace("        es: Español\n", "")
     config.write_text(text, encoding="utf-8")
     out = tmp_path_factory.mktemp("english-only-site")
     result = run_mkdocs(project, out)
