@@ -24,7 +24,7 @@ import yaml
 from conftest import ROOT, copy_project, read, run_mkdocs
 from quality.tools import SITE_URL
 
-from generator import languages, postprocess, views
+from generator import indexes, languages, postprocess, views
 
 # English pages with no Spanish twin yet, by path ("*": every page in that folder).
 WITHOUT_TWIN = {"reference/data/", "programs/*", "states/*"}
@@ -396,3 +396,51 @@ def test_the_sitemap_lists_the_spanish_pages_too(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for url in ("es/", "es/learn/first-day/", "es/conditions/depression/", "es/states/"):
         assert f"<loc>{SITE_URL}{url}</loc>" in sitemap, url
+
+
+# --- the Spanish finder's files ------------------------------------------------------------------------------------
+
+
+def _word_matches(site: Path, folder: str, typed: list[str], code: str) -> set[str]:
+    found = set()
+    for path in sorted((site / folder / "search" / "x").glob("*.json")):
+        found |= indexes.matches(json.loads(path.read_text(encoding="utf-8")), typed, code)
+    return found
+
+
+def test_spanish_word_indexes_find_by_the_spanish_names_what_the_english_find_by_the_english(site):
+    pairs = [
+        (["anxiety"], ["ansiedad"]),
+        (["depression"], ["depresión"]),
+        (["depression"], ["DEPRESION"]),  # accents and case do not matter
+        (["bipolar", "disorder"], ["trastornos", "bipolares"]),  # plurals reach the same index words
+        (["dialectical"], ["dialéctica"]),
+    ]
+    for english, spanish in pairs:
+        ids = _word_matches(site, "", english, "en")
+        assert ids, english
+        assert _word_matches(site, "es", spanish, "es") == ids, (english, spanish)
+    # The Spanish indexes hold the Spanish names, not the English ones: "anxiety" finds only the programs whose own
+    # name holds the word (names are searched as written, in every language).
+    by_name = _word_matches(site, "es", ["anxiety"], "es")
+    assert by_name == {"birchwood-anxiety-ocd-evanston"} and by_name < _word_matches(site, "", ["anxiety"], "en")
+    # Place files are the site's: no second copy of the records or ZIP tables under es/.
+    assert not (site / "es" / "search" / "p").exists() and not (site / "es" / "search" / "zip").exists()
+    assert {p.name for p in (site / "es" / "search" / "x").glob("*.json")} == {
+        p.name for p in (site / "search" / "x").glob("*.json")
+    }
+
+
+def test_the_spanish_list_cards_say_the_same_facts_in_spanish(site):
+    shard = json.loads((site / "es" / "search" / "c" / "0.json").read_text(encoding="utf-8"))["cards"]
+    english = json.loads((site / "search" / "c" / "0.json").read_text(encoding="utf-8"))["cards"]
+    assert shard.keys() == english.keys() and shard
+    for pid, card in shard.items():
+        own = english[pid]
+        for same in ("id", "name", "phone", "street", "city", "zip", "lat", "lon", "website", "last_verified_iso"):
+            assert card[same] == own[same], (pid, same)
+        assert card["last_verified"].split()[1] == "de", card["last_verified"]  # "2 de octubre de 2026"
+        assert " horas a la semana, " in card["schedule"]
+        assert card["url"].startswith(SITE_URL) and card["url"].endswith(f"programs/{pid}/")
+        if own["stale_note"]:
+            assert card["stale_note"] == "Puede que esté desactualizado: llame para confirmar"
