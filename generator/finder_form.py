@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import model
 from .dataset import Dataset
 from .indexes import FILTERS, vocab_lists
-from .languages import Words
+from .languages import Words, WordUse
 from .templates import html_templates
 
 FORM_MARK = "<!-- iop-finder-form -->"  # where content/find/index.md wants the form
@@ -44,6 +44,12 @@ def filter_options(ds: Dataset, lang=None) -> dict[str, list[tuple[str, str]]]:
         # Nobody looks for a program that is not taking anyone.
         "open": own("NEW_PATIENTS", lambda k: k != "not_accepting"),
     }
+
+
+def legend_uses() -> list[WordUse]:
+    """The filters' legends as words a language must have (finder.filters.<name>): their keys are made from the
+    filters' names, so no reading of the code finds them."""
+    return [WordUse(f"finder.filters.{f.name}", f.legend, "generator/indexes.py") for f in FILTERS]
 
 
 def form_html(ds: Dataset, lang=None) -> str:

@@ -45,6 +45,7 @@ from mkdocs.utils import get_relative_url, is_error_template
 from . import (
     csp,
     executor,
+    finder_form,
     keystore,
     languages,
     links,
@@ -463,7 +464,7 @@ class Languages:
         if config.theme.custom_dir:
             paths += [p for p in Path(config.theme.custom_dir).rglob("*.html")]
             paths += [p for p in Path(config.theme.custom_dir).glob("assets/js/*.js")]  # not vendor/
-        uses = languages.word_uses(paths, self._root(config))
+        uses = languages.word_uses(paths, self._root(config)) + finder_form.legend_uses()
         return [line for lang in self.langs.others for line in languages.missing_words(lang, uses)]
 
     def abbreviations(self, config) -> dict[str, dict[str, str]]:

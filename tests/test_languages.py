@@ -334,3 +334,18 @@ def test_names_sort_alphabetically_whatever_their_accents():
     assert sorted(names, key=languages.name_order) == [
         "Hawái", "Idaho", "Nebraska", "Nueva York", "Ohio", "Oklahoma", "Oregón",
     ]  # fmt: skip
+
+
+def test_the_finder_filters_legends_are_words_each_language_must_have(langs):
+    from generator import finder_form, indexes
+
+    uses = finder_form.legend_uses()
+    assert [u.key for u in uses] == [f"finder.filters.{f.name}" for f in indexes.FILTERS]
+    spanish = langs.others[0]
+    assert languages.missing_words(spanish, uses) == []
+    tree = json.loads(json.dumps(spanish.words.tree))
+    del tree["finder"]["filters"]["pay"]
+    lacking = Language("es", "Español", "es/", Words(tree, "locales/es.yaml"))
+    assert languages.missing_words(lacking, uses) == [
+        'locales/es.yaml: finder.filters.pay: missing (in English: "Payment", in generator/indexes.py)'
+    ]
