@@ -6,6 +6,9 @@
     search/x/<leaf>.json      the leaf's word index (which programs hold each word), fetched only when a person
                               types words
     search/t/<ST>.json        programs in a state that offer telehealth (and t/<ST>.idx.json, their word index)
+    es/search/x/<leaf>.json   the same word indexes in another language (es/search/t/<ST>.idx.json too): its names
+                              of conditions and therapies and of the states, its stemmer (spanish.py); the place
+                              files above are every language's
 
 Leaves split the world into quadrants until each holds at most LEAF_SIZE programs, so a dense city is cut fine
 and an empty state costs nothing. The browser reads the manifest, works out which leaves touch its search circle,
@@ -28,7 +31,7 @@ from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 from lunr.trimmer import trimmer
 
-from . import geo, model, views
+from . import geo, model, spanish, views
 from .dataset import Dataset
 from .views import phone_text
 
@@ -63,6 +66,17 @@ FILTERS = (
     Filter("level", "lv", "levels_of_care", "Levels of care", "all"),
     Filter("open", "np", "new_patients", "New patients (as last confirmed)", "any"),
 )
+# The data model's vocabulary behind each search key, by its name in the locales (vocab.<NAME>).
+VOCABULARIES = {
+    "fo": "FOCUS",
+    "md": "MEDICATIONS",
+    "py": "PAYMENT",
+    "po": "POPULATIONS",
+    "lv": "LEVELS_OF_CARE",
+    "ss": "SESSIONS",
+    "lg": "LANGUAGES",
+    "np": "NEW_PATIENTS",
+}
 # Search records hold the list-valued filters as indices into the manifest's `vocab` lists (focus is one value).
 LIST_FIELDS = {f.key: f.field for f in FILTERS if f.key != "fo"}
 
@@ -139,6 +153,7 @@ def program_record(
         rec["dt"] = schedule["details"]
     if p.get("new_patients"):
         rec["nt"] = views.new_patients_text(p["new_patients"])
+        rec["nf"] = p["new_patients"]["confirmed"].isoformat()  # for the same sentence in another language
     rec["vf"] = p["last_verified"].isoformat()  # the card's <time datetime>, beside "vd" (its words)
     if not p.get("telehealth_only"):
         rec["dr"] = views.directions_url(p["address"])
@@ -202,6 +217,33 @@ def text_document(p: dict, ds: Dataset) -> dict:
     }
 
 
+def text_document_in(p: dict, ds: Dataset, words, code: str) -> dict:
+    """A program's text document in another language (`words`: its Words, `code`: its code): the names of its
+    conditions and therapies and their aliases from their `translations:`, its state's name in the language,
+    and its summary in the language if the program gives one (never the English: the language's stemmer would
+    make nonsense of it)."""
+
+    def named(entry: dict) -> str:
+        own = entry.get("translations", {}).get(code, {})
+        return own.get("name", entry["name"]) + " " + " ".join(own.get("aliases", []))
+
+    state = p["address"]["state"]
+    summary = p.get("translations", {}).get(code, {}).get("summary")
+    return {
+        "id": p["id"],
+        "name": p["name"] + (" " + p["organization"] if p.get("organization") else ""),
+        "city": f"{p['address']['city']} {words.vocab('US_STATES', state, model.US_STATES[state])}",
+        "topics": " ".join(
+            [named(ds.conditions[c]) for c in p["conditions"]] + [named(ds.therapies[t]) for t in p["therapies"]]
+        ),
+        "summary": summary,
+    }
+
+
+# Languages whose word search has a stemmer of its own (the others use lunr's English pipeline).
+STEMMERS = {"es": spanish.words}
+
+
 @cache
 def _normalised(word: str) -> str | None:
     """lunr's indexing pipeline (trimmer, stop words, stemmer) for one word, worked out once per distinct word.
@@ -223,19 +265,23 @@ TEXT_FIELDS = ("name", "city", "topics", "summary")
 WORDS_VERSION = 2  # search/x/<leaf>.json and search/t/<ST>.idx.json; version 1 was a serialized lunr index
 
 
-def program_words(doc: dict) -> set[str]:
+def program_words(doc: dict, code: str = "en") -> set[str]:
     """Every word of a program's text document as lunr indexes it: lower case, split on spaces and hyphens, then
-    its pipeline (trimmer, stop words, stemmer)."""
+    its pipeline (trimmer, stop words, stemmer); in a language with a stemmer of its own (STEMMERS), that."""
     words = set()
     for name in TEXT_FIELDS:
         value = doc[name]
-        if value is not None:
+        if value is None:
+            continue
+        if code in STEMMERS:
+            words.update(STEMMERS[code](str(value)))
+        else:
             words.update(map(_normalised, _WORD.findall(str(value).lower())))
     words.discard(None)
     return words
 
 
-def word_index(docs: list[dict]) -> dict:
+def word_index(docs: list[dict], code: str = "en") -> dict:
     """Which programs hold each word: {"v", "ids": [program ids], "words": {word: [positions in ids]}}.
 
     The finder keeps a program only when it holds every word typed (lunr's required terms) and never ranks by
@@ -245,18 +291,21 @@ def word_index(docs: list[dict]) -> dict:
     search)."""
     holders: dict[str, list[int]] = {}
     for i, doc in enumerate(docs):
-        for word in program_words(doc):
+        for word in program_words(doc, code):
             holders.setdefault(word, []).append(i)
     return {"v": WORDS_VERSION, "ids": [str(d["id"]) for d in docs], "words": dict(sorted(holders.items()))}
 
 
-def matches(index: dict, typed: list[str]) -> set[str]:
+def matches(index: dict, typed: list[str], code: str = "en") -> set[str]:
     """The ids of the programs in a word index that hold every typed word (each word lower-cased and run through
-    lunr's stemmer, as the finder's query does)."""
+    lunr's stemmer, or the language's own, as the finder's query does)."""
     found: set[int] | None = None
     for word in typed:
-        for token in _WORD.findall(word.lower()):
-            holders = set(index["words"].get(str(stemmer(Token(token))), ()))
+        tokens = (
+            STEMMERS[code](word) if code in STEMMERS else [str(stemmer(Token(t))) for t in _WORD.findall(word.lower())]
+        )
+        for token in tokens:
+            holders = set(index["words"].get(token, ()))
             found = holders if found is None else found & holders
     return {index["ids"][i] for i in found or ()}
 
@@ -334,15 +383,34 @@ class SearchData:
         records = [program_record(p, self.positions, self.today, self.stale_after_months) for p in programs]
         return dumps({"v": FORMAT_VERSION, "programs": records})
 
-    def index_file(self, ids: list[str]) -> str:
-        return dumps(word_index([text_document(self.by_id[i], self.ds) for i in ids]))
+    def index_file(self, ids: list[str], lang=None) -> str:
+        """A word index; in another language than the site's (`lang`, a languages.Language), its own."""
+        if lang is None or not lang.translated:
+            return dumps(word_index([text_document(self.by_id[i], self.ds) for i in ids]))
+        docs = [text_document_in(self.by_id[i], self.ds, lang.words, lang.code) for i in ids]
+        return dumps(word_index(docs, lang.code))
 
     def zip_file(self, prefix: str) -> str:
         return dumps(dict(sorted(self.prefixes[prefix].items())))
 
-    def manifest(self) -> str:
+    def labels(self, lang=None) -> dict[str, list[str]]:
+        """The label of every vocabulary value, in the manifest's order; in another language (`lang`), its
+        words (vocab.<VOCABULARY> of its locale, the conditions' and therapies' `translations:`)."""
+        english = self._labels()
+        if lang is None or not lang.translated:
+            return {k: [english[k][v] for v in self.vocab[k]] for k in english}
+        own = {
+            "cd": {cid: c["translations"][lang.code]["name"] for cid, c in self.ds.conditions.items()},
+            "th": {tid: t["translations"][lang.code]["name"] for tid, t in self.ds.therapies.items()},
+        }
+        return {
+            k: [own[k][v] if k in own else lang.words.vocab(VOCABULARIES[k], v, english[k][v]) for v in self.vocab[k]]
+            for k in english
+        }
+
+    def _labels(self) -> dict[str, Mapping[str, str]]:
         ds, vocab = self.ds, self.vocab
-        labels = {
+        return {
             "fo": model.FOCUS,
             "md": model.MEDICATIONS,
             "py": model.PAYMENT,
@@ -354,15 +422,18 @@ class SearchData:
             "lg": {code: model.LANGUAGES[code] for code in vocab["lg"]},
             "np": model.NEW_PATIENTS,
         }
+
+    def manifest(self) -> str:
+        labels = self._labels()
         return dumps(
             {
                 "v": FORMAT_VERSION,
                 "leaves": {key: len(ids) for key, ids in sorted(self.leaves.items())},
                 "telehealth": {state: len(ids) for state, ids in sorted(self.tele.items())},
                 "zip_prefixes": sorted(self.prefixes),
-                "vocab": vocab,
-                "labels": {k: [labels[k][v] for v in vocab[k]] for k in labels},
-                "short": {k: [views.short_label(labels[k][v]) for v in vocab[k]] for k in labels},
+                "vocab": self.vocab,
+                "labels": {k: [labels[k][v] for v in self.vocab[k]] for k in labels},
+                "short": {k: [views.short_label(labels[k][v]) for v in self.vocab[k]] for k in labels},
                 "states": model.US_STATES,
                 # The leaves holding each state's programs, for a search of a whole state (words without a ZIP).
                 "state_leaves": self.state_leaves(),

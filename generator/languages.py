@@ -179,13 +179,15 @@ COUNT_CALL = "count"  # count(key, n, one, other): the words key_one and key_oth
 
 
 def word_uses(paths: Iterable[Path], root: Path) -> list[WordUse]:
-    """Every word the code and templates ask a language for: calls like t("key", "English") in .py files and
-    iop.t("key", "English") in templates (.html, .md)."""
+    """Every word the code and templates ask a language for: calls like t("key", "English") in .py files,
+    iop.t("key", "English") in templates (.html, .md) and IOP.t("key", "English") or IOP.count("key", n, "one",
+    "other") in the page scripts (.js)."""
     uses = []
     for path in sorted(paths):
         where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         text = path.read_text(encoding="utf-8")
-        found = _python_uses(text) if path.suffix == ".py" else _template_uses(text)
+        readers = {".py": _python_uses, ".js": _script_uses}
+        found = readers.get(path.suffix, _template_uses)(text)
         uses += [WordUse(key, english, where) for key, english in found]
     return uses
 
@@ -218,6 +220,34 @@ def _constant(node):
     if isinstance(node, ast.List) and all(isinstance(e, ast.Constant) for e in node.elts):
         return [e.value for e in node.elts]
     return None
+
+
+_JS_STRING = r'"((?:[^"\\\n]|\\.)*)"'
+# t("key", "English") and count("key", n, "one", "other") in a page script: the key and English are string
+# literals in double quotes, n any expression without a comma.
+_JS_CALL = re.compile(
+    r"\b(t|count)\(\s*"
+    + _JS_STRING
+    + r"\s*,\s*(?:"
+    + _JS_STRING
+    + r"|[^,]+,\s*"
+    + _JS_STRING
+    + r"\s*,\s*"
+    + _JS_STRING
+    + ")"
+)
+
+
+def _script_uses(text: str) -> list[tuple[str, object]]:
+    out = []
+    for m in _JS_CALL.finditer(text):
+        name, key, english, one, other = m.groups()
+        args = [json.loads(f'"{s}"') if s is not None else None for s in (key, english, one, other)]
+        if name == "t" and english is not None:
+            out += _uses("t", args[:2])
+        elif name == COUNT_CALL and one is not None:
+            out += _uses(COUNT_CALL, [args[0], None, args[2], args[3]])
+    return out
 
 
 def _template_uses(text: str) -> list[tuple[str, object]]:
@@ -271,18 +301,33 @@ def rich(text: str, **values) -> markupsafe.Markup:
     return markupsafe.Markup("".join(out))
 
 
-def script_words(lang: Language, script: str) -> str:
-    """The words a page script needs in a translated language, as a data-iop-words attribute holding JSON: the
-    locale section named after the script (assets/js/self-check.js -> self_check), with the links its {marks}
-    stand for. Empty for the site's own language (the scripts hold their English) and for scripts with no
-    section."""
-    if not lang.translated:
-        return ""
-    section = lang.words.get(posixpath.basename(script).removesuffix(".js").replace("-", "_"))
-    if not isinstance(section, Mapping):
-        return ""
-    words = {**section, "links": {name: list(target) for name, target in LINKS.items()}}
-    return f' data-iop-words="{html.escape(json.dumps(words, ensure_ascii=False, sort_keys=True), quote=True)}"'
+# The locale sections of the page scripts' words (each named after its script: assets/js/results-map.js ->
+# results_map), published for each translated language in one file every page of it loads (words_file).
+SCRIPT_SECTIONS = ("iop", "finder", "results_map", "list", "compare", "self_check", "site_search")
+
+
+def words_file(lang: Language) -> str:
+    """The site path of a translated language's script words: one small file, cached by the browser, instead of
+    the same words in every page (the site has tens of thousands of program pages)."""
+    return f"assets/js/words-{lang.code}.js"
+
+
+def words_script(lang: Language, data: Mapping) -> str:
+    """The script words of a translated language as a script setting window.IOP_WORDS (the site's policy allows
+    its own script files only, never inline ones): the language, each SCRIPT_SECTIONS section of its locale,
+    the links its {marks} stand for, and `data` (its names of the finder's vocabularies, its page folders)."""
+    sections = {name: lang.words.get(name) for name in SCRIPT_SECTIONS if isinstance(lang.words.get(name), Mapping)}
+    words = {
+        "lang": lang.code,
+        "folder": lang.folder,
+        "words": sections,
+        "links": {name: list(target) for name, target in LINKS.items()},
+        **data,
+    }
+    text = json.dumps(words, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # No "</script" or "<!--" can end or confuse anything: the file is a script, never HTML, but stay safe.
+    text = text.replace("<", "\\u003c")
+    return f"/* IOP Finder's words in {lang.name}, made from {LOCALES}/{lang.code}.yaml by the build. */\nwindow.IOP_WORDS = {text};\n"
 
 
 def source_lang(lang: Language, source_id: str, default: Language) -> str:

@@ -27,8 +27,10 @@ from . import (
     finder_form,
     geo,
     indexes,
+    languages,
     listings,
     maps,
+    model,
     names,
     pages,
     reference,
@@ -87,8 +89,9 @@ class Plan:
     shared: dict[str, Hashable]
     sitemap: list[sitemap.Entry]
     card_shards: int
-    form_html: str  # the finder form, for content/find/index.md
+    form_html: dict[str, str]  # the finder form, for content/find/index.md, by language code
     shells: dict[str, str] = field(default_factory=dict)
+    search: indexes.SearchData | None = None  # what the finder's files are made from
 
     def key(self, output: Output) -> tuple:
         return (output.key, tuple(self.shared[name] for name in output.uses))
@@ -102,11 +105,12 @@ class Plan:
         for kind, shell in shells.items():
             self.shared[f"shell:{kind}"] = digest(shell)
 
-    def fill_markdown(self, markdown: str) -> str:
-        """A hand-written page's Markdown with the generator's marks filled in (the finder form, the number of
-        card files)."""
+    def fill_markdown(self, markdown: str, lang: Language | None = None) -> str:
+        """A hand-written page's Markdown with the generator's marks filled in (the finder form in the page's
+        language, the number of card files)."""
         if finder_form.FORM_MARK in markdown:
-            markdown = markdown.replace(finder_form.FORM_MARK, self.form_html)
+            form = self.form_html[lang.code] if lang is not None and lang.code in self.form_html else self.form_html[""]
+            markdown = markdown.replace(finder_form.FORM_MARK, form)
         if CARD_SHARDS_MARK in markdown:
             markdown = markdown.replace(CARD_SHARDS_MARK, str(self.card_shards))
         return markdown
@@ -165,6 +169,8 @@ def make_plan(cat: Catalogue, langs: Languages | None = None) -> Plan:
         plan = _make_plan(cat, records)
         for lang in langs.others if langs else ():
             add_language(plan, cat, lang, records)
+        for lang in langs.others if langs else ():
+            add_script_files(plan, cat, lang)  # last: they say which of the language's pages the site has
         return plan
     finally:
         if collecting:
@@ -189,13 +195,14 @@ def _make_plan(cat: Catalogue, records: dict[str, bytes]) -> Plan:
         },
         sitemap=sitemap.entries(cat),
         card_shards=len(card_files),
-        form_html=finder_form.form_html(ds),
+        form_html={"": finder_form.form_html(ds)},
     )
     plan.files += program_outputs(cat, plan, records)
     plan.files += program_pages(cat, plan, records)
     plan.files += state_outputs(cat, plan, group)
     settings = cat.settings
     search = indexes.SearchData(ds, today=settings.today, stale_after_months=settings.stale_after_months)
+    plan.search = search
     plan.files += search_outputs(search, group)
     plan.files += name_outputs(names.NameIndex(ds))
     plan.files += [
@@ -422,4 +429,72 @@ def add_language(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, 
         own = plan.listings[src]  # the same programs: the same key of their records
         plan.listings[lang.folder + src] = Output(
             f"{lang.folder}{own.path}", own.key, _listing_maker(cat, programs, lang), uses=(DATA, words)
+        )
+
+
+def add_script_files(plan: Plan, cat: Catalogue, lang: Language) -> None:
+    """What the page scripts of another language read: its finder form, its words file (languages.words_file),
+    its word indexes (es/search/x/, es/search/t/<ST>.idx.json: its names and stemmer over the same programs) and
+    its referral list cards (es/search/c/). The place files (search/p/, search/zip/, the manifest) are shared.
+    Cards and result links lead to the language's program and state pages where the site has them, else to the
+    site's own."""
+    words = f"words:{lang.code}"
+    search = plan.search
+    plan.form_html[lang.code] = finder_form.form_html(cat.ds, lang)
+    paths = set(plan.paths())
+    own_pages = any(p.startswith(f"{lang.folder}programs/") for p in paths)
+    own_states = any(p.startswith(f"{lang.folder}states/") and p != f"{lang.folder}states/index.html" for p in paths)
+    folders = {
+        "programs": (lang.folder if own_pages else "") + "programs/",
+        "states": (lang.folder if own_states else "") + "states/",
+    }
+    data = {
+        "labels": search.labels(lang),
+        "states": {code: lang.words.vocab("US_STATES", code, name) for code, name in model.US_STATES.items()},
+        "months": lang.words("page_sources.months"),
+        "date_format": lang.words("page_sources.date_format"),
+        "pages": folders,
+        "search": f"{lang.folder}search/",
+    }
+    plan.files.append(
+        Output(
+            languages.words_file(lang),
+            digest(data),
+            lambda: languages.words_script(lang, data),
+            uses=(DATA, words),
+        )
+    )
+    records = record_keys(cat.ds.programs)
+    for _, index_uri, ids in search.groups():
+        plan.files.append(
+            Output(
+                lang.folder + index_uri,
+                tuple(records[i] for i in ids),
+                lambda ids=ids: search.index_file(ids, lang),
+                COST_INDEX_PER_PROGRAM * len(ids),
+                uses=(DATA, words),
+            )
+        )
+    settings = cat.settings
+    site = settings.site_url
+
+    def page_url(p: dict) -> str:
+        return site + folders["programs"] + p["id"] + "/"
+
+    for uri, programs in cards.card_files(cat.ds.programs):
+        plan.files.append(
+            Output(
+                lang.folder + uri,
+                (tuple(records[p["id"]] for p in programs), own_pages),
+                lambda programs=programs: cards.card_file_in(
+                    programs,
+                    lang,
+                    page_url,
+                    cat.ds.conditions,
+                    today=settings.today,
+                    stale_after_months=settings.stale_after_months,
+                ),
+                COST_PER_PROGRAM * len(programs),
+                uses=(DATA, words),
+            )
         )

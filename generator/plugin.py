@@ -45,6 +45,7 @@ from mkdocs.utils import get_relative_url, is_error_template
 from . import (
     csp,
     executor,
+    finder_form,
     keystore,
     languages,
     links,
@@ -198,7 +199,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         for warning in pages.unknown_sources(page.file.src_uri, page.meta, self.cat.ds.sources):
             log.warning(warning)
         self.languages.use(config, self.languages.of(page))  # the page's abbreviations, appended to its Markdown
-        return self.plan.fill_markdown(markdown)
+        return self.plan.fill_markdown(markdown, self.languages.of(page))
 
     def on_page_content(self, html, *, page, config, files):
         src_uri, lang = page.file.src_uri, self.languages.of(page)
@@ -475,7 +476,8 @@ class Languages:
         paths = [*generator.glob("*.py"), *(generator / "templates").iterdir()]
         if config.theme.custom_dir:
             paths += [p for p in Path(config.theme.custom_dir).rglob("*.html")]
-        uses = languages.word_uses(paths, self._root(config))
+            paths += [p for p in Path(config.theme.custom_dir).glob("assets/js/*.js")]  # not vendor/
+        uses = languages.word_uses(paths, self._root(config)) + finder_form.legend_uses()
         return [line for lang in self.langs.others for line in languages.missing_words(lang, uses)]
 
     def abbreviations(self, config) -> dict[str, dict[str, str]]:
@@ -573,7 +575,9 @@ class Languages:
             "alternates": languages.alternates(twins, self.langs, self.site_url),
             "switch": languages.switch(lang, twins, self.langs),
             "href": lambda path: lang.folder + path if lang.folder + path in self.published else path,
-            "script_words": lambda script: languages.script_words(lang, script),
+            # The scripts' words are in one file per language now (words_script); partials/search.html still asks.
+            "script_words": lambda script: "",
+            "words_script": languages.words_file(lang) if lang.translated else "",
             "source_lang": lambda sid: languages.source_lang(lang, sid, self.langs.default),
         }
 

@@ -1,8 +1,8 @@
 """The Spanish pages (content/es/): one for every English page, with the same sources, anchors, self-check and
 clinical facts, written for people (usted, person-first), and built strictly with every link resolved.
 
-The site publishes them under /es/, but for the finder, the referral list and the comparison (`WAITING`), whose scripts do not
-speak Spanish yet: mkdocs.yml keeps those two out, and links to them lead to the English pages. The pages the
+The site publishes all of them under /es/ (the finder, the referral list and the comparison too: their scripts speak
+Spanish). The pages the
 Spanish pages link to and that the build generates (conditions, therapies, the states index) are Markdown links
 like the English pages' (`GENERATED`). Reading ease is measured by tests/test_readability_es.py, the pairing with
 the English pages by tests/test_site_es.py.
@@ -38,8 +38,6 @@ SPANISH_SOURCES = {
 }
 # Spanish pages the build generates (from data/, like the English ones), which Markdown links may name.
 GENERATED = re.compile(r"(conditions|therapies)/([a-z0-9-]+)\.md|states/index\.md")
-# Written, but kept out of the site until their scripts speak Spanish (part 2 of the Spanish site publishes them).
-WAITING = {"find/index.md", "list/index.md", "compare/index.md"}
 ENGLISH_ONLY = "reference/data.md"  # generated for maintainers, in English only
 CONTEXT_PREFIXES = ("seed-", "cost-estimate-")
 
@@ -74,7 +72,7 @@ def test_every_english_page_has_a_spanish_page_at_the_same_path():
     assert built == ENGLISH_PAGES
 
 
-def test_spanish_pages_are_not_in_the_site_nav_and_only_the_finder_list_and_comparison_wait():
+def test_spanish_pages_are_not_in_the_site_nav_and_none_is_kept_out():
     """The Spanish pages have a navigation of their own (made from the site's); mkdocs.yml's lists none of them."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
 
@@ -85,7 +83,7 @@ def test_spanish_pages_are_not_in_the_site_nav_and_only_the_finder_list_and_comp
 
     assert not [p for p in paths(config["nav"]) if p.startswith("es/")]
     assert "/es/" in config["not_in_nav"].split()
-    assert set(config["exclude_docs"].split()) == {f"/es/{rel.removesuffix('index.md')}" for rel in WAITING}
+    assert "/es/" not in (config.get("exclude_docs") or "")
 
 
 @pytest.mark.parametrize("rel", ENGLISH_PAGES)
@@ -382,11 +380,11 @@ def test_thoughts_of_suicide_are_not_called_a_reason_an_iop_is_not_for_you():
 # --- built: strict, and every link resolves ------------------------------------------------------------------------
 
 
-def test_spanish_pages_are_built_but_the_waiting_ones(site):
+def test_every_spanish_page_is_built(site):
     for rel in ENGLISH_PAGES:
         url = "es/" + re.sub(r"(index)?\.md$", "", rel)
         page = site / url / "index.html"
-        assert page.is_file() != (rel in WAITING), f"content/es/{rel}: built at {url}: {page.is_file()}"
+        assert page.is_file(), f"content/es/{rel}: not built at {url}"
 
 
 def test_every_link_on_the_spanish_pages_resolves(site):

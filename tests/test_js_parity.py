@@ -148,3 +148,89 @@ def test_header_search_words_and_file_names_equal_the_builds(dataset):
     assert all(not any(c.isdigit() for c in w) for ws in got for w in ws if w.isascii())
     keys = sorted({w[: names.PREFIX] for t in texts for w in names.words(t)} | {"richmond", "大阪", "são"})
     assert run_js([("shardFileName", [k]) for k in keys]) == [names.file_name(k) for k in keys]
+
+
+# --- the Spanish word search's stemmer ---------------------------------------------------------------------------
+
+SEARCH_JS = ROOT / "overrides" / "assets" / "js" / "finder-search.js"
+SPANISH_RUNNER = """
+const vm = require("vm"), fs = require("fs");
+const sandbox = { window: {}, TextEncoder };
+vm.createContext(sandbox);
+vm.runInContext(fs.readFileSync(process.argv[1], "utf8"), sandbox);
+vm.runInContext(fs.readFileSync(process.argv[2], "utf8"), sandbox);
+const S = sandbox.window.IOPFinderSearch;
+const texts = JSON.parse(fs.readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(texts.map((t) => [S.stemEs(t), S.wordsEs(t)])));
+"""
+
+
+def spanish_js(texts: list[str]) -> list:
+    """[stemEs(text), wordsEs(text)] of finder-search.js for each text, in Node."""
+    node = shutil.which("node")
+    if node is None:
+        missing_tool("Node.js not found (apt-get install nodejs)")
+    result = subprocess.run(
+        [node, "-e", SPANISH_RUNNER, str(IOP_JS), str(SEARCH_JS)],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def spanish_texts() -> list[str]:
+    """Every Spanish name people may search for (the vocabularies' Spanish names and aliases, the states'), the
+    locale's words, and words made to reach each rule (plurals in -ces, -es, -s; accents; ñ; stop words)."""
+    import yaml
+
+    from generator.dataset import load_dataset
+
+    ds = load_dataset(ROOT / "data")
+    texts = []
+    for entries in (ds.conditions, ds.therapies):
+        for entry in entries.values():
+            own = entry["translations"]["es"]
+            texts += [own["name"], *own.get("aliases", []), own.get("summary", "")]
+    locale = yaml.safe_load((ROOT / "locales" / "es.yaml").read_text(encoding="utf-8"))
+    texts += [v for section in locale["vocab"].values() for v in section.values()]
+    texts += "voces veces luces ciudades meses mujeres adicciones adicción terapias Terapia ADULTOS adulta".split()
+    texts += "niños Niña pánico depresión ÍNDICE güero año años a de la y o e el DBT TEPT 12 3a ñ ña".split()
+    texts += ["", "Trastorno por consumo de alcohol", "Salud mental y consumo de sustancias a la vez"]
+    return texts
+
+
+def test_the_spanish_stemmer_gives_the_same_index_words_in_python_and_javascript():
+    from generator import spanish
+
+    texts = spanish_texts()
+    assert len(texts) > 300
+    js = spanish_js(texts)
+    python = [[spanish.stem(t) if re.fullmatch(r"[^\W_]+", t) else None, spanish.words(t)] for t in texts]
+    for text, (stem, words), (py_stem, py_words) in zip(texts, js, python):
+        assert words == py_words, text
+        if py_stem is not None:
+            assert stem == py_stem, text
+
+
+def test_the_spanish_stemmer_joins_plural_masculine_and_feminine_forms():
+    from generator import spanish
+
+    same = [
+        ("adulto", "adultos", "adulta", "adultas", "ADULTOS"),
+        ("terapia", "terapias", "Terapía"),
+        ("adicción", "adicciones", "adiccion"),
+        ("mujer", "mujeres"),
+        ("voz", "voces"),
+        ("ciudad", "ciudades"),
+        ("niño", "niños", "niña"),
+        ("depresión", "depresion", "DEPRESIÓN"),
+    ]
+    for forms in same:
+        assert len({spanish.stem(f) for f in forms}) == 1, forms
+    assert spanish.stem("ansiedad") == "ansiedad"  # no ending to remove
+    assert spanish.stem("mes") == "mes" and spanish.stem("meses") == "mes"  # RV keeps short words whole
+    assert spanish.stem("año") != spanish.stem("ano")  # ñ is a letter of its own
+    assert spanish.words("Trastorno por consumo de alcohol") == ["trastorn", "consum", "alcohol"]  # stop words out

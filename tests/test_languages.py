@@ -186,14 +186,47 @@ def test_locale_text_becomes_escaped_html_with_its_links():
     )
 
 
-def test_a_page_script_gets_its_words_in_a_data_attribute_on_translated_pages_only(langs):
-    assert languages.script_words(langs.default, "assets/js/self-check.js") == ""
-    assert languages.script_words(langs.others[0], "assets/js/results-map.js") == ""
-    attribute = languages.script_words(langs.others[0], "assets/js/self-check.js")
-    assert attribute.startswith(' data-iop-words="{') and "<" not in attribute
-    words = json.loads(languages.html.unescape(attribute.split('"', 1)[1].rsplit('"', 1)[0]))
-    assert words["closing"] == "Esto no es un consejo médico. Hable con un profesional de la salud."
+def test_the_page_scripts_words_are_one_script_file_per_language(langs):
+    spanish = langs.others[0]
+    assert languages.words_file(spanish) == "assets/js/words-es.js"
+    text = languages.words_script(spanish, {"pages": {"programs": "programs/"}, "odd": "</script><b>"})
+    assert text.startswith("/* IOP Finder's words in Español") and "\nwindow.IOP_WORDS = {" in text
+    assert "<" not in text  # nothing in it could close or open a tag, whatever the data holds
+    words = json.loads(text.split("window.IOP_WORDS = ", 1)[1].rstrip().removesuffix(";"))
+    assert words["lang"] == "es" and words["folder"] == "es/" and words["odd"] == "</script><b>"
+    assert set(words["words"]) == set(languages.SCRIPT_SECTIONS)
+    assert (
+        words["words"]["self_check"]["closing"] == "Esto no es un consejo médico. Hable con un profesional de la salud."
+    )
+    assert words["words"]["finder"]["programs_other"] == "{count} programas"
     assert words["links"]["sms988"] == ["sms:988?body=AYUDA", "988"]
+
+
+def test_the_words_a_page_script_asks_for_are_read_from_its_calls(tmp_path):
+    script = tmp_path / "x.js"
+    script.write_text(
+        'var a = IOP.t("finder.searching", "Searching…");\n'
+        'var b = t("finder.quote", "Say \\"hi\\" {n}", { n: 2 });\n'
+        'var c = count("finder.found", list.length, "{count} program", "{count} programs", { r: r });\n'
+        'var d = t(key, "not a constant key");  var e = x.t("nodot", "no section");\n',
+        encoding="utf-8",
+    )
+    uses = languages.word_uses([script], tmp_path)
+    assert [(u.key, u.english, u.where) for u in uses] == [
+        ("finder.searching", "Searching…", "x.js"),
+        ("finder.quote", 'Say "hi" {n}', "x.js"),
+        ("finder.found_one", "{count} program", "x.js"),
+        ("finder.found_other", "{count} programs", "x.js"),
+    ]
+
+
+def test_every_word_the_page_scripts_ask_for_is_in_their_sections_and_the_spanish_locale(langs):
+    scripts = sorted((ROOT / "overrides" / "assets" / "js").glob("*.js"))
+    uses = languages.word_uses(scripts, ROOT)
+    assert len(uses) > 150
+    sections = {u.key.split(".")[0] for u in uses}
+    assert sections <= set(languages.SCRIPT_SECTIONS) | {"pages"}, sections
+    assert languages.missing_words(langs.others[0], uses) == []
 
 
 def test_english_source_titles_are_marked_on_spanish_pages(langs):
@@ -301,3 +334,18 @@ def test_names_sort_alphabetically_whatever_their_accents():
     assert sorted(names, key=languages.name_order) == [
         "Hawái", "Idaho", "Nebraska", "Nueva York", "Ohio", "Oklahoma", "Oregón",
     ]  # fmt: skip
+
+
+def test_the_finder_filters_legends_are_words_each_language_must_have(langs):
+    from generator import finder_form, indexes
+
+    uses = finder_form.legend_uses()
+    assert [u.key for u in uses] == [f"finder.filters.{f.name}" for f in indexes.FILTERS]
+    spanish = langs.others[0]
+    assert languages.missing_words(spanish, uses) == []
+    tree = json.loads(json.dumps(spanish.words.tree))
+    del tree["finder"]["filters"]["pay"]
+    lacking = Language("es", "Español", "es/", Words(tree, "locales/es.yaml"))
+    assert languages.missing_words(lacking, uses) == [
+        'locales/es.yaml: finder.filters.pay: missing (in English: "Payment", in generator/indexes.py)'
+    ]

@@ -24,12 +24,21 @@ import yaml
 from conftest import ROOT, copy_project, read, run_mkdocs
 from quality.tools import SITE_URL
 
-from generator import languages, postprocess, views
+from generator import indexes, languages, postprocess, views
 
 # English pages with no Spanish twin yet, by path ("*": every page in that folder).
-WITHOUT_TWIN = {"find/", "list/", "compare/", "reference/data/"}
+WITHOUT_TWIN = {"reference/data/"}
 # Spanish pages part 1 publishes, besides every guide, condition and therapy.
-SPANISH_PAGES = {"es/", "es/about/", "es/conditions/", "es/therapies/", "es/states/"}
+SPANISH_PAGES = {
+    "es/",
+    "es/about/",
+    "es/conditions/",
+    "es/therapies/",
+    "es/states/",
+    "es/find/",
+    "es/list/",
+    "es/compare/",
+}
 MATERIAL = Path(material.__file__).parent / "templates"
 
 
@@ -88,7 +97,9 @@ class Head(HTMLParser):
                 self._skip.append(tag)
             return
         if not self._skip:
-            self.texts += [v for k, v in attrs if k in self.WORD_ATTRIBUTES and v]
+            # A value is shown only on a button-like input; a checkbox's or an option's is a machine value (?time=day).
+            shown = tag == "input" and a.get("type") in ("button", "submit", "reset")
+            self.texts += [v for k, v in attrs if k in self.WORD_ATTRIBUTES and v and (k != "value" or shown)]
 
     def handle_endtag(self, tag):
         if self._skip and self._skip[-1] == tag:
@@ -196,9 +207,11 @@ def english_interface() -> set[str]:
     """Every English string of the interface, read from where it is written, so the list cannot go stale: the
     English the code and templates give for each word (languages.word_uses), the English markup of the theme
     override (crisis notice, quick links, sources aside) and of the generator's templates, Material's English
-    words, and the English of mkdocs.yml (its navigation, description and footer note)."""
+    words, the page scripts' English (IOP.t), and the English of mkdocs.yml (its navigation, description and
+    footer note)."""
     paths = [*(ROOT / "generator").glob("*.py"), *(ROOT / "generator" / "templates").iterdir()]
     paths += list((ROOT / "overrides").rglob("*.html"))
+    paths += list((ROOT / "overrides" / "assets" / "js").glob("*.js"))  # what the scripts write, IOP.t(...)
     strings: list[str] = []
     for use in languages.word_uses(paths, ROOT):
         strings += use.english if isinstance(use.english, list) else [use.english or ""]
@@ -315,18 +328,17 @@ def test_the_spanish_nav_lists_the_spanish_pages_in_the_site_s_order(site):
     assert targets and all(t.startswith("es/") for t in targets), targets
     titles = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r'<span class="md-ellipsis">([^<]+)<', nav)]
     titles = [t for t in titles if t]
-    assert titles[:4] == ["Inicio", "Guías", "¿Qué es un IOP?", "Niveles de atención"], titles
-    for title in ("Problemas de salud", "Terapias", "Ver por estado", "Su privacidad", "Sobre IOP Finder"):
+    assert titles[:4] == ["Inicio", "Buscar un programa", "Guías", "¿Qué es un IOP?"], titles
+    for title in ("Problemas de salud", "Terapias", "Ver por estado", "Su privacidad", "Mi lista", "Sobre IOP Finder"):
         assert title in titles, title
-    assert "Buscar un programa" not in titles  # the finder is not in Spanish yet
 
 
-def test_links_to_spanish_pages_not_published_yet_lead_to_the_english_ones(site):
+def test_spanish_pages_link_to_the_spanish_finder_and_to_english_pages_not_published_yet(site):
     home = read(site, "es/")
-    assert 'data-zip-jump="../find/"' in home and 'action="states/"' in home
-    assert '<a href="../find/">Buscar un programa</a>' in home  # the quick link
+    assert 'data-zip-jump="find/"' in home and 'action="states/"' in home
+    assert '<a href="find/">Buscar un programa</a>' in home  # the quick link
     condition = read(site, "es/conditions/depression/")
-    assert 'href="../../../find/?condition=depression"' in condition
+    assert 'href="../../find/?condition=depression"' in condition
     # The listing's programs: their Spanish pages, beside the condition page's own folder.
     assert re.search(r'<li><a href="\.\./\.\./programs/[a-z0-9-]+/">', condition)
     assert not re.search(r'href="\.\./\.\./\.\./programs/', condition)
@@ -360,9 +372,7 @@ def english_only_site(tmp_path_factory) -> Path:
     (project / "locales" / "es.yaml").unlink()
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    text = text.replace("        es: Español\n", "").replace(
-        "exclude_docs: |\n  /es/find/\n  /es/list/\n  /es/compare/\n", ""
-    )
+    text = text.replace("        es: Español\n", "")
     config.write_text(text, encoding="utf-8")
     out = tmp_path_factory.mktemp("english-only-site")
     result = run_mkdocs(project, out)
@@ -392,3 +402,51 @@ def test_the_sitemap_lists_the_spanish_pages_too(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for url in ("es/", "es/learn/first-day/", "es/conditions/depression/", "es/states/"):
         assert f"<loc>{SITE_URL}{url}</loc>" in sitemap, url
+
+
+# --- the Spanish finder's files ------------------------------------------------------------------------------------
+
+
+def _word_matches(site: Path, folder: str, typed: list[str], code: str) -> set[str]:
+    found = set()
+    for path in sorted((site / folder / "search" / "x").glob("*.json")):
+        found |= indexes.matches(json.loads(path.read_text(encoding="utf-8")), typed, code)
+    return found
+
+
+def test_spanish_word_indexes_find_by_the_spanish_names_what_the_english_find_by_the_english(site):
+    pairs = [
+        (["anxiety"], ["ansiedad"]),
+        (["depression"], ["depresión"]),
+        (["depression"], ["DEPRESION"]),  # accents and case do not matter
+        (["bipolar", "disorder"], ["trastornos", "bipolares"]),  # plurals reach the same index words
+        (["dialectical"], ["dialéctica"]),
+    ]
+    for english, spanish in pairs:
+        ids = _word_matches(site, "", english, "en")
+        assert ids, english
+        assert _word_matches(site, "es", spanish, "es") == ids, (english, spanish)
+    # The Spanish indexes hold the Spanish names, not the English ones: "anxiety" finds only the programs whose own
+    # name holds the word (names are searched as written, in every language).
+    by_name = _word_matches(site, "es", ["anxiety"], "es")
+    assert by_name == {"birchwood-anxiety-ocd-evanston"} and by_name < _word_matches(site, "", ["anxiety"], "en")
+    # Place files are the site's: no second copy of the records or ZIP tables under es/.
+    assert not (site / "es" / "search" / "p").exists() and not (site / "es" / "search" / "zip").exists()
+    assert {p.name for p in (site / "es" / "search" / "x").glob("*.json")} == {
+        p.name for p in (site / "search" / "x").glob("*.json")
+    }
+
+
+def test_the_spanish_list_cards_say_the_same_facts_in_spanish(site):
+    shard = json.loads((site / "es" / "search" / "c" / "0.json").read_text(encoding="utf-8"))["cards"]
+    english = json.loads((site / "search" / "c" / "0.json").read_text(encoding="utf-8"))["cards"]
+    assert shard.keys() == english.keys() and shard
+    for pid, card in shard.items():
+        own = english[pid]
+        for same in ("id", "name", "phone", "street", "city", "zip", "lat", "lon", "website", "last_verified_iso"):
+            assert card[same] == own[same], (pid, same)
+        assert card["last_verified"].split()[1] == "de", card["last_verified"]  # "2 de octubre de 2026"
+        assert " horas a la semana, " in card["schedule"]
+        assert card["url"].startswith(SITE_URL) and card["url"].endswith(f"programs/{pid}/")
+        if own["stale_note"]:
+            assert card["stale_note"] == "Puede que esté desactualizado: llame para confirmar"

@@ -64,7 +64,7 @@ def page_types(site: Path) -> list[tuple[str, str]]:
 
 def _page_types(site: Path, folder: str) -> list[tuple[str, str]]:
     """The page types of one language, under `folder` ("" for English, "es/" for Spanish): the Spanish site
-    has no program, state, finder or list pages yet (tests/test_site_es.py: WITHOUT_TWIN)."""
+    has no program or state pages yet (tests/test_site_es.py: WITHOUT_TWIN)."""
     if folder:
         pages = _page_types_of(site / folder.rstrip("/"), every=False)
         return [(f"{folder[:-1]}-{name}", f"/{folder}{path[1:]}") for name, path in pages]
@@ -111,8 +111,10 @@ def _page_types_of(site: Path, every: bool) -> list[tuple[str, str]]:
     return pages
 
 
+# Each pattern holds the English and the Spanish of the finished status lines.
 FINDER_ANSWERED = (
-    "!!(document.getElementById('finder-status') || {textContent: ''}).textContent.match(/found|No programs|could not/)"
+    "!!(document.getElementById('finder-status') || {textContent: ''}).textContent"
+    ".match(/found|No programs|could not|encontr|Ningún|no pudo/)"
 )
 
 
@@ -127,17 +129,17 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
 
 
 LIST_ANSWERED = (
-    "!!(document.getElementById('referral-status') || {textContent: ''}).textContent.match(/in this list|empty/)"
+    "!!(document.getElementById('referral-status') || {textContent: ''}).textContent"
+    ".match(/in this list|empty|en esta lista|vacía/)"
 )
-COMPARE_ANSWERED = (
-    "!!(document.getElementById('compare-status') || {textContent: ''}).textContent.match(/Comparing|Choose/)"
-)
+COMPARE_ANSWERED = "!!(document.getElementById('compare-status') || {textContent: ''}).textContent.match(/Comparing|Choose|Se comparan|Elija/)"
 
 
 def wait_for_page(page, path: str) -> None:
     """Let the page settle; on the finder, wait until a search with a place has answered; on the list and the
     comparison, until their programs are in."""
     page.wait_for_load_state("load")
+    path = path.removeprefix("/es")  # the Spanish pages wait for the same answers
     if path.startswith(("/find/#zip=", "/find/#st=")):
         wait_until(page, FINDER_ANSWERED)
     elif path.startswith("/list/#ids="):

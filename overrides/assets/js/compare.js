@@ -10,22 +10,32 @@
   var root = document.getElementById("compare");
   if (!root || !window.IOPList) return;
 
-  /* Every sentence this script shows, in one place, so the page can be translated. */
+  /* Every sentence this script shows, in one place, in the page's language (IOP.t, iop.js). */
+  var W = window.IOP;
   var TEXT = {
-    choose: "Choose 2 to 4 programs to compare: tick them in your list, then press “Compare the ticked programs”.",
-    tooMany: function (n) { return "This link names " + n + " programs. The table shows the first 4."; },
-    loading: "Loading…",
-    caption: function (n) { return n + " programs side by side"; },
-    done: function (n, from) { return "Comparing " + n + " programs" + (from ? ", with distances from ZIP code " + from : "") + "."; },
-    missing: "No longer in the directory",
-    program: "Program",
-    rows: {
-      phone: "Phone", where: "Where", distance: "Distance", focus: "Treats", schedule: "Hours", times: "Times",
-      ages: "Ages", conditions: "Conditions", medications: "Medications", payment: "Payment", languages: "Languages",
-      video: "Video sessions", newPatients: "New patients", start: "How to start", verified: "Last verified"
+    choose: W.t("compare.choose", "Choose 2 to 4 programs to compare: tick them in your list, then press “Compare the ticked programs”."),
+    tooMany: function (n) { return W.t("compare.too_many", "This link names {n} programs. The table shows the first 4.", { n: n }); },
+    loading: W.t("compare.loading", "Loading…"),
+    caption: function (n) { return W.t("compare.caption", "{n} programs side by side", { n: n }); },
+    done: function (n, from) {
+      return from ? W.t("compare.done_from", "Comparing {n} programs, with distances from ZIP code {zip}.", { n: n, zip: from })
+        : W.t("compare.done", "Comparing {n} programs.", { n: n });
     },
-    videoOnly: "Every session is by video", videoSome: "Some or all sessions", videoNo: "No, in person",
-    notReported: "not reported", example: "Example", from: function (zip) { return "from ZIP code " + zip; }
+    missing: W.t("compare.missing", "No longer in the directory"),
+    program: W.t("compare.program", "Program"),
+    rows: {
+      phone: W.t("compare.phone", "Phone"), where: W.t("compare.where", "Where"), distance: W.t("compare.distance", "Distance"),
+      focus: W.t("finder.treats", "Treats"), schedule: W.t("compare.hours", "Hours"), times: W.t("finder.times", "Times"),
+      ages: W.t("finder.ages", "Ages"), conditions: W.t("compare.conditions", "Conditions"),
+      medications: W.t("finder.medications", "Medications"), payment: W.t("compare.payment", "Payment"),
+      languages: W.t("finder.languages", "Languages"), video: W.t("compare.video", "Video sessions"),
+      newPatients: W.t("finder.new_patients_heading", "New patients"), start: W.t("list.start", "How to start"),
+      verified: W.t("iop.last_verified", "Last verified")
+    },
+    videoOnly: W.t("compare.video_only", "Every session is by video"), videoSome: W.t("compare.video_some", "Some or all sessions"),
+    videoNo: W.t("compare.video_no", "No, in person"),
+    notReported: W.t("finder.not_reported", "not reported"), example: W.t("finder.example", "Example"),
+    from: function (zip) { return W.t("compare.from", "from ZIP code {zip}", { zip: zip }); }
   };
   var MAX = 4;
 
@@ -46,7 +56,7 @@
     out.push(
       [r.focus, function (c) { return c.focus; }],
       [r.schedule, function (c) { return c.schedule; }],
-      [r.times, function (c) { return c.times; }],
+      [r.times, function (c) { return c.details_lang ? { text: c.times, english: c.details } : c.times; }],
       [r.ages, function (c) { return c.ages; }],
       [r.conditions, function (c) { return list(c.conditions); }],
       [r.medications, function (c) { return list(c.medications); }],
@@ -73,6 +83,11 @@
       t.setAttribute("datetime", value.iso);
       td.appendChild(t);
       if (value.note) { td.appendChild(document.createTextNode(". ")); td.appendChild(el("strong", "iop-stale", value.note)); }
+    } else if (value.english) {
+      // The program's own words, in English on a page in another language.
+      td.textContent = value.text + " (";
+      td.appendChild(el("span", null, value.english)).lang = "en";
+      td.appendChild(document.createTextNode(")"));
     } else {
       td.textContent = value;
     }
@@ -95,7 +110,7 @@
       th.scope = "col";
       if (c.missing) { th.textContent = c.id + " (" + TEXT.missing + ")"; tr.appendChild(th); return; }
       var a = el("a", null, c.name);
-      a.href = base + "programs/" + c.id + "/";
+      a.href = base + ((IOP.lang.data.pages || {}).programs || "programs/") + c.id + "/";
       th.appendChild(a);
       if (c.example) { th.appendChild(document.createTextNode(" ")); th.appendChild(el("span", "iop-tag", TEXT.example)); }
       tr.appendChild(th);

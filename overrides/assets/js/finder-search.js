@@ -15,16 +15,52 @@
   var BATCH = 4;  // leaf files fetched at once
   var FARTHEST_LEAVES = 48;  // how many more leaves a search for the nearest match at any distance may read
 
+  /* Spanish words as generator/spanish.py stems them (its docstring gives the rules; tests/test_js_parity.py
+     checks both agree): accents dropped but ñ, Snowball's RV region, plurals, then a final a, o or e. */
+  var VOWELS = "aeiou";
+  var STOP_ES = {};
+  "a al con de del e el en la las lo los o para por que se sin su sus u un una unas unos y".split(" ").forEach(function (w) { STOP_ES[w] = true; });
+  function foldEs(word) {
+    return Array.from(word.toLowerCase()).map(function (ch) {
+      return ch === "ñ" ? ch : ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    }).join("");
+  }
+  function rvEs(w) {
+    if (w.length < 2) return w.length;
+    var first = VOWELS.indexOf(w[0]) >= 0, second = VOWELS.indexOf(w[1]) >= 0, i;
+    if (!second || first) {
+      for (i = 2; i < w.length; i++) if ((VOWELS.indexOf(w[i]) >= 0) === !second) return i + 1;
+      return w.length;
+    }
+    return 3;
+  }
+  function stemEs(word) {
+    var w = foldEs(word);
+    if (STOP_ES[w]) return "";
+    var start = rvEs(w), n = w.length;
+    if (/ces$/.test(w) && n > 4) w = w.slice(0, -3) + "z";
+    else if (/es$/.test(w) && n - 2 >= start && n > 3 && VOWELS.indexOf(w[n - 3]) < 0) w = w.slice(0, -2);
+    else if (/s$/.test(w) && n - 1 >= start && n > 2 && VOWELS.indexOf(w[n - 2]) >= 0) w = w.slice(0, -1);
+    if (/[aoe]$/.test(w) && w.length - 1 >= start) w = w.slice(0, -1);
+    return w;
+  }
+  function wordsEs(text) {
+    return (text.match(/[\p{L}\p{N}]+/gu) || []).map(stemEs).filter(function (s) { return s; });
+  }
+
   /* `filters`: [{name, key, mode}] as the form declares them (indexes.FILTERS); `searchBase`: the site's
-     search/ folder; `lunrUrl`: the text search library, loaded only when words are typed. */
-  function make(filters, searchBase, lunrUrl) {
+     search/ folder; `lunrUrl`: the text search library, loaded only when words are typed. On a page in another
+     language, `words` names its own word indexes and stemmer: {base: the site's es/search/, stem: wordsEs}. */
+  function make(filters, searchBase, lunrUrl, words) {
     var cache = {}, manifest = null, lunrReady = null;
     function getJSON(path) {
-      if (!cache[path]) {
-        cache[path] = IOP.getJSON(searchBase + path);
-        cache[path].catch(function () { delete cache[path]; });
+      // Word indexes (x/, t/<ST>.idx.json) are the language's; the places (p/, zip/, t/<ST>.json) everyone's.
+      var url = (words && /^x\/|\.idx\.json$/.test(path) ? words.base : searchBase) + path;
+      if (!cache[url]) {
+        cache[url] = IOP.getJSON(url);
+        cache[url].catch(function () { delete cache[url]; });
       }
-      return cache[path];
+      return cache[url];
     }
     var ready = getJSON("manifest.json").then(function (m) { manifest = m; return m; });
 
@@ -78,14 +114,20 @@
       return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 1; }).slice(0, 8);
     }
     /* The ids, in the given text index files, of programs holding every word. */
-    function textMatches(indexPaths, words) {
-      if (!words.length) return Promise.resolve(null);
+    function queryTerms(typed) {
+      if (words) return Promise.resolve([].concat.apply([], typed.map(words.stem)));
       return loadLunr().then(function (lunr) {
         // Typed words become index words as lunr's query pipeline makes them: its tokenizer, then its stemmer.
         var terms = [];
-        words.forEach(function (w) {
+        typed.forEach(function (w) {
           lunr.tokenizer(w).forEach(function (token) { terms.push(lunr.stemmer(token).toString()); });
         });
+        return terms;
+      });
+    }
+    function textMatches(indexPaths, typed) {
+      if (!typed.length) return Promise.resolve(null);
+      return queryTerms(typed).then(function (terms) {
         return Promise.all(indexPaths.map(getJSON)).then(function (indexes) {
           var ids = {};
           indexes.forEach(function (index) {
@@ -275,5 +317,5 @@
     };
   }
 
-  window.IOPFinderSearch = { make: make };
+  window.IOPFinderSearch = { make: make, stemEs: stemEs, wordsEs: wordsEs };
 })();

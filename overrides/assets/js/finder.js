@@ -20,79 +20,91 @@
   var form = document.getElementById("finder-form");
   if (!form || !window.IOPFinderSearch) return;
 
-  /* Every sentence this script shows, in one place, so the page can be translated. */
+  /* Every sentence this script shows, in one place, in the page's language (IOP.t: the English is written here,
+     other languages' words come from their locale's `finder` section). */
+  var t = window.IOP.t, count = window.IOP.count;
   var TEXT = {
-    searching: "Searching…",
-    badZip: "Please type a 5-digit ZIP code, like 23220.",
-    unknownZip: function (zip) { return "We could not find ZIP code " + zip + ". Check the number and try again."; },
-    zipPlace: function (zip) { return "ZIP code " + zip; },
-    yourLocation: "your location",
-    failed: "Something went wrong loading the search. Please try again, or browse programs by state.",
-    notLoaded: "The search could not load. You can browse programs by state instead.",
-    askingLocation: "Asking your browser for your location…",
-    noLocation: "We could not get your location. Type a ZIP code instead.",
-    programs: function (n) { return n + (n === 1 ? " program" : " programs"); },
-    found: function (n, r, where) { return TEXT.programs(n) + " found within " + r + " miles of " + where; },
-    foundInState: function (n, state) { return TEXT.programs(n) + " found in " + state + "."; },
-    withVideo: function (state) { return ", including video programs in " + state; },
-    firstOnly: function (n) { return " Showing the first " + n + "."; },
-    nearestOnly: function (n, r, where) { return "Showing the " + n + " nearest programs within " + r + " miles of " + where + "."; },
-    noneFound: function (r, where) { return "No programs found within " + r + " miles of " + where + "."; },
-    noneInState: function (state) { return "No programs found in " + state + "."; },
+    searching: t("finder.searching", "Searching…"),
+    badZip: t("finder.bad_zip", "Please type a 5-digit ZIP code, like 23220."),
+    unknownZip: function (zip) { return t("finder.unknown_zip", "We could not find ZIP code {zip}. Check the number and try again.", { zip: zip }); },
+    zipPlace: function (zip) { return t("finder.zip_place", "ZIP code {zip}", { zip: zip }); },
+    yourLocation: t("finder.your_location", "your location"),
+    failed: t("finder.failed", "Something went wrong loading the search. Please try again, or browse programs by state."),
+    notLoaded: t("finder.not_loaded", "The search could not load. You can browse programs by state instead."),
+    askingLocation: t("finder.asking_location", "Asking your browser for your location…"),
+    noLocation: t("finder.no_location", "We could not get your location. Type a ZIP code instead."),
+    programs: function (n) { return count("finder.programs", n, "{count} program", "{count} programs"); },
+    found: function (n, r, where) { return count("finder.found", n, "{count} program found within {r} miles of {where}", "{count} programs found within {r} miles of {where}", { r: r, where: where }); },
+    foundInState: function (n, state) { return count("finder.found_in_state", n, "{count} program found in {state}.", "{count} programs found in {state}.", { state: state }); },
+    withVideo: function (state) { return t("finder.with_video", ", including video programs in {state}", { state: state }); },
+    firstOnly: function (n) { return " " + t("finder.first_only", "Showing the first {n}.", { n: n }); },
+    nearestOnly: function (n, r, where) { return t("finder.nearest_only", "Showing the {n} nearest programs within {r} miles of {where}.", { n: n, r: r, where: where }); },
+    noneFound: function (r, where) { return t("finder.none_found", "No programs found within {r} miles of {where}.", { r: r, where: where }); },
+    noneInState: function (state) { return t("finder.none_in_state", "No programs found in {state}.", { state: state }); },
     miles: function (m) { return IOP.milesText(m); },
-    videoInYourState: "offers video sessions in your state",
-    example: "Example",
-    treats: "Treats", ages: "Ages", times: "Times", medications: "Medications", languages: "Languages", payment: "Pays with",
-    newPatients: "New patients", notReported: "not reported",
-    hoursDays: function (h, d) { return h + " hours a week over " + d + (d === 1 ? " day" : " days"); },
-    video: "video sessions too",
-    add: "Add to my list",
-    directions: "Get directions", directionsHidden: " (opens your maps app, outside IOP Finder)",
-    summaryFilters: function (n) { return n === 0 ? "No filters" : n === 1 ? "1 filter" : n + " filters"; },
-    summaryWords: function (q) { return "words “" + q + "”"; },
-    summaryVideo: "video programs in your state",
-    change: "Change", hide: "Hide choices",
+    videoInYourState: t("finder.video_in_your_state", "offers video sessions in your state"),
+    example: t("finder.example", "Example"),
+    treats: t("finder.treats", "Treats"), ages: t("finder.ages", "Ages"), times: t("finder.times", "Times"),
+    medications: t("finder.medications", "Medications"), languages: t("finder.languages", "Languages"),
+    payment: t("finder.payment", "Pays with"), newPatients: t("finder.new_patients_heading", "New patients"),
+    notReported: t("finder.not_reported", "not reported"),
+    hoursDays: function (h, d) { return count("finder.hours_days", d, "{hours} hours a week over {count} day", "{hours} hours a week over {count} days", { hours: h }); },
+    video: t("finder.video", "video sessions too"),
+    add: t("list.add", "Add to my list"),
+    directions: t("list.directions", "Get directions"), directionsHidden: t("list.directions_hidden", " (opens your maps app, outside IOP Finder)"),
+    summaryFilters: function (n) { return n === 0 ? t("finder.no_filters", "No filters") : count("finder.filters", n, "{count} filter", "{count} filters"); },
+    summaryWords: function (q) { return t("finder.summary_words", "words “{q}”", { q: q }); },
+    summaryVideo: t("finder.summary_video", "video programs in your state"),
+    change: t("finder.change", "Change"), hide: t("finder.hide", "Hide choices"),
     // A place to search: words or filters without one.
-    wherePrompt: "Where should we look? Type a ZIP code below, or use your location.",
-    whereWords: function (q) { return "Where should we look for “" + q + "”? Type a ZIP code below, or use your location."; },
-    wholeStateLead: "Or search a whole state:",
-    stateLabel: "State", chooseState: "Choose a state", searchState: "Search this state",
+    wherePrompt: t("finder.where_prompt", "Where should we look? Type a ZIP code below, or use your location."),
+    whereWords: function (q) { return t("finder.where_words", "Where should we look for “{q}”? Type a ZIP code below, or use your location.", { q: q }); },
+    wholeStateLead: t("finder.whole_state_lead", "Or search a whole state:"),
+    stateLabel: t("finder.state_label", "State"), chooseState: t("finder.choose_state", "Choose a state"),
+    searchState: t("finder.search_state", "Search this state"),
     // Links that ask for something the finder does not know.
-    ignored: function (items) { return "This link asked for things the finder does not know, so they were left out: " + items.join(", ") + "."; },
-    ignoredValue: function (value, what) { return "“" + value + "” (" + what + ")"; },
-    ignoredRadius: function (value, used) { return "a distance of “" + value + "” (it shows programs within " + used + " miles)"; },
-    what: { r: "distance", sort: "sort order", age: "age", st: "state" },
+    ignored: function (items) { return t("finder.ignored", "This link asked for things the finder does not know, so they were left out: {items}.", { items: items.join(", ") }); },
+    ignoredValue: function (value, what) { return t("finder.ignored_value", "“{value}” ({what})", { value: value, what: what }); },
+    ignoredRadius: function (value, used) { return t("finder.ignored_radius", "a distance of “{value}” (it shows programs within {used} miles)", { value: value, used: used }); },
+    what: { r: t("finder.what_distance", "distance"), sort: t("finder.what_sort", "sort order"), age: t("finder.what_age", "age"), st: t("finder.what_state", "state") },
     // Nothing matched.
-    noneMatch: function (r, where) { return "No programs within " + r + " miles of " + where + " match all your choices."; },
-    noneInStateMatch: function (state) { return "No programs in " + state + " match all your choices."; },
-    leavingOut: "What leaves programs out",
-    without: function (label, n) { return "Without “" + label + "”: " + TEXT.programs(n) + " would match."; },
-    withoutWords: function (q, n) { return "Without the words “" + q + "”: " + TEXT.programs(n) + " would match."; },
-    withoutAge: function (age, n) { return "Without the age " + age + ": " + TEXT.programs(n) + " would match."; },
-    notOneChoice: "No single choice is the reason. Try removing more than one.",
-    nothingNear: function (r) { return "The directory has no programs at all within " + r + " miles."; },
-    remove: "Remove",
-    widen: function (r) { return "Search within " + r + " miles"; },
-    clearAll: "Clear filters and words",
-    searchWholeState: function (state) { return "Search all of " + state; },
-    nearestMatching: "The nearest programs that match your choices",
-    noneAnywhere: "No program in the directory matches all your choices.",
-    noneWithin: function (m) { return "No program that matches all your choices is within " + Math.round(m) + " miles."; },
-    videoIn: function (state) { return "Video programs in " + state + " that match your choices"; },
-    noVideoIn: function (state) { return "No video program in " + state + " matches all your choices."; },
-    tickVideo: "Tick “Also show programs in my state that offer video sessions”.",
-    helpNow: "Talk with someone now",
+    noneMatch: function (r, where) { return t("finder.none_match", "No programs within {r} miles of {where} match all your choices.", { r: r, where: where }); },
+    noneInStateMatch: function (state) { return t("finder.none_in_state_match", "No programs in {state} match all your choices.", { state: state }); },
+    leavingOut: t("finder.leaving_out", "What leaves programs out"),
+    without: function (label, n) { return count("finder.without", n, "Without “{label}”: {count} program would match.", "Without “{label}”: {count} programs would match.", { label: label }); },
+    withoutWords: function (q, n) { return count("finder.without_words", n, "Without the words “{q}”: {count} program would match.", "Without the words “{q}”: {count} programs would match.", { q: q }); },
+    withoutAge: function (age, n) { return count("finder.without_age", n, "Without the age {age}: {count} program would match.", "Without the age {age}: {count} programs would match.", { age: age }); },
+    notOneChoice: t("finder.not_one_choice", "No single choice is the reason. Try removing more than one."),
+    nothingNear: function (r) { return t("finder.nothing_near", "The directory has no programs at all within {r} miles.", { r: r }); },
+    remove: t("finder.remove", "Remove"),
+    widen: function (r) { return t("finder.widen", "Search within {r} miles", { r: r }); },
+    clearAll: t("finder.clear_all", "Clear filters and words"),
+    searchWholeState: function (state) { return t("finder.search_whole_state", "Search all of {state}", { state: state }); },
+    nearestMatching: t("finder.nearest_matching", "The nearest programs that match your choices"),
+    noneAnywhere: t("finder.none_anywhere", "No program in the directory matches all your choices."),
+    noneWithin: function (m) { return t("finder.none_within", "No program that matches all your choices is within {miles} miles.", { miles: Math.round(m) }); },
+    videoIn: function (state) { return t("finder.video_in", "Video programs in {state} that match your choices", { state: state }); },
+    noVideoIn: function (state) { return t("finder.no_video_in", "No video program in {state} matches all your choices.", { state: state }); },
+    tickVideo: t("finder.tick_video", "Tick “Also show programs in my state that offer video sessions”."),
+    helpNow: t("finder.help_now", "Talk with someone now"),
+    // Each line's {link} is its phone number or website.
     helplines: [
-      ["SAMHSA National Helpline: call ", { tel: "tel:+18006624357", text: "1-800-662-4357" }, ". It is free, private and open all day, every day, in English and Spanish. They can help you find care near you."],
-      ["Suicide & Crisis Lifeline: call or text ", { tel: "tel:988", text: "988" }, ", any time."],
-      ["Search every licensed program at ", { href: "https://findtreatment.gov/", text: "FindTreatment.gov" }, ", the national treatment locator."]
+      [t("finder.helpline_samhsa", "SAMHSA National Helpline: call {link}. It is free, private and open all day, every day, in English and Spanish. They can help you find care near you."), { tel: "tel:+18006624357", text: "1-800-662-4357" }],
+      [t("finder.helpline_988", "Suicide & Crisis Lifeline: call or text {link}, any time."), { tel: "tel:988", text: "988" }],
+      [t("finder.helpline_locator", "Search every licensed program at {link}, the national treatment locator."), { href: "https://findtreatment.gov/", text: "FindTreatment.gov" }]
     ],
-    leaves: " (a website outside IOP Finder)",
+    leaves: t("finder.leaves", " (a website outside IOP Finder)"),
     // Copying a link.
-    copy: "Copy link to these results", copied: "Link copied",
-    copiedWith: "Link copied. It holds your location, rounded to about half a mile.",
-    copiedWithout: "Link copied without your location. Whoever opens it will be asked for a ZIP code.",
-    copyPrompt: "Copy this link:"
+    copy: t("finder.copy", "Copy link to these results"), copied: t("finder.copied", "Link copied"),
+    copiedWith: t("finder.copied_with", "Link copied. It holds your location, rounded to about half a mile."),
+    copiedWithout: t("finder.copied_without", "Link copied without your location. Whoever opens it will be asked for a ZIP code."),
+    copyPrompt: t("finder.copy_prompt", "Copy this link:"),
+    // What a result card says of a program, written from its record in the page's language.
+    agesUp: function (low) { return t("finder.ages_up", "{low} and older", { low: low }); },
+    agesOnly: function (low) { return t("finder.ages_only", "{low} only", { low: low }); },
+    agesRange: function (low, high) { return t("finder.ages_range", "{low} to {high}", { low: low, high: high }); },
+    newPatientsText: function (status, date) { return t("finder.new_patients", "{status} (confirmed {date})", { status: status, date: date }); },
+    staleNote: t("pages.listing.stale_note", "May be out of date — call to confirm")
   };
 
   var IOP = window.IOP, el = IOP.el;
@@ -104,7 +116,9 @@
   var locateBtn = $("f-locate"), shareWrap = $("f-share-wrap"), zipInput = $("f-zip"), ageInput = $("f-age");
   var scriptEl = document.querySelector('script[src$="assets/js/finder.js"]');
   var base = new URL("../", scriptEl ? scriptEl.src : location.href).href.replace(/assets\/$/, "");
-  var programBase = base + "programs/";
+  // Result cards lead to the program pages of the page's language where the site has them (the words file says).
+  var own = IOP.lang.data.pages || {};
+  var programBase = base + (own.programs || "programs/");
 
   // The filters as the build declares them (indexes.FILTERS): each fieldset names its filter, the key of its
   // values in a search record and how its ticked boxes combine.
@@ -120,7 +134,9 @@
   var NAMES = FILTERS.map(function (f) { return f.name; });
   var RADII = [].map.call(form.elements.r.options, function (o) { return +o.value; });
   var PAGE = 20, NEAREST = 3, VIDEO = 3;
-  var finder = window.IOPFinderSearch.make(FILTERS, base + "search/", base + "assets/js/vendor/lunr.min.js");
+  // Another language searches its own word indexes with its own stemmer (the words file names their folder).
+  var words = IOP.lang.data.search ? { base: base + IOP.lang.data.search, stem: window.IOPFinderSearch.wordsEs } : null;
+  var finder = window.IOPFinderSearch.make(FILTERS, base + "search/", base + "assets/js/vendor/lunr.min.js", words);
 
   /* --- URL state --- */
   /* The search a set of parameters asks for. Values the finder does not know are left out and listed in
@@ -222,7 +238,7 @@
     return FILTERS.reduce(function (n, f) { return n + st.filters[f.name].length; }, 0) + (st.age !== null ? 1 : 0);
   }
   function hasPlace(st) { return !!(st.zip || st.near || st.st); }
-  function stateName(code) { return finder.manifest().states[code] || code; }
+  function stateName(code) { return (IOP.lang.data.states || {})[code] || finder.manifest().states[code] || code; }
 
   /* --- Results first: the folded choices, the heading that takes focus --- */
   var folded = false, heading = null;
@@ -315,11 +331,40 @@
       })
     } }));
   }
-  function label(key, index) { return finder.manifest().short[key][index]; }
+  /* A value's short label (views.short_label: without its explanation in brackets), in the page's language. */
+  function label(key, index) {
+    var labels = IOP.lang.data.labels;
+    return labels ? labels[key][index].split(" (")[0] : finder.manifest().short[key][index];
+  }
+  /* The facts a record holds as English sentences (views), written again in another language from its values. */
+  var translated = IOP.lang.code !== "en";
+  function agesText(p) {
+    if (!translated || !p.a) return p.at;
+    if (p.a.length < 2) return TEXT.agesUp(p.a[0]);
+    return p.a[0] === p.a[1] ? TEXT.agesOnly(p.a[0]) : TEXT.agesRange(p.a[0], p.a[1]);
+  }
+  function dateText(iso, english) {
+    var data = IOP.lang.data;
+    if (!translated || !data.months) return english;
+    var d = iso.split("-");
+    return IOP.fill(data.date_format, { day: +d[2], month: data.months[+d[1] - 1], year: d[0] });
+  }
+  function newPatientsText(p) {
+    if (!translated || !p.nt) return p.nt;
+    return TEXT.newPatientsText(IOP.lang.data.labels.np[p.np[0]], dateText(p.nf, ""));
+  }
   function labels(key, list) { return list.map(function (i) { return label(key, i); }).join(", "); }
-  function fact(dl, name, value) {
+  /* `english`: words of the program's own, in English, on a page in another language (marked so). */
+  function fact(dl, name, value, english) {
     dl.appendChild(el("dt", null, name));
-    dl.appendChild(el("dd", value ? null : "iop-not-reported", value || TEXT.notReported));
+    var dd = dl.appendChild(el("dd", value ? null : "iop-not-reported", value || TEXT.notReported));
+    if (english) {
+      var own = el("span", null, english);
+      if (translated) own.lang = "en";
+      dd.appendChild(document.createTextNode(" ("));
+      dd.appendChild(own);
+      dd.appendChild(document.createTextNode(")"));
+    }
   }
 
   /* One result card: where, the phone, then the facts people decide on (missing ones read "not reported"). */
@@ -346,14 +391,14 @@
     li.appendChild(phone);
     var facts = el("dl", "iop-result__facts");
     fact(facts, TEXT.treats, label("fo", p.fo) + (p.tv ? " · " + TEXT.video : ""));
-    fact(facts, TEXT.ages, p.at);
-    fact(facts, TEXT.times, labels("ss", p.ss) + (p.dt ? " (" + p.dt + ")" : "") + ", " + TEXT.hoursDays(p.h, p.d));
+    fact(facts, TEXT.ages, agesText(p));
+    fact(facts, TEXT.times, labels("ss", p.ss) + ", " + TEXT.hoursDays(p.h, p.d), p.dt);
     fact(facts, TEXT.medications, labels("md", p.md));
     fact(facts, TEXT.languages, labels("lg", p.lg));
     fact(facts, TEXT.payment, labels("py", p.py));
-    if (p.nt) fact(facts, TEXT.newPatients, p.nt);
+    if (p.nt) fact(facts, TEXT.newPatients, newPatientsText(p));
     li.appendChild(facts);
-    li.appendChild(IOP.verifiedLine(p.vd, p.vs ? finder.manifest().stale_note : null, p.vf));
+    li.appendChild(IOP.verifiedLine(dateText(p.vf, p.vd), p.vs ? (translated ? TEXT.staleNote : finder.manifest().stale_note) : null, p.vf));
     var actions = el("p", "iop-result__actions");
     var add = el("button", "md-button iop-add", TEXT.add);
     add.type = "button";
@@ -472,8 +517,9 @@
     var section = el("div", "iop-helplines");
     section.appendChild(el("h3", null, TEXT.helpNow));
     var ul = el("ul");
-    TEXT.helplines.forEach(function (parts) {
-      var li = el("li");
+    TEXT.helplines.forEach(function (line) {
+      var li = el("li"), text = line[0].split("{link}");
+      var parts = [text[0], line[1], text.slice(1).join("")];
       parts.forEach(function (part) {
         if (typeof part === "string") { li.appendChild(document.createTextNode(part)); return; }
         var a = el("a", part.tel ? "iop-phone" : null, part.text);

@@ -43,8 +43,33 @@
       bigB / 6 * cos2Sm * (-3 + 4 * sinS * sinS) * (-3 + 4 * cos2Sm * cos2Sm)));
     return B * bigA * (sigma - dS) / METERS_PER_MILE;
   }
+  /* Words in the page's language. On a page in another language than the site's own, assets/js/words-<code>.js
+     (languages.words_file, from locales/<code>.yaml) sets IOP_WORDS before this file runs; an English page has
+     none, and each use gives the English written beside its key: t("finder.searching", "Searching…"). {name}
+     marks are filled from `values`; count() picks the key's _one or _other form, as languages.Words does. */
+  var WORDS = root.IOP_WORDS || null;
+  function fill(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (m, k) {
+      return values && Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m;
+    });
+  }
+  function word(key) {
+    var node = WORDS && WORDS.words;
+    key.split(".").forEach(function (part) { node = node && typeof node === "object" ? node[part] : undefined; });
+    return node;
+  }
+  function t(key, english, values) { var own = word(key); return fill(own == null ? english : own, values); }
+  function count(key, n, one, other, values) {
+    var all = Object.assign({ count: n }, values);
+    return n === 1 ? t(key + "_one", one, all) : t(key + "_other", other, all);
+  }
+  /* The page's language, its folder ("es/"), and the language's data beside its words (labels, page folders). */
+  var lang = { code: WORDS ? WORDS.lang : "en", folder: WORDS ? WORDS.folder : "", data: WORDS || {} };
+
   /* As views.miles_text: one decimal, halves rounded up (toFixed's rule). */
-  function milesText(m) { return m < 0.1 ? "less than 0.1 miles" : m.toFixed(1) + " miles"; }
+  function milesText(m) {
+    return m < 0.1 ? t("iop.miles_under", "less than 0.1 miles") : t("iop.miles", "{miles} miles", { miles: m.toFixed(1) });
+  }
 
   /* Quadtree leaves of the search data (indexes.leaf_bounds): each digit picks a quarter of the box,
    2 and 3 the northern half, 1 and 3 the eastern half. "r" is the whole world. */
@@ -104,7 +129,7 @@
      data carries both: views.STALE_NOTE, decided by the site's stale_after_months). The date is a <time> with
      its ISO day, so a program's age can be read by machines too. */
   function verifiedLine(date, staleNote, isoDay) {
-    var line = el("p", "iop-verified", "Last verified ");
+    var line = el("p", "iop-verified", t("iop.last_verified", "Last verified") + " ");
     var time = el("time", null, date);
     if (isoDay) time.setAttribute("datetime", isoDay);
     line.appendChild(time);
@@ -135,7 +160,7 @@
     haversineMiles: haversineMiles, geodesicMiles: geodesicMiles, milesText: milesText,
     leafBounds: leafBounds, milesToBox: milesToBox, fnv1a: fnv1a, cardShard: cardShard,
     isId: isId, isZip: isZip, telHref: telHref, el: el, verifiedLine: verifiedLine, getJSON: getJSON,
-    directionsLink: directionsLink,
+    directionsLink: directionsLink, t: t, count: count, fill: fill, lang: lang,
     searchWords: searchWords, shardFileName: shardFileName
   };
 })(typeof window !== "undefined" ? window : globalThis);

@@ -14,40 +14,47 @@
 (function () {
   "use strict";
 
-  /* Every sentence this script shows, in one place, so the page can be translated. */
+  /* Every sentence this script shows, in one place, in the page's language (IOP.t, iop.js). */
+  var t = window.IOP.t, count = window.IOP.count;
   var TEXT = {
-    add: "Add to my list", remove: "Remove from my list",
-    added: "Added to your list.", removed: "Removed from your list.",
-    myList: function (n) { return n ? "My list (" + n + ")" : "My list"; },
-    detailsCopied: "Details copied", linkCopied: "Link copied", copyPrompt: "Copy this:",
-    empty: "Your list is empty. Use “Add to my list” on a program page or in the finder's results.",
-    loading: function (n) { return "Loading " + n + " programs…"; },
+    add: t("list.add", "Add to my list"), remove: t("list.remove", "Remove from my list"),
+    added: t("list.added", "Added to your list."), removed: t("list.removed", "Removed from your list."),
+    myList: function (n) { return n ? t("list.my_list_count", "My list ({n})", { n: n }) : t("list.my_list", "My list"); },
+    detailsCopied: t("list.details_copied", "Details copied"), linkCopied: t("list.link_copied", "Link copied"),
+    copyPrompt: t("list.copy_prompt", "Copy this:"),
+    empty: t("list.empty", "Your list is empty. Use “Add to my list” on a program page or in the finder's results."),
+    loading: function (n) { return t("list.loading", "Loading {n} programs…", { n: n }); },
     count: function (n, from) {
-      return n + (n === 1 ? " program" : " programs") + " in this list" + (from ? ", with distances from ZIP code " + from : "") + ".";
+      return from ? count("list.count_from", n, "{count} program in this list, with distances from ZIP code {zip}.", "{count} programs in this list, with distances from ZIP code {zip}.", { zip: from })
+        : count("list.count", n, "{count} program in this list.", "{count} programs in this list.");
     },
-    missing: function (id) { return "A program in this list (" + id + ") is no longer in the directory."; },
-    example: "Example", phone: "Phone: ", milesFrom: function (miles, zip) { return miles + " from ZIP code " + zip; },
-    treats: "Treats", ages: "Ages", times: "Times", medications: "Medications", languages: "Languages",
-    payment: "Pays with", newPatients: "New patients", start: "How to start",
-    notReported: "not reported", website: "Website: ", intakeHours: function (h) { return "intake hours " + h; },
-    directions: "Get directions", directionsHidden: " (opens your maps app, outside IOP Finder)",
-    compare: "Compare", notes: "Notes:",
-    compareHelp: "Tick 2 to 4 programs above, then compare their schedules, ages, payment and more in one table.",
-    compareTooFew: "Tick at least 2 programs to compare them.",
-    compareTooMany: function (n) { return n + " programs are ticked. Compare up to 4 at a time: untick some."; },
+    missing: function (id) { return t("list.missing", "A program in this list ({id}) is no longer in the directory.", { id: id }); },
+    example: t("finder.example", "Example"), phone: t("list.phone", "Phone:") + " ",
+    milesFrom: function (miles, zip) { return t("list.miles_from", "{miles} from ZIP code {zip}", { miles: miles, zip: zip }); },
+    treats: t("finder.treats", "Treats"), ages: t("finder.ages", "Ages"), times: t("finder.times", "Times"),
+    medications: t("finder.medications", "Medications"), languages: t("finder.languages", "Languages"),
+    payment: t("finder.payment", "Pays with"), newPatients: t("finder.new_patients_heading", "New patients"),
+    start: t("list.start", "How to start"),
+    notReported: t("finder.not_reported", "not reported"), website: t("list.website", "Website:") + " ",
+    intakeHours: function (h) { return t("list.intake_hours", "intake hours {hours}", { hours: h }); },
+    directions: t("list.directions", "Get directions"), directionsHidden: t("list.directions_hidden", " (opens your maps app, outside IOP Finder)"),
+    compare: t("list.compare", "Compare"), notes: t("list.notes", "Notes:"),
+    compareHelp: t("list.compare_help", "Tick 2 to 4 programs above, then compare their schedules, ages, payment and more in one table."),
+    compareTooFew: t("list.compare_too_few", "Tick at least 2 programs to compare them."),
+    compareTooMany: function (n) { return t("list.compare_too_many", "{n} programs are ticked. Compare up to 4 at a time: untick some.", { n: n }); },
     clearQuestion: function (n) {
-      return "Remove " + (n === 1 ? "the program" : "all " + n + " programs") + " from your list? This cannot be undone.";
+      return count("list.clear_question", n, "Remove the program from your list? This cannot be undone.", "Remove all {count} programs from your list? This cannot be undone.");
     },
-    cleared: "Your list is cleared. Use “Add to my list” on a program page or in the finder's results to start a new one.",
-    subject: "Programs from IOP Finder",
-    smsBody: function (link) { return "Some intensive outpatient programs from IOP Finder: " + link; },
-    emailIntro: "Here are some intensive outpatient programs (IOPs) from IOP Finder.",
-    emailExample: "(Example listing: not a real program.)",
-    emailList: function (link) { return "See the whole list: " + link; },
-    emailCrisis: "In crisis? Call or text 988. In an emergency, call 911.",
-    shareText: "Some intensive outpatient programs from IOP Finder",
-    qrLabel: "QR code linking to this list",
-    dateLocale: "en-US"
+    cleared: t("list.cleared", "Your list is cleared. Use “Add to my list” on a program page or in the finder's results to start a new one."),
+    subject: t("list.subject", "Programs from IOP Finder"),
+    smsBody: function (link) { return t("list.sms_body", "Some intensive outpatient programs from IOP Finder: {link}", { link: link }); },
+    emailIntro: t("list.email_intro", "Here are some intensive outpatient programs (IOPs) from IOP Finder."),
+    emailExample: t("list.email_example", "(Example listing: not a real program.)"),
+    emailList: function (link) { return t("list.email_list", "See the whole list: {link}", { link: link }); },
+    emailCrisis: t("list.email_crisis", "In crisis? Call or text 988. In an emergency, call 911."),
+    shareText: t("list.share_text", "Some intensive outpatient programs from IOP Finder"),
+    qrLabel: t("list.qr_label", "QR code linking to this list"),
+    dateLocale: t("list.date_locale", "en-US")
   };
 
   var IOP = window.IOP;  /* assets/js/iop.js: distances, id rules, card shards, DOM helpers */
@@ -57,6 +64,9 @@
   var COMPARE_MAX = 4;
   var scriptEl = document.querySelector('script[src$="assets/js/list.js"]');
   var base = new URL("../../", scriptEl ? scriptEl.src : location.href).href;
+  // The list, compare and card files of the page's language (es/list/, es/search/c/), its program pages where the
+  // site has them; ZIP tables are every language's.
+  var own = base + IOP.lang.folder, programs = base + ((IOP.lang.data.pages || {}).programs || "programs/");
 
   function load() {
     try {
@@ -96,7 +106,7 @@
     var p = "ids=" + list.ids.join(",");
     var from = list.from || searched;
     if (from) p += "&from=" + from;
-    return base + "list/#" + p;
+    return own + "list/#" + p;
   }
 
   function refreshButtons() {
@@ -180,7 +190,7 @@
     var files = {};
     function cardOf(id) {
       var shard = IOP.cardShard(id, shards);
-      if (!files[shard]) files[shard] = getJSON(base + "search/c/" + shard + ".json");
+      if (!files[shard]) files[shard] = getJSON(own + "search/c/" + shard + ".json");
       return files[shard].then(function (f) {
         return Object.prototype.hasOwnProperty.call(f.cards, id) ? f.cards[id] : { id: id, missing: true };
       }, function () { return { id: id, missing: true }; });
@@ -208,9 +218,15 @@
   var shards = parseInt(root.getAttribute("data-card-shards"), 10) || 1;
   var shownCards = [], shownLink = "";
 
-  function fact(dl, name, value) {
+  /* `english`: the program's own words, in English on a page in another language (marked so). */
+  function fact(dl, name, value, english) {
     dl.appendChild(el("dt", null, name));
-    dl.appendChild(el("dd", value ? null : "iop-not-reported", value || TEXT.notReported));
+    var dd = dl.appendChild(el("dd", value ? null : "iop-not-reported", value || TEXT.notReported));
+    if (english) {
+      dd.appendChild(document.createTextNode(" ("));
+      dd.appendChild(el("span", null, english)).lang = "en";
+      dd.appendChild(document.createTextNode(")"));
+    }
   }
   function item(c, z, from) {
     var li = el("li", "iop-referral__item");
@@ -221,7 +237,7 @@
     }
     var h = el("h2", "iop-referral__name");
     var a = el("a", null, c.name);
-    a.href = base + "programs/" + c.id + "/";
+    a.href = programs + c.id + "/";
     h.appendChild(a);
     if (c.example) { h.appendChild(document.createTextNode(" ")); h.appendChild(el("span", "iop-tag", TEXT.example)); }
     li.appendChild(h);
@@ -241,7 +257,7 @@
     var facts = el("dl", "iop-result__facts iop-referral__facts");
     fact(facts, TEXT.treats, c.focus);
     fact(facts, TEXT.ages, c.ages);
-    fact(facts, TEXT.times, c.times + ", " + c.schedule);
+    fact(facts, TEXT.times, c.times + ", " + c.schedule, c.details_lang ? c.details : null);
     fact(facts, TEXT.medications, c.medications.join(", "));
     fact(facts, TEXT.languages, c.languages.join(", "));
     fact(facts, TEXT.payment, c.payment.join(", "));
@@ -346,7 +362,7 @@
     $("referral-compare-help").textContent = ticked.length < 2 ? (shownCards.length < 2 ? TEXT.compareTooFew : TEXT.compareHelp)
       : ticked.length > COMPARE_MAX ? TEXT.compareTooMany(ticked.length) : TEXT.compareHelp;
     compareLink.hidden = !ok;
-    compareLink.href = base + "compare/#ids=" + ticked.join(",") + (from ? "&from=" + from : "");
+    compareLink.href = own + "compare/#ids=" + ticked.join(",") + (from ? "&from=" + from : "");
   }
 
   $("referral-copy").addEventListener("click", function () { copy(location.href, $("referral-copy"), TEXT.linkCopied); });
@@ -369,7 +385,7 @@
   });
   $("referral-clear-yes").addEventListener("click", function () {
     save({ ids: [] });
-    history.replaceState(null, "", base + "list/");
+    history.replaceState(null, "", own + "list/");
     refreshButtons();
     render();
     status.textContent = TEXT.cleared;

@@ -11,6 +11,8 @@
 (function () {
   "use strict";
 
+  var t = window.IOP.t, count = window.IOP.count;  /* words in the page's language (iop.js) */
+
   var results = document.getElementById("finder-results");
   var projection = window.IOPProjection;
   if (!results || !projection) return;
@@ -53,8 +55,8 @@
     var layout = el("div", "iop-with-map");
     results.parentNode.insertBefore(layout, results);
     section = el("section", "iop-results-map");
-    section.setAttribute("aria-label", "Results on a map");
-    toggle = el("button", "md-button iop-results-map__toggle", "Show the map");
+    section.setAttribute("aria-label", t("results_map.label", "Results on a map"));
+    toggle = el("button", "md-button iop-results-map__toggle", t("results_map.show", "Show the map"));
     toggle.type = "button";
     toggle.setAttribute("aria-controls", "iop-results-map-body");
     toggle.setAttribute("aria-expanded", "false");
@@ -69,7 +71,7 @@
     svg.appendChild(marks);
     group = el("div", "iop-results-map__markers");
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "Numbered results on the map. Use the arrow keys to move between them.");
+    group.setAttribute("aria-label", t("results_map.group", "Numbered results on the map. Use the arrow keys to move between them."));
     group.addEventListener("keydown", onArrow);
     frame.appendChild(svg);
     frame.appendChild(group);
@@ -95,7 +97,7 @@
   /* On a phone the map waits behind its button, so the first result stays in view; beside the list it always shows. */
   function setOpen(open) {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    toggle.textContent = open ? "Hide the map" : "Show the map";
+    toggle.textContent = open ? t("results_map.hide", "Hide the map") : t("results_map.show", "Show the map");
     body.hidden = !(open || wide.matches);
     if (!body.hidden && current) draw(current);
   }
@@ -111,11 +113,11 @@
       if (located[r.id]) {
         num = el("button", "iop-result__num", String(i + 1));
         num.type = "button";
-        num.setAttribute("aria-label", "Show result " + (i + 1) + " on the map");
+        num.setAttribute("aria-label", t("results_map.show_result", "Show result {n} on the map", { n: i + 1 }));
         num.addEventListener("click", function () { focusMarker(r.id); });
       } else {
         num = el("span", "iop-result__num iop-result__num--off", String(i + 1));
-        if (r.videoOnly) num.title = "Meets only by video, so it is not on the map";
+        if (r.videoOnly) num.title = t("results_map.video_only", "Meets only by video, so it is not on the map");
       }
       card.insertBefore(num, card.firstChild);
     });
@@ -223,7 +225,7 @@
       b.type = "button";
       b.tabIndex = i === 0 ? 0 : -1;
       b.setAttribute("data-id", it.r.id);
-      b.setAttribute("aria-label", it.n + ": " + it.r.name + ", " + it.r.city + ", " + milesText(it.r.miles) + ". Go to it in the list");
+      b.setAttribute("aria-label", it.n + ": " + it.r.name + ", " + it.r.city + ", " + milesText(it.r.miles) + ". " + t("results_map.go_to", "Go to it in the list"));
       b.style.left = (spot[0] / width * 100) + "%";
       b.style.top = (spot[1] / height * 100) + "%";
       b.addEventListener("click", function () { focusCard(it.r.id); });
@@ -233,8 +235,8 @@
     marks.appendChild(svgEl("circle", { cx: ring[0], cy: ring[1], r: RING * perPx, class: "iop-results-map__ring" }));
     drawScale(view, origin, width);
     var off = detail.results.length - items.length;
-    note.textContent = "The ring is " + origin.label + ". Numbers match the list." +
-      (off ? " " + off + (off === 1 ? " program meets" : " programs meet") + " only by video and " + (off === 1 ? "is" : "are") + " not on the map." : "");
+    note.textContent = t("results_map.ring", "The ring is {where}. Numbers match the list.", { where: origin.label }) +
+      (off ? " " + count("results_map.off", off, "{count} program meets only by video and is not on the map.", "{count} programs meet only by video and are not on the map.") : "");
 
     getJSON("index.json").then(function (index) {
       var vx0 = view.x * unit, vy0 = view.y * unit, vx1 = vx0 + view.w * unit, vy1 = vy0 + view.h * unit;
@@ -256,9 +258,9 @@
     var pxPerMile = milesToPlane(origin.lon, origin.lat, origin.state) * view.scale;
     var miles = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500].filter(function (m) { return m * pxPerMile <= width / 4; }).pop() || 0.5;
     scaleBar.style.width = Math.round(miles * pxPerMile) + "px";
-    scaleText.textContent = miles + (miles === 1 ? " mile" : " miles");
+    scaleText.textContent = count("results_map.scale", miles, "{count} mile", "{count} miles");
   }
-  function milesText(m) { return m < 0.1 ? "less than 0.1 miles" : m.toFixed(1) + " miles"; }
+  function milesText(m) { return window.IOP.milesText(m); }
 
   results.addEventListener("iop:results", function (e) {
     var detail = e.detail;

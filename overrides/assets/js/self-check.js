@@ -12,8 +12,8 @@
  * The script loads only on that page and does nothing unless #self-check is there. Material's instant navigation
  * swaps pages without a reload; document$ tells us when a new page is in place.
  *
- * On a page in another language, the script's tag carries that language's words (data-iop-words: the locale's
- * self_check section, whose {911}, {988}, {sms988} and {chat} marks are links, and where each goes). Each
+ * On a page in another language, that language's words file (assets/js/words-<code>.js, loaded first) holds the
+ * locale's self_check section, whose {911}, {988}, {sms988} and {chat} marks are links, and where each goes. Each
  * message below is the English, with the key of its translation.
  */
 (function () {
@@ -21,16 +21,11 @@
 
   var CLOSING = "This is not medical advice. Talk to a clinician.";
   var CHAT = "https://988lifeline.org/chat/";
-  var WORDS = readWords(document.currentScript);
+  var WORDS = readWords();
 
-  function readWords(script) {
-    var data = script && script.getAttribute("data-iop-words");
-    if (!data) return null;
-    try {
-      return JSON.parse(data);
-    } catch (e) {
-      return null;
-    }
+  function readWords() {
+    var all = window.IOP_WORDS, own = all && all.words && all.words.self_check;
+    return own ? Object.assign({ links: all.links }, own) : null;
   }
 
   // The parts of a message: the English (a string, or strings and links), or the translation of `key`, its

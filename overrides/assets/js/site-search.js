@@ -27,14 +27,12 @@
     finderZip: function (zip) { return "Find programs near ZIP code " + zip; },
     condition: "Condition", therapy: "Therapy", open: "Search"
   };
-  /* On a page in another language the search form carries that language's words (data-iop-words: the section
-   * site_search of locales/<code>.yaml, languages.script_words) and where its guides are: each word replaces the
-   * English above, its {names} filled in. (The form, not the script tag: the theme writes the tags of
-   * extra_javascript itself.) */
+  /* On a page in another language its words file (assets/js/words-<code>.js, loaded first) holds the section
+   * site_search of locales/<code>.yaml and where its guides are: each word replaces the English above, its
+   * {names} filled in. */
   var GUIDES = "";  // the folder of the page's language ("es/"), whose own page index lists its guides
-  (function translate(script) {
-    var data = script && script.getAttribute("data-iop-words"), words = null;
-    try { words = data ? JSON.parse(data) : null; } catch (e) { words = null; }
+  (function translate(all) {
+    var words = all && all.words && all.words.site_search;
     if (!words) return;
     function fill(key, values) {
       return String(words[key]).replace(/\{(\w+)\}/g, function (m, name) { return name in values ? values[name] : m; });
@@ -48,7 +46,7 @@
     TEXT.finderWords = function (q) { return fill("finder_words", { q: q }); };
     TEXT.finderZip = function (zip) { return fill("finder_zip", { zip: zip }); };
     GUIDES = typeof words.folder === "string" ? words.folder : "";
-  })(document.querySelector(".iop-site-search form"));
+  })(window.IOP_WORDS);
   var LIMITS = { programs: 5, places: 3, topics: 4, guides: 4 };
   var MAX_FILES = 4;  // shard files one query word may fetch before the search asks for more letters
 
