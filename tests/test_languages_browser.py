@@ -33,6 +33,8 @@ def _path(page, server: str) -> str:
         ("/es/states/", "/states/"),
         ("/find/#zip=23220&r=25&condition=depression", "/es/find/#zip=23220&r=25&condition=depression"),
         ("/es/list/#ids=harbor-light-richmond", "/list/#ids=harbor-light-richmond"),
+        ("/programs/harbor-light-richmond/#nearby", "/es/programs/harbor-light-richmond/#nearby"),
+        ("/es/states/va/#richmond", "/states/va/#richmond"),
     ],
 )
 def test_the_switch_leads_to_the_same_page_with_its_fragment(recorder, server, start, twin):
@@ -59,7 +61,7 @@ def test_a_fragment_the_page_writes_later_goes_along_too(recorder, server):
     assert r.errors == [], r.errors
 
 
-@pytest.mark.parametrize("start", ["/states/va/", "/programs/harbor-light-richmond/"])
+@pytest.mark.parametrize("start", ["/reference/data/"])
 def test_a_page_without_a_twin_switches_to_the_spanish_home_page(recorder, server, start):
     r = recorder()
     r.page.goto(server + start)
@@ -68,6 +70,25 @@ def test_a_page_without_a_twin_switches_to_the_spanish_home_page(recorder, serve
     switch.click()
     r.page.wait_for_url(server + "/es/")
     assert _path(r.page, server) == "/es/"
+
+
+def test_a_spanish_program_page_works_in_spanish(recorder, server):
+    """Its scripts speak Spanish (the words file comes before them): the list button, the list count and the
+    printed QR code's name; and it prints on one page."""
+    r = recorder(viewport=PHONE)
+    r.page.goto(server + "/es/programs/sunset-arroyo-el-paso/")
+    add = r.page.locator('[data-add-id="sunset-arroyo-el-paso"]')
+    assert add.inner_text() == "Agregar a mi lista"
+    add.click()
+    wait_until(r.page, "document.querySelector('[data-add-id]').getAttribute('aria-pressed') === 'true'")
+    assert add.inner_text() == "Quitar de mi lista"
+    assert r.page.inner_text("[data-list-count]") == "Mi lista (1)"
+    r.page.emulate_media(media="print")
+    code = r.page.locator(".iop-qr-box svg")
+    assert code.get_attribute("aria-label") == "Código QR con el enlace a esta página"
+    pdf = r.page.pdf(format="Letter")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    assert r.errors == [], r.errors
 
 
 @pytest.mark.parametrize("path", ["/learn/first-day/", "/es/learn/first-day/", "/es/"])
