@@ -81,7 +81,7 @@ def test_the_signs_say_in_spanish_what_the_spanish_guide_calls_them(site, datase
     # The guide's three answers ("Sí", "No lo dice", "No aplica") are the page's.
     for status in signals.STATUS_TEXT:
         assert f"**{signals.status_text(status, spanish.words)}.**" in guide, status
-    item = re.compile(r'<li class="iop-sign iop-sign--([a-z_]+)"><strong>([^<]+): ([^<]+)\.</strong>')
+    item = re.compile(r'<li class="iop-sign--([a-z_]+)"><strong>([^<]+): ([^<]+)\.</strong>')
     for p in dataset.programs:
         found = item.findall(read(site, f"es/programs/{p['id']}/"))
         assert [t for _, t, _ in found] == [esc(titles[s.key]) for s in signals.SIGNS], p["id"]
