@@ -179,7 +179,7 @@ def test_program_and_state_pages_use_the_lean_shell(site, dataset):
         page = read(site, path)
         assert page.count('<div class="iop-crisis" role="note" aria-label="Crisis help">') == 1, path
         assert '<a class="iop-crisis__button" href="tel:988">Call 988</a>' in page
-        assert '<form class="md-search__form" role="search" aria-label="Search IOP Finder"' in page
+        assert 'class="md-search iop-site-search" data-iop-search-box' in page  # its form made by site-search.js
         assert re.search(r'<nav class="iop-quicklinks" aria-label="Quick links">\s*<div class="md-grid">', page)
         assert 'href="../../find/">Find a program</a>' in page
         assert '<footer class="md-footer">' in page
@@ -189,6 +189,7 @@ def test_program_and_state_pages_use_the_lean_shell(site, dataset):
     home = read(site, "")
     for kept in ('class="md-nav md-nav--primary"', 'id="__config"', "assets/javascripts/bundle."):
         assert kept in home
+    assert '<form class="md-search__form" role="search" aria-label="Search IOP Finder"' in home
 
 
 def test_lean_pages_draw_the_themes_own_icons_by_reference(site, dataset):
@@ -204,11 +205,13 @@ def test_lean_pages_draw_the_themes_own_icons_by_reference(site, dataset):
     for url in (f"programs/{dataset.programs[0]['id']}/", "states/va/"):
         page = read(site, url)
         used = re.findall(r'<use href="\.\./\.\./assets/images/icons\.svg#([a-z-]+)"/>', page)
-        assert sorted(set(used)) == ["arrow-left", "close", "library", "magnify"], url
+        assert sorted(set(used)) == ["library", "magnify"], url  # the search box's own come with it (site-search.js)
         assert "<path d=" not in page.split("<article", 1)[0], url  # no inline icon left in the shell
         # Nor what only the theme's bundle or its drawer uses (shells.lean), while the search toggle stays.
         assert 'data-md-toggle="drawer"' not in page and "md-dialog" not in page and "twitter:title" not in page
         assert 'data-md-toggle="search"' in page and 'name="generator"' not in page, url
+        # The header search box is made by site-search.js there (tests/test_phone_lists.py compares it).
+        assert '<div class="md-search iop-site-search" data-iop-search-box data-action="../../find/"></div>' in page
     for name, path in symbols.items():
         assert f'<path d="{path}"/>' in (icons / f"{name}.svg").read_text(encoding="utf-8"), name
     assert sorted(symbols) == ["arrow-left", "close", "library", "magnify"]

@@ -47,6 +47,34 @@
     TEXT.finderZip = function (zip) { return fill("finder_zip", { zip: zip }); };
     GUIDES = typeof words.folder === "string" ? words.folder : "";
   })(window.IOP_WORDS);
+  /* The lean pages (programs, states) carry an empty box (data-iop-search-box): the form is made here exactly as
+   * overrides/partials/search.html writes it on the other pages (a test in tests/test_phone_lists.py compares them),
+   * with the theme's icons by reference like the rest of those pages' header. */
+  (function makeBox(box) {
+    if (!box || box.firstChild) return;
+    var words = (window.IOP_WORDS && window.IOP_WORDS.words && window.IOP_WORDS.words.site_search) || {};
+    function w(key, english) { return esc(typeof words[key] === "string" ? words[key] : english); }
+    function esc(text) {
+      return String(text).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+    }
+    var me = document.querySelector('script[src$="assets/js/site-search.js"]');
+    var sprite = esc(new URL("../images/icons.svg", me ? me.src : location.href).pathname);
+    function icon(name) { return '<svg viewBox="0 0 24 24" aria-hidden="true"><use href="' + sprite + "#" + name + '"/></svg>'; }
+    var open = w("open", "Search"), clear = w("clear", "Clear");
+    box.innerHTML = '<label class="md-search__overlay" for="__search"></label><div class="md-search__inner">' +
+      '<form class="md-search__form" role="search" aria-label="' + w("form", "Search IOP Finder") + '" action="' +
+      esc(box.getAttribute("data-action") || "") + '" novalidate><input type="search" class="md-search__input" ' +
+      'id="iop-site-search-input" aria-label="' + w("input", "Search programs, places and guides") + '" placeholder="' +
+      open + '" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false" enterkeyhint="search" ' +
+      'aria-controls="iop-site-search-results" aria-describedby="iop-site-search-meta" required>' +
+      '<label class="md-search__icon md-icon" for="__search">' + icon("magnify") + icon("arrow-left") + "</label>" +
+      '<nav class="md-search__options" aria-label="' + open + '"><button type="reset" class="md-search__icon md-icon" ' +
+      'title="' + clear + '" aria-label="' + clear + '" tabindex="-1">' + icon("close") + "</button></nav></form>" +
+      '<div class="md-search__output"><div class="md-search__scrollwrap"><div class="md-search-result" ' +
+      'id="iop-site-search-results"><div class="md-search-result__meta" id="iop-site-search-meta" role="status" ' +
+      'aria-live="polite">' + esc(TEXT.hint) + '</div><div class="iop-site-search__groups"></div></div></div></div></div>';
+  })(document.querySelector("[data-iop-search-box]"));
+
   var LIMITS = { programs: 5, places: 3, topics: 4, guides: 4 };
   var MAX_FILES = 4;  // shard files one query word may fetch before the search asks for more letters
 
