@@ -455,6 +455,8 @@ def add_script_files(plan: Plan, cat: Catalogue, lang: Language) -> None:
         "date_format": lang.words("page_sources.date_format"),
         "pages": folders,
         "search": f"{lang.folder}search/",
+        # The stemmer its word indexes were made with (indexes.STEMMERS; none: lunr's, as the English indexes).
+        "stemmer": lang.code if lang.code in indexes.STEMMERS else "",
     }
     plan.files.append(
         Output(

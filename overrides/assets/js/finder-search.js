@@ -50,7 +50,8 @@
 
   /* `filters`: [{name, key, mode}] as the form declares them (indexes.FILTERS); `searchBase`: the site's
      search/ folder; `lunrUrl`: the text search library, loaded only when words are typed. On a page in another
-     language, `words` names its own word indexes and stemmer: {base: the site's es/search/, stem: wordsEs}. */
+     language, `words` names its own word indexes and stemmer: {base: the site's es/search/, stem: wordsEs}
+     (no stem: lunr's, as indexes.STEMMERS has none for the language). */
   function make(filters, searchBase, lunrUrl, words) {
     var cache = {}, manifest = null, lunrReady = null;
     function getJSON(path) {
@@ -115,7 +116,7 @@
     }
     /* The ids, in the given text index files, of programs holding every word. */
     function queryTerms(typed) {
-      if (words) return Promise.resolve([].concat.apply([], typed.map(words.stem)));
+      if (words && words.stem) return Promise.resolve([].concat.apply([], typed.map(words.stem)));
       return loadLunr().then(function (lunr) {
         // Typed words become index words as lunr's query pipeline makes them: its tokenizer, then its stemmer.
         var terms = [];

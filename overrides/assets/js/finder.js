@@ -135,7 +135,8 @@
   var RADII = [].map.call(form.elements.r.options, function (o) { return +o.value; });
   var PAGE = 20, NEAREST = 3, VIDEO = 3;
   // Another language searches its own word indexes with its own stemmer (the words file names their folder).
-  var words = IOP.lang.data.search ? { base: base + IOP.lang.data.search, stem: window.IOPFinderSearch.wordsEs } : null;
+  var stemmers = { es: window.IOPFinderSearch.wordsEs };
+  var words = IOP.lang.data.search ? { base: base + IOP.lang.data.search, stem: stemmers[IOP.lang.data.stemmer] } : null;
   var finder = window.IOPFinderSearch.make(FILTERS, base + "search/", base + "assets/js/vendor/lunr.min.js", words);
 
   /* --- URL state --- */
