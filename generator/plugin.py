@@ -575,8 +575,6 @@ class Languages:
             "alternates": languages.alternates(twins, self.langs, self.site_url),
             "switch": languages.switch(lang, twins, self.langs),
             "href": lambda path: lang.folder + path if lang.folder + path in self.published else path,
-            # The scripts' words are in one file per language now (words_script); partials/search.html still asks.
-            "script_words": lambda script: "",
             "words_script": languages.words_file(lang) if lang.translated else "",
             "source_lang": lambda sid: languages.source_lang(lang, sid, self.langs.default),
         }
