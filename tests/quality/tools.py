@@ -63,8 +63,8 @@ def page_types(site: Path) -> list[tuple[str, str]]:
 
 
 def _page_types(site: Path, folder: str) -> list[tuple[str, str]]:
-    """The page types of one language, under `folder` ("" for English, "es/" for Spanish): the Spanish site
-    has no program or state pages yet (tests/test_site_es.py: WITHOUT_TWIN)."""
+    """The page types of one language, under `folder` ("" for English, "es/" for Spanish): another language's
+    types are the ones its build has (every one today; tests/test_site_es.py: WITHOUT_TWIN)."""
     if folder:
         pages = _page_types_of(site / folder.rstrip("/"), every=False)
         return [(f"{folder[:-1]}-{name}", f"/{folder}{path[1:]}") for name, path in pages]
