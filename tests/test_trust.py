@@ -191,7 +191,7 @@ def test_every_sign_names_program_fields_that_exist():
 def test_every_checklist_item_on_every_page_names_its_field_and_the_last_verified_date(site, dataset):
     item = re.compile(
         r'<li class="iop-sign--(yes|not_reported|not_applicable)"><strong>([^<]+): (Yes|Not reported|Does '
-        r'not apply)\.</strong><span> [^<]*</span><small>From the listing\'s (.*?) fields?\.</small></li>',
+        r"not apply)\.</strong><span> [^<]*</span><small>From the listing\'s (.*?) fields?\.</small></li>",
         re.S,
     )
     # The date the whole checklist holds for, said once before it.
