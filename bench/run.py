@@ -354,7 +354,7 @@ def search_by_url(browser, base: str, zip_code: str) -> dict:
         v.page.wait_for_function(
             "() => window.__iopBench.frame !== null || "
             "!document.querySelector('#finder-results ol, #finder-results .iop-empty')",
-            timeout=5000,
+            timeout=20000,  # a guard against a page that never paints, not a measure: a busy machine needs room
         )
         t = v.page.evaluate(READ_TIMES)
         sizes = v.sizes(is_search)
