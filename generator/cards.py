@@ -31,34 +31,14 @@ def card_file(
     *,
     today: dt.date,
     stale_after_months: int,
+    lang=None,
 ) -> str:
-    """{"v": 1, "cards": {id: card}} for one shard's programs (`conditions`: the vocabulary, for their names)."""
-    data = {
-        p["id"]: card_data(p, page_url(p), conditions, today=today, stale_after_months=stale_after_months)
-        for p in programs
-    }
-    return indexes.dumps({"v": indexes.FORMAT_VERSION, "cards": data})
-
-
-def card_file_in(
-    programs: list[dict],
-    lang,
-    page_url: Callable[[dict], str],
-    conditions: dict,
-    *,
-    today: dt.date,
-    stale_after_months: int,
-) -> str:
-    """The same shard in another language (`lang`, a languages.Language): es/search/c/<shard>.json."""
-    data = {
-        p["id"]: card_in(
-            card_data(p, page_url(p), conditions, today=today, stale_after_months=stale_after_months),
-            p,
-            lang,
-            conditions,
-        )
-        for p in programs
-    }
+    """{"v": 1, "cards": {id: card}} for one shard's programs (`conditions`: the vocabulary, for their names); in
+    another language (`lang`, a languages.Language) the same shard for es/search/c/<shard>.json."""
+    data = {}
+    for p in programs:
+        card = card_data(p, page_url(p), conditions, today=today, stale_after_months=stale_after_months)
+        data[p["id"]] = card if lang is None else card_in(card, p, lang, conditions)
     return indexes.dumps({"v": indexes.FORMAT_VERSION, "cards": data})
 
 

@@ -170,7 +170,7 @@ def make_plan(cat: Catalogue, langs: Languages | None = None) -> Plan:
         for lang in langs.others if langs else ():
             add_language(plan, cat, lang, records)
         for lang in langs.others if langs else ():
-            add_script_files(plan, cat, lang)  # last: they say which of the language's pages the site has
+            add_script_files(plan, cat, lang, records)  # last: they say which of the language's pages the site has
         return plan
     finally:
         if collecting:
@@ -432,7 +432,7 @@ def add_language(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, 
         )
 
 
-def add_script_files(plan: Plan, cat: Catalogue, lang: Language) -> None:
+def add_script_files(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, bytes]) -> None:
     """What the page scripts of another language read: its finder form, its words file (languages.words_file),
     its word indexes (es/search/x/, es/search/t/<ST>.idx.json: its names and stemmer over the same programs) and
     its referral list cards (es/search/c/). The place files (search/p/, search/zip/, the manifest) are shared.
@@ -466,7 +466,6 @@ def add_script_files(plan: Plan, cat: Catalogue, lang: Language) -> None:
             uses=(DATA, words),
         )
     )
-    records = record_keys(cat.ds.programs)
     for _, index_uri, ids in search.groups():
         plan.files.append(
             Output(
@@ -488,13 +487,13 @@ def add_script_files(plan: Plan, cat: Catalogue, lang: Language) -> None:
             Output(
                 lang.folder + uri,
                 (tuple(records[p["id"]] for p in programs), own_pages),
-                lambda programs=programs: cards.card_file_in(
+                lambda programs=programs: cards.card_file(
                     programs,
-                    lang,
                     page_url,
                     cat.ds.conditions,
                     today=settings.today,
                     stale_after_months=settings.stale_after_months,
+                    lang=lang,
                 ),
                 COST_PER_PROGRAM * len(programs),
                 uses=(DATA, words),
