@@ -1,8 +1,8 @@
 """Open data: the directory as JSON, CSV and Open Referral HSDS 3.1 service records.
 
 HSDS splits what IOP Finder keeps in one record: a service (the program), the organization that runs it, and the
-location where it meets. Every HSDS id is a UUID derived from the program id (uuid5), so the same data always
-exports the same ids and other systems can update their copies instead of duplicating them.
+location where it meets. Every HSDS id is a UUID derived from names (the program id and the part of its record), so
+the same data always exports the same ids and other systems can update their copies instead of duplicating them.
 """
 
 from __future__ import annotations
@@ -42,13 +42,33 @@ _NAMESPACE_BYTES = HSDS_NAMESPACE.bytes
 
 
 def _id(*parts: str) -> str:
-    """uuid.uuid5(HSDS_NAMESPACE, "/".join(parts)) as text, without building UUID objects (a 20,000-program
-    export makes over 600,000 of these; tests/test_export.py checks the two agree)."""
+    """uuid.uuid5(HSDS_NAMESPACE, "/".join(parts)) as text, without building UUID objects (tests/test_export.py
+    checks the two agree). For what belongs to no one program: organizations, taxonomies and their terms."""
     digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "/".join(parts).encode("utf-8")).digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
     digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
     h = digest.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+@cache
+def _digest_hex(text: str) -> str:
+    return hashlib.sha1(_NAMESPACE_BYTES + text.encode("utf-8")).hexdigest()
+
+
+def _part_id(kind: str, program_id: str, *item: str) -> str:
+    """The id of one part of one program's record (its service, phone, location, each attribute...): a UUID of
+    RFC 9562's version 8, whose first 60 bits come from the program id and last 62 from the part's name.
+
+    Why not uuid5 of the whole name: a program's ~30 ids would then share no digits, and random digits do not
+    compress. They were 80% of the gzipped HSDS export. Here a program's ids share their first 19 characters and
+    the same part of every program shares its last 17, so gzip stores most of each id as a back-reference.
+    Unique as long as no two program ids share 60 bits of hash (about 1 in 10^10 at 20,000 programs) and no two
+    parts of one program share 62; tests/test_export.py checks every id of a 20,000-program export is unique."""
+    p = _digest_hex("program/" + program_id)
+    q = _digest_hex("/".join((kind, *item)))
+    variant = "89ab"[int(q[0], 16) & 3]
+    return f"{p[:8]}-{p[8:12]}-8{p[12:15]}-{variant}{q[1:4]}-{q[4:16]}"
 
 
 def _public(value: Any) -> Any:
@@ -221,9 +241,9 @@ def _schedules(p: dict, service_id: str) -> list[dict]:
     }
     slots = parse_slots(schedule.get("details", ""))
     if not slots:
-        return [{"id": _id("schedule", p["id"], "0"), **base}]
+        return [{"id": _part_id("schedule", p["id"], "0"), **base}]
     return [
-        {"id": _id("schedule", p["id"], str(i)), **base, "freq": "WEEKLY", "wkst": "MO", "interval": 1, **slot}
+        {"id": _part_id("schedule", p["id"], str(i)), **base, "freq": "WEEKLY", "wkst": "MO", "interval": 1, **slot}
         for i, slot in enumerate(slots)
     ]
 
@@ -231,7 +251,7 @@ def _schedules(p: dict, service_id: str) -> list[dict]:
 def _phone(p: dict, service_id: str) -> dict:
     number, _, extension = p["phone"].partition(" x")
     phone = {
-        "id": _id("phone", p["id"]),
+        "id": _part_id("phone", p["id"]),
         "service_id": service_id,
         "number": number,
         "type": "voice",
@@ -297,7 +317,7 @@ def _attributes(p: dict, ds, service_id: str, site: str) -> list[dict]:
         term = _term(taxonomy, code, name, description, uri)
         attributes.append(
             {
-                "id": _id("attribute", p["id"], taxonomy, code),
+                "id": _part_id("attribute", p["id"], taxonomy, code),
                 "link_id": service_id,
                 "link_type": taxonomy,
                 "link_entity": "service",
@@ -310,14 +330,14 @@ def _attributes(p: dict, ds, service_id: str, site: str) -> list[dict]:
 
 def _location(p: dict, service_id: str) -> dict:
     address = p["address"]
-    location_id = _id("location", p["id"])
+    location_id = _part_id("location", p["id"])
     location = {
         "id": location_id,
         "location_type": "physical",
         "name": p["name"],
         "addresses": [
             {
-                "id": _id("address", p["id"]),
+                "id": _part_id("address", p["id"]),
                 "location_id": location_id,
                 "address_1": address["street"],
                 "city": address["city"],
@@ -334,7 +354,7 @@ def _location(p: dict, service_id: str) -> dict:
         if p.get("_point_basis") == "zip":
             location["description"] = "The map point is the centre of the ZIP code, not the building."
     return {
-        "id": _id("service_at_location", p["id"]),
+        "id": _part_id("service_at_location", p["id"]),
         "service_id": service_id,
         "location_id": location_id,
         "location": location,
@@ -377,7 +397,7 @@ def _application_process(p: dict) -> str | None:
 
 def hsds_service(p: dict, ds, site_url: str) -> dict:
     site = site_url.rstrip("/")
-    service_id = _id("service", p["id"])
+    service_id = _part_id("service", p["id"])
     organization = hsds_organization(p)
     service: dict[str, Any] = {
         "id": service_id,
@@ -398,7 +418,7 @@ def hsds_service(p: dict, ds, site_url: str) -> dict:
         "service_at_locations": [_location(p, service_id)],
         "languages": [
             {
-                "id": _id("language", p["id"], code),
+                "id": _part_id("language", p["id"], code),
                 "service_id": service_id,
                 "name": model.LANGUAGES[code],
                 "code": code,
@@ -416,7 +436,7 @@ def hsds_service(p: dict, ds, site_url: str) -> dict:
         service["application_process"] = process
     if p.get("website"):
         service["additional_urls"] = [
-            {"id": _id("url", p["id"]), "label": "Program website", "url": p["website"], "service_id": service_id}
+            {"id": _part_id("url", p["id"]), "label": "Program website", "url": p["website"], "service_id": service_id}
         ]
     if p.get("email"):
         service["email"] = p["email"]

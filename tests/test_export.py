@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator import export, samhsa
+from generator import export, model, samhsa
 from generator.dataset import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,16 +112,50 @@ def test_broken_record_fails_so_the_check_is_real(small):
     ]
 
 
-def test_ids_are_uuid5_of_the_program_id_and_stable(small):
+def test_ids_are_stable_uuids_that_share_digits_within_a_program(small):
     first = export.hsds_services(small, SITE_URL)
     again = export.hsds_services(small, SITE_URL)
     assert first == again
     service = next(s for s in first if s["name"] == "Riverbend Evening IOP")
-    assert service["id"] == str(uuid.uuid5(export.HSDS_NAMESPACE, "service/riverbend-richmond"))
-    assert service["id"] == "3a28bcac-69e1-51da-81e8-f14de5d2d5b5"
-    assert uuid.UUID(service["id"]).version == 5
+    assert service["id"] == "6acb6d92-b691-8fa6-98ea-cea1209787a0"
+    assert uuid.UUID(service["id"]).version == 8
+    assert uuid.UUID(service["id"]).variant == uuid.RFC_4122
+    # Every part of the program starts with the program's 19 characters; the same part of another program ends
+    # with the same 17: that is what lets gzip store an id as a back-reference.
+    parts = [service["phones"][0]["id"], service["service_at_locations"][0]["location_id"]]
+    parts += [a["id"] for a in service["attributes"]]
+    assert {i[:19] for i in parts} == {service["id"][:19]}
+    other = next(s for s in first if s["name"] != "Riverbend Evening IOP")
+    assert other["phones"][0]["id"][19:] == service["phones"][0]["id"][19:]
+    assert other["phones"][0]["id"][:19] != service["phones"][0]["id"][:19]
+    # Organizations, taxonomies and terms belong to no one program: uuid5 of their names.
     for name in ("service/a", "location/ü/日本", "x" * 500, ""):
         assert export._id(*name.split("/")) == str(uuid.uuid5(export.HSDS_NAMESPACE, name))
+
+
+def test_part_ids_stay_unique_at_national_scale():
+    """Two ids can only be equal if two program ids share the first 60 bits or two parts of one program share 62:
+    check neither happens over 20,000 program ids and every part a program can have."""
+    programs = [f"program-{i}" for i in range(20_000)]
+    heads = {export._part_id("service", p)[:19] for p in programs}
+    assert len(heads) == len(programs)
+    parts = [("service",), ("phone",), ("location",), ("address",), ("service_at_location",), ("url",)]
+    parts += [("schedule", str(i)) for i in range(50)]
+    parts += [("language", code) for code in model.LANGUAGES]
+    for taxonomy, choices in (
+        ("focus", model.FOCUS),
+        ("levels_of_care", model.LEVELS_OF_CARE),
+        ("populations", model.POPULATIONS),
+        ("medications", model.MEDICATIONS),
+        ("services", model.SERVICES),
+        ("payment", model.PAYMENT),
+    ):
+        parts += [("attribute", taxonomy, code) for code in choices]
+    parts += [("attribute", "telehealth", "telehealth")]
+    parts += [("attribute", "conditions", f"condition-{i}") for i in range(500)]
+    parts += [("attribute", "therapies", f"therapy-{i}") for i in range(500)]
+    tails = {export._part_id(kind, "any", *item)[19:] for kind, *item in parts}
+    assert len(tails) == len(parts)
 
 
 def test_record_ids_are_unique_except_shared_organizations_and_terms(sample):
