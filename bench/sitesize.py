@@ -39,7 +39,7 @@ KINDS = [
     ("open data: HSDS export", r"data/hsds/"),
     ("open data: other exports", r"data/"),
     ("theme and site assets", r"assets/"),
-    ("sitemap", r"sitemap\.xml(\.gz)?"),
+    ("sitemap", r"sitemap\.xml|sitemaps/.*"),
     ("other HTML pages", r".*\.html"),
     ("other files", r""),
 ]

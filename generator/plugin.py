@@ -253,7 +253,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         for lang in self.languages.langs.others:
             self.theme.write_not_found(lang, Path(config.site_dir))
             self.languages.split_search(Path(config.site_dir), lang)
-        sitemap.extend(Path(config.site_dir), self.plan.sitemap)
+        sitemap.extend(Path(config.site_dir), self.plan.sitemap, (config.site_url or "/").rstrip("/") + "/")
         with timing.stage("publish"):
             config.site_dir = str(self.site_dir)  # commands that read it after a build (gh-deploy) find the site
             self.store.stage(self.result.keys)

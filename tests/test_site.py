@@ -150,9 +150,16 @@ def test_mkdocs_serve_watches_the_data_folder():
 def test_sitemap_lists_every_program_and_state_page(site, dataset):
     import gzip
 
-    text = (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == text
-    locs = re.findall(r"<loc>([^<]+)</loc>", text)
+    from quality.tools import sitemap_locs
+
+    index = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert index.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex ')
+    assert re.findall(r"<loc>([^<]+)</loc>", index) == ["https://iop-finder.example.org/sitemaps/1.xml.gz"]
+    assert not (site / "sitemap.xml.gz").exists()
+    inner = gzip.decompress((site / "sitemaps" / "1.xml.gz").read_bytes()).decode("utf-8")
+    assert inner.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<urlset ') and inner.endswith("</urlset>\n")
+    locs = [loc for where, loc in sitemap_locs(site) if where == "sitemaps/1.xml.gz"]
+    assert len(locs) == len(set(locs)) == inner.count("<url>")
     for p in dataset.programs:
         assert f"https://iop-finder.example.org/programs/{p['id']}/" in locs
     for state in {p["address"]["state"] for p in dataset.programs}:
@@ -217,3 +224,28 @@ def test_lean_pages_draw_the_themes_own_icons_by_reference(site, dataset):
     for name, path in symbols.items():
         assert f'<path d="{path}"/>' in (icons / f"{name}.svg").read_text(encoding="utf-8"), name
     assert sorted(symbols) == ["arrow-left", "close", "library", "magnify"]
+
+
+def test_sitemap_index_splits_past_the_limit_of_one_file(tmp_path):
+    """sitemaps.org allows 50,000 addresses a file: past that, more files, all in the index, none lost."""
+    import gzip
+
+    from generator import sitemap
+
+    (tmp_path / "sitemap.xml").write_text(
+        "<urlset><url><loc>https://x.example.org/</loc></url></urlset>", encoding="utf-8"
+    )
+    (tmp_path / "sitemap.xml.gz").write_bytes(b"old")
+    items = [(f"https://x.example.org/programs/p{i}/", "2026-01-0" + str(i + 1)) for i in range(4)]
+    assert sitemap.extend(tmp_path, items, "https://x.example.org/", per_file=2) == 4
+    index = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert re.findall(r"<loc>([^<]+)</loc>", index) == [f"https://x.example.org/sitemaps/{n}.xml.gz" for n in (1, 2, 3)]
+    files = [gzip.decompress((tmp_path / "sitemaps" / f"{n}.xml.gz").read_bytes()).decode() for n in (1, 2, 3)]
+    locs = [re.findall(r"<loc>([^<]+)</loc>", f) for f in files]
+    assert locs == [
+        ["https://x.example.org/", "https://x.example.org/programs/p0/"],
+        ["https://x.example.org/programs/p1/", "https://x.example.org/programs/p2/"],
+        ["https://x.example.org/programs/p3/"],
+    ]
+    assert "<lastmod>2026-01-04</lastmod>" in files[2]
+    assert not (tmp_path / "sitemap.xml.gz").exists()

@@ -7,6 +7,7 @@ Each checker is a plain function so a test can run it on a tiny hand-made broken
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import os
 import re
@@ -268,6 +269,25 @@ class CrawlResult:
         return sum(1 for p in self.page_paths if re.fullmatch(re.escape(folder) + r"/[^/]+/index\.html", p))
 
 
+def sitemap_locs(site: Path, site_url: str = SITE_URL) -> list[tuple[str, str]]:
+    """(file, address) for every <loc> of sitemap.xml and, when it is a sitemap index, of the gzipped sitemaps it
+    lists that are in the site (a listed file that is missing is left to the crawl to report)."""
+    index = site / "sitemap.xml"
+    if not index.is_file():
+        return []
+    out = []
+    text = index.read_text(encoding="utf-8")
+    for loc in re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", text):
+        loc = loc.replace("&amp;", "&")
+        out.append(("sitemap.xml", loc))
+        part = site / loc.removeprefix(site_url)
+        if "<sitemapindex" in text and loc.startswith(site_url) and part.is_file():
+            inner = gzip.decompress(part.read_bytes()).decode("utf-8")
+            rel = part.relative_to(site).as_posix()
+            out += [(rel, u.replace("&amp;", "&")) for u in re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", inner)]
+    return out
+
+
 def crawl(site: Path, site_url: str = SITE_URL) -> CrawlResult:
     """Check every internal href/src/srcset (and #anchor) on every HTML page, plus every URL of the sitemap."""
     out = CrawlResult()
@@ -282,11 +302,10 @@ def crawl(site: Path, site_url: str = SITE_URL) -> CrawlResult:
             url_path = url_path[: -len("index.html")]
         for attr, link in parse_page(page).links:
             sources.append((f"{page.relative_to(site).as_posix()} <{attr}>", url_path, link))
-    sitemap = site / "sitemap.xml"
-    if sitemap.is_file():
-        for loc in re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", sitemap.read_text(encoding="utf-8")):
-            sources.append(("sitemap.xml <loc>", "/", loc.replace("&amp;", "&")))
-            out.sitemap_urls += 1
+    locs = sitemap_locs(site, site_url)
+    for where, loc in locs:
+        sources.append((f"{where} <loc>", "/", loc))
+    out.sitemap_urls = sum(1 for _, loc in locs if not loc.endswith(".xml.gz"))
 
     for where, base, link in sources:
         link = link.strip()
