@@ -81,23 +81,15 @@ def correction_subject(program: dict, words: Words = ENGLISH) -> str:
     return words.fill("program.mail_subject", "Problem with {name} ({id})", name=program["name"], id=program["id"])
 
 
-def correction_body(program: dict, page_url: str, words: Words = ENGLISH) -> str:
-    """The email's text: which program (its id and page, so a maintainer finds the record; the subject names it),
-    then one short question. Kept short: every program page carries it, percent-encoded."""
-    head = words.fill("program.mail_head", "Program id: {id}\nPage: {page}\n\n", id=program["id"], page=page_url)
-    return head + mail_template(words)
-
-
-def correction_mailto(program: dict, address: str, page_url: str, words: Words = ENGLISH) -> str:
+def correction_mailto(program: dict, address: str, words: Words = ENGLISH) -> str:
     """A mailto: link to the corrections address with the subject and body filled in, written as RFC 6068 says:
     every character outside the unreserved set percent-encoded as UTF-8 (so "&", "?" or "#" in a program's name
-    cannot end the subject early), and line breaks as CRLF (%0D%0A)."""
+    cannot end the subject early), and line breaks as CRLF (%0D%0A). The subject names the program and its id,
+    all a maintainer needs to find the record; the body is one question and the privacy reminder (every program
+    page carries it percent-encoded, so it says nothing twice)."""
     to = quote(address, safe="@")
 
     def encode(text: str) -> str:
         return quote(text.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")
 
-    return (
-        f"mailto:{to}?subject={encode(correction_subject(program, words))}"
-        f"&body={encode(correction_body(program, page_url, words))}"
-    )
+    return f"mailto:{to}?subject={encode(correction_subject(program, words))}&body={encode(mail_template(words))}"

@@ -140,9 +140,7 @@ def program_body(cat: Catalogue, p: dict, lang: Language | None = None) -> str:
         vcf=vcf,
         edit_url=links.edit_url(p, repo) if repo else None,
         report_url=links.report_url(p, repo) if repo else None,
-        mailto=links.correction_mailto(p, settings.corrections_email, url, words)
-        if settings.corrections_email
-        else None,
+        mailto=links.correction_mailto(p, settings.corrections_email, words) if settings.corrections_email else None,
         stale_note=words("pages.listing.stale_note", views.STALE_NOTE),
     )
 

@@ -92,9 +92,7 @@ def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalClinic",
-        "@id": page_url,
-        "name": p["name"],
-        "description": p["summary"],
+        "name": p["name"],  # no "description" or "@id": the page's meta description and "url" say them already
         "url": page_url,
         "telephone": "+1-" + p["phone"].partition(" x")[0],
         "address": {

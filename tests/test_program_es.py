@@ -123,7 +123,6 @@ def test_report_a_problem_writes_its_email_in_spanish(site, dataset):
     query = dict(pair.split("=", 1) for pair in urlsplit(html.unescape(href)).query.split("&"))
     assert unquote(query["subject"]) == f"Problema con {p['name']} ({p['id']})"
     assert unquote(query["body"]) == (
-        f"Programa (id): {p['id']}\r\nPágina: {SITE_URL}es/programs/{p['id']}/\r\n\r\n"
         "¿Qué está mal, qué es lo correcto y cómo lo sabe?\r\n\r\n\r\nPor favor, no comparta datos de salud.\r\n"
     )
 
