@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -29,6 +30,29 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def _worker_start() -> None:
+    """A worker starts with the default SIGTERM. The build's own handler (plugin.py: stop the build as if by
+    Ctrl-C) would follow it into the fork, and a worker that turns the pool's SIGTERM into an exception can be
+    left waiting forever on the pool's queue lock, and the build with it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _map(fn: Callable, args: Sequence, n: int, chunksize: int | None = None) -> list:
+    """Pool.map on n forked workers, then a clean stop: the workers are sent "no more work" and joined, never
+    killed mid-task (Pool's context manager terminates them with SIGTERM, which can hang on a queue lock).
+    Only a failure, or Ctrl-C, terminates them."""
+    pool = multiprocessing.get_context("fork").Pool(n, initializer=_worker_start)
+    try:
+        out = pool.map(fn, args, chunksize)
+        pool.close()
+        return out
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
 def _run(bounds: tuple[int, int]) -> list:
     start, stop = bounds
     return [_fn(_items[i]) for i in range(start, stop)]
@@ -44,8 +68,7 @@ def pmap(fn: Callable[[T], R], items: Sequence[T], min_items: int = MIN_ITEMS) -
     try:
         step = max(1, len(items) // (n * 8))
         chunks = [(i, min(i + step, len(items))) for i in range(0, len(items), step)]
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            parts = pool.map(_run, chunks)
+        parts = _map(_run, chunks, n)
     finally:
         _fn, _items = None, None
     return [r for part in parts for r in part]
@@ -70,7 +93,6 @@ def run_tasks(tasks: Sequence[Callable[[], R]]) -> list[R]:
     global _tasks
     _tasks = tasks
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            return pool.map(_run_task, range(len(tasks)), chunksize=1)
+        return _map(_run_task, range(len(tasks)), n, chunksize=1)
     finally:
         _tasks = None
