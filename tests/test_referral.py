@@ -9,7 +9,7 @@ import re
 
 import pytest
 import vobject
-from conftest import FIXTURES, read
+from conftest import FIXTURES, ROOT, read
 
 from generator.dataset import load_dataset
 from generator.views import phone_text
@@ -135,6 +135,8 @@ def test_every_program_card_is_in_its_shard_file(site, dataset):
             assert indexes.card_shard(pid, shards) == int(f.stem)
             cards[pid] = card
     assert sorted(cards) == sorted(p["id"] for p in dataset.programs)
+    script = (ROOT / "overrides" / "assets" / "js" / "list.js").read_text(encoding="utf-8")
+    assert f"var CARDS_VERSION = {card_files.CARDS_VERSION};" in script  # list.js and compare.js read this format
     harbor = cards["harbor-light-richmond"]
     assert harbor["ph"] == next(p for p in dataset.programs if p["id"] == "harbor-light-richmond")["phone"]
     assert not (site / "es" / "search" / "c").exists()

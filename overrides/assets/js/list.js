@@ -217,7 +217,8 @@
   function shownCard(c, manifest) {
     var labels = function (key, list, full) { return IOP.vocabLabels(manifest, key, list, full); };
     var sessions = labels("ss", c.ss, true).join(", ");
-    var details = IOP.lang.code === "en" ? c.dt : ((c.tr || {})[IOP.lang.code] || {}).dt;
+    // The details in the page's language: the data's own on the site's own language's pages, else a translation.
+    var details = IOP.lang.folder ? ((c.tr || {})[IOP.lang.code] || {}).dt : c.dt;
     return {
       id: c.id, name: c.n, street: c.st, city: c.c, state: c.s, zip: c.z, phone: IOP.phoneText(c.ph),
       website: c.w || null, url: siteRoot + programsFolder + c.id + "/", lat: c.la, lon: c.lo,
