@@ -76,6 +76,7 @@ VOCABULARIES = {
     "ss": "SESSIONS",
     "lg": "LANGUAGES",
     "np": "NEW_PATIENTS",
+    "iw": "INTAKE_WAYS",
 }
 # Search records hold the list-valued filters as indices into the manifest's `vocab` lists (focus is one value).
 LIST_FIELDS = {f.key: f.field for f in FILTERS if f.key != "fo"}
@@ -111,6 +112,7 @@ def vocab_lists(ds: Dataset) -> dict[str, list[str]]:
         "ss": list(model.SESSIONS),
         "fo": list(model.FOCUS),
         "np": list(model.NEW_PATIENTS),
+        "iw": list(model.INTAKE_WAYS),  # not a filter: the referral list's "How to start" (cards.card)
     }
 
 
@@ -421,6 +423,7 @@ class SearchData:
             "th": {tid: t["name"] for tid, t in ds.therapies.items()},
             "lg": {code: model.LANGUAGES[code] for code in vocab["lg"]},
             "np": model.NEW_PATIENTS,
+            "iw": model.INTAKE_WAYS,
         }
 
     def manifest(self) -> str:

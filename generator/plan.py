@@ -206,7 +206,9 @@ def _make_plan(cat: Catalogue, records: dict[str, bytes]) -> Plan:
     plan.files += search_outputs(search, group)
     plan.files += name_outputs(names.NameIndex(ds))
     plan.files += [
-        Output(uri, group(p["id"] for p in programs), _card_maker(cat, programs), COST_PER_PROGRAM * len(programs))
+        Output(
+            uri, group(p["id"] for p in programs), _card_maker(cat, search, programs), COST_PER_PROGRAM * len(programs)
+        )
         for uri, programs in card_files
     ]
     plan.files.append(Output("data/hsds/taxonomy_terms.json", None, _taxonomy_maker(cat)))  # shared input only
@@ -270,10 +272,11 @@ def _taxonomy_maker(cat: Catalogue) -> Callable[[], str]:
     return lambda: export.hsds_json(export.hsds_taxonomy_terms(cat.ds, cat.settings.site_url))
 
 
-def _card_maker(cat: Catalogue, programs: list[dict]) -> Callable[[], str]:
+def _card_maker(cat: Catalogue, search: indexes.SearchData, programs: list[dict]) -> Callable[[], str]:
+    """One card file, for the list pages of every language (the vocabulary positions are the manifest's)."""
     settings = cat.settings
     return lambda: cards.card_file(
-        programs, cat.page_url, cat.ds.conditions, today=settings.today, stale_after_months=settings.stale_after_months
+        programs, search.positions, today=settings.today, stale_after_months=settings.stale_after_months
     )
 
 
@@ -434,8 +437,8 @@ def add_language(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, 
 
 def add_script_files(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, bytes]) -> None:
     """What the page scripts of another language read: its finder form, its words file (languages.words_file),
-    its word indexes (es/search/x/, es/search/t/<ST>.idx.json: its names and stemmer over the same programs) and
-    its referral list cards (es/search/c/). The place files (search/p/, search/zip/, the manifest) are shared.
+    its word indexes (es/search/x/, es/search/t/<ST>.idx.json: its names and stemmer over the same programs). The
+    place files (search/p/, search/zip/, the manifest) and the referral list's cards (search/c/) are shared.
     Cards and result links lead to the language's program and state pages where the site has them, else to the
     site's own."""
     words = f"words:{lang.code}"
@@ -453,6 +456,11 @@ def add_script_files(plan: Plan, cat: Catalogue, lang: Language, records: dict[s
         "states": {code: lang.words.vocab("US_STATES", code, name) for code, name in model.US_STATES.items()},
         "months": lang.words("page_sources.months"),
         "date_format": lang.words("page_sources.date_format"),
+        # Words of the program pages the scripts' cards say too, so each has one source in the locale.
+        "card_words": {
+            "stale_note": lang.words("pages.listing.stale_note"),
+            "extension": lang.words("program.extension"),
+        },
         "pages": folders,
         "search": f"{lang.folder}search/",
         # The stemmer its word indexes were made with (indexes.STEMMERS; none: lunr's, as the English indexes).
@@ -473,29 +481,6 @@ def add_script_files(plan: Plan, cat: Catalogue, lang: Language, records: dict[s
                 tuple(records[i] for i in ids),
                 lambda ids=ids: search.index_file(ids, lang),
                 COST_INDEX_PER_PROGRAM * len(ids),
-                uses=(DATA, words),
-            )
-        )
-    settings = cat.settings
-    site = settings.site_url
-
-    def page_url(p: dict) -> str:
-        return site + folders["programs"] + p["id"] + "/"
-
-    for uri, programs in cards.card_files(cat.ds.programs):
-        plan.files.append(
-            Output(
-                lang.folder + uri,
-                (tuple(records[p["id"]] for p in programs), own_pages),
-                lambda programs=programs: cards.card_file(
-                    programs,
-                    page_url,
-                    cat.ds.conditions,
-                    today=settings.today,
-                    stale_after_months=settings.stale_after_months,
-                    lang=lang,
-                ),
-                COST_PER_PROGRAM * len(programs),
                 uses=(DATA, words),
             )
         )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 
-from . import model, views
+from . import model
 from .views import phone_text
 from .words import ENGLISH, Words
 
@@ -153,47 +152,3 @@ def copy_text(p: dict, words: Words = ENGLISH) -> str:
     if p.get("example"):
         lines.append(words("program.copy.example", "(Example listing: not a real provider.)"))
     return "\n".join(lines)
-
-
-def card_data(
-    p: dict, page_url: str, conditions: dict, *, today: dt.date, stale_after_months: int = views.STALE_AFTER_MONTHS
-) -> dict:
-    """What the referral list and the comparison show of a program, published in search/c/<shard>.json: ready
-    text, so the browser only places it (a fact the record does not hold is null, shown as "not reported"). A
-    listing verified longer ago than `stale_after_months` carries the "may be out of date" note to show with its
-    date."""
-    a = p["address"]
-    lat, lon = p["_point"]
-    schedule = p["schedule"]
-    return {
-        "id": p["id"],
-        "name": p["name"],
-        "street": a["street"],
-        "city": a["city"],
-        "state": a["state"],
-        "zip": a["zip"],
-        "phone": phone_text(p["phone"]),
-        "website": p.get("website"),
-        "url": page_url,
-        "lat": round(lat, 5),
-        "lon": round(lon, 5),
-        "focus": model.FOCUS[p["focus"]],
-        "schedule": f"{schedule['hours_per_week']:g} hours a week, {schedule['days_per_week']} days",
-        "sessions": [model.SESSIONS[s] for s in schedule["sessions"]],
-        "details": schedule.get("details"),
-        "times": views.times_text(schedule),
-        "ages": views.ages_text(p.get("ages")),
-        "new_patients": views.new_patients_text(p.get("new_patients")),
-        "intake": views.intake_view(p.get("intake")),
-        "conditions": [conditions[c]["name"] for c in p["conditions"]],
-        "medications": [views.short_label(model.MEDICATIONS[m]) for m in p.get("medications", [])],
-        "languages": [model.LANGUAGES[c] for c in p["languages"]],
-        "payment": [views.short_label(model.PAYMENT[v]) for v in p["payment"]],
-        "telehealth": p["telehealth"],
-        "telehealth_only": bool(p.get("telehealth_only")),
-        "directions": None if p.get("telehealth_only") else views.directions_url(a),
-        "last_verified": views.long_date(p["last_verified"]),
-        "last_verified_iso": p["last_verified"].isoformat(),
-        "example": bool(p.get("example")),
-        "stale_note": views.STALE_NOTE if views.is_stale(p, today, stale_after_months) else None,
-    }

@@ -13,7 +13,7 @@ import re
 import pytest
 from conftest import ROOT, read
 
-from generator import export, indexes, model, referral, views
+from generator import cards, export, indexes, model, referral, views
 from generator.dataset import load_dataset
 
 SITE_URL = "https://iop-finder.example.org/"
@@ -219,7 +219,7 @@ def test_program_pages_show_the_facts_or_say_not_reported(site, dataset):
     assert "<dd>No</dd>" not in page
 
 
-def test_search_records_and_cards_carry_the_facts_as_ready_text(dataset):
+def test_search_records_carry_the_facts_as_ready_text(dataset):
     search = indexes.SearchData(dataset)
     by_id = {p["id"]: p for p in dataset.programs}
     rec = indexes.program_record(by_id["riverbend-teen-richmond"], search.positions, dt.date.today())
@@ -230,19 +230,32 @@ def test_search_records_and_cards_carry_the_facts_as_ready_text(dataset):
     assert rec["dt"] == by_id["riverbend-teen-richmond"]["schedule"]["details"]
     bare = indexes.program_record(by_id["albany-park-wellness-chicago"], search.positions, dt.date.today())
     assert "a" not in bare and "nt" not in bare and bare["np"] == []
-    card = referral.card_data(by_id["harbor-light-richmond"], SITE_URL, dataset.conditions, today=dt.date.today())
-    assert card["ages"] == "18 and older" and card["medications"] == ["Buprenorphine", "Naltrexone", "Naloxone"]
-    assert card["intake"] == {
-        "ways": ["Walk in: no appointment needed", "Call for a short phone screening"],
-        "hours": "Mon–Fri 8 am–7 pm",
-    }
-    assert card["last_verified"] == "October 2, 2026" and card["conditions"][0] == "Alcohol use disorder"
-    assert (
-        referral.card_data(by_id["albany-park-wellness-chicago"], SITE_URL, dataset.conditions, today=dt.date.today())[
-            "ages"
-        ]
-        is None
+
+
+def test_list_cards_carry_the_facts_as_codes_in_the_programs_order(dataset):
+    """A card names each vocabulary value by its position in the manifest's lists, in the order the program gave
+    them (the list shows them so); the program's own text as written; no label or sentence in any language."""
+    search = indexes.SearchData(dataset)
+    by_id = {p["id"]: p for p in dataset.programs}
+    card = cards.card(by_id["harbor-light-richmond"], search.positions, today=dt.date.today())
+
+    def values(key: str) -> list[str]:
+        return [search.vocab[key][i] for i in card[key]]
+
+    assert card["a"] == [18] and values("md") == ["buprenorphine", "naltrexone", "naloxone"]
+    assert values("cd") == ["alcohol-use", "opioid-use", "stimulant-use"]
+    assert values("iw") == ["walk_in", "phone_screening"] and card["ih"] == "Mon–Fri 8 am–7 pm"
+    assert (search.vocab["np"][card["np"]], card["nf"], card["vf"]) == ("accepting", "2026-10-02", "2026-10-02")
+    assert (card["h"], card["d"], card["dt"], card["ph"]) == (9, 3, "Mon, Wed, Thu 6–9 pm", "804-555-0101")
+    bare = cards.card(by_id["albany-park-wellness-chicago"], search.positions, today=dt.date.today())
+    assert not {"a", "np", "nf", "iw", "ih", "tr", "vs"} & set(bare)
+    own = cards.card(by_id["sagebrush-mesa-taos"], search.positions, today=dt.date.today())
+    assert own["tr"] == {"es": {"dt": "lun., miér. y vie. de 9 a. m. a 12 p. m."}}
+    words = " ".join(
+        str(v) for c in (card, bare, own) for k, v in c.items() if k not in {"n", "st", "c", "dt", "ih", "tr"}
     )
+    for label in ("Buprenorphine", "Substance", "hours", "Walk in", "Medicaid", "English", "October"):
+        assert label not in words
 
 
 def test_the_new_patients_filter_is_declared_with_the_others(site):

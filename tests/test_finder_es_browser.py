@@ -118,6 +118,17 @@ def test_spanish_cards_speak_spanish_and_mark_the_programs_own_english(recorder,
     assert english.count() == 1 and re.search(r"\d", english.inner_text())
 
 
+def test_a_stale_spanish_result_says_so_in_spanish(recorder, server):
+    """The finder's cards and the list's write "may be out of date" with the same words (iop.js, IOP.staleNote)."""
+    r = search(recorder, server, "/es/find/#st=NM&r=25")
+    verified = r.page.inner_text('.iop-result[data-id="sagebrush-mesa-taos"] .iop-verified')
+    assert (
+        verified
+        == "Verificado por última vez el 15 de junio de 2025. Puede que esté desactualizado: llame para confirmar"
+    )
+    assert r.errors == [], r.errors
+
+
 def _add_two_from_spanish_results(r, server):
     r.page.goto(server + "/es/find/#zip=23220&r=25")
     wait_for_page(r.page, "/es/find/#zip=23220&r=25")

@@ -404,7 +404,7 @@ def test_search_data_and_exports_decode_to_the_input(hostile_site, hostile, cond
         for c in json.loads(f.read_text(encoding="utf-8"))["cards"].values()
         if c["id"] == PID
     ]
-    assert [(c["name"], c["street"], c["details"]) for c in cards] == [
+    assert [(c["n"], c["st"], c["dt"]) for c in cards] == [
         (hostile["name"], hostile["address"]["street"], hostile["schedule"]["details"])
     ]
     terms = json.loads((site / "data" / "hsds" / "taxonomy_terms.json").read_text(encoding="utf-8"))

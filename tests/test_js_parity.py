@@ -3,6 +3,7 @@ quadtree leaves, card shards, id and ZIP rules, phone links. The script is the s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import random
@@ -108,6 +109,40 @@ def test_phone_links_equal_the_builds():
     assert js == [views.tel_href(p) for p in phones]
 
 
+def test_card_sentences_equal_the_program_pages():
+    """The list's cards and the finder's results write ages, days, phones, new-patient status, the stale note and
+    directions from codes in iop.js; in English they say what views.py writes on the program pages."""
+    ages = [{"min": 18}, {"min": 13, "max": 17}, {"min": 16, "max": 16}, {"min": 0, "max": 120}]
+    days = [dt.date(2026, 1, 1), dt.date(2025, 6, 15), dt.date(2026, 12, 31), dt.date(2024, 2, 29)]
+    phones = ["804-555-0101", "540-217-6366 x110", "212-555-0199 x1"]
+    addresses = [
+        {"street": "1200 Example Avenue, Suite 300", "city": "Richmond", "state": "VA", "zip": "23220"},
+        {"street": "O'Brien's (Rear) #4 & 5! *100% ~_.-", "city": "Coeur d'Alene", "state": "ID", "zip": "83814"},
+        {"street": "227 Camino del Piñon / Ñ €", "city": "Española", "state": "NM", "zip": "87532"},
+    ]
+    status = {"status": "waitlist", "confirmed": dt.date(2026, 9, 14)}
+    manifest = {"labels": {"np": list(model.NEW_PATIENTS.values()), "py": list(model.PAYMENT.values())}}
+    tricare = list(model.PAYMENT).index("tricare")
+    calls = (
+        [("agesText", [[a["min"]] + ([a["max"]] if "max" in a else [])]) for a in ages]
+        + [("agesText", [None]), ("staleNote", [])]
+        + [("dateText", [d.isoformat()]) for d in days]
+        + [("phoneText", [p]) for p in phones]
+        + [("directionsUrl", [a["street"], a["city"], a["state"], a["zip"]]) for a in addresses]
+        + [("newPatientsText", [manifest, list(model.NEW_PATIENTS).index("waitlist"), "2026-09-14"])]
+        + [("vocabLabel", [manifest, "py", tricare]), ("vocabLabel", [manifest, "py", tricare, True])]
+    )
+    assert run_js(calls) == (
+        [views.ages_text(a) for a in ages]
+        + [None, views.STALE_NOTE]
+        + [views.long_date(d) for d in days]
+        + [views.phone_text(p) for p in phones]
+        + [views.directions_url(a) for a in addresses]
+        + [views.new_patients_text(status)]
+        + [views.short_label(model.PAYMENT["tricare"]), model.PAYMENT["tricare"]]
+    )
+
+
 def test_the_runner_reports_a_wrong_answer():
     """The harness bites: a distance that is plainly wrong is caught."""
     got = run_js([("geodesicMiles", [37.5494, -77.4591, 38.9, -77.03])])[0]
@@ -122,7 +157,8 @@ def test_the_finder_form_carries_the_filters_as_the_build_declares_them(site, da
         r'<fieldset class="iop-filter" data-filter="([^"]+)" data-key="([^"]+)" data-mode="([^"]+)">', page
     )
     assert found == [(f.name, f.key, f.mode) for f in indexes.FILTERS]
-    assert {f.key for f in indexes.FILTERS} == set(indexes.vocab_lists(dataset))  # the manifest's lists
+    # The manifest's lists: the filters', and the intake ways the list's cards name (cards.card).
+    assert {f.key for f in indexes.FILTERS} | {"iw"} == set(indexes.vocab_lists(dataset))
     script = (ROOT / "overrides" / "assets" / "js" / "finder.js").read_text(encoding="utf-8")
     assert not re.search(r'condition:\s*"cd"', script) and 'getAttribute("data-key")' in script
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 import vobject
-from conftest import FIXTURES, read
+from conftest import FIXTURES, ROOT, read
 
 from generator.dataset import load_dataset
 from generator.views import phone_text
@@ -118,7 +118,8 @@ def test_every_vcard_parses_with_the_right_phone_and_address(site, dataset):
 
 def test_every_program_card_is_in_its_shard_file(site, dataset):
     """The list page finds a program's card in search/c/<FNV-1a of the id % shards>.json (list.js hashes the same
-    way; the browser tests load lists through it)."""
+    way; the browser tests load lists through it). One set serves every language: no es/search/c/."""
+    from generator import cards as card_files
     from generator import indexes
 
     shards = indexes.card_shard_count(len(dataset.programs))
@@ -129,16 +130,16 @@ def test_every_program_card_is_in_its_shard_file(site, dataset):
     cards = {}
     for f in files:
         data = json.loads(f.read_text(encoding="utf-8"))
-        assert data["v"] == 1
+        assert data["v"] == card_files.CARDS_VERSION == 2
         for pid, card in data["cards"].items():
             assert indexes.card_shard(pid, shards) == int(f.stem)
             cards[pid] = card
     assert sorted(cards) == sorted(p["id"] for p in dataset.programs)
+    script = (ROOT / "overrides" / "assets" / "js" / "list.js").read_text(encoding="utf-8")
+    assert f"var CARDS_VERSION = {card_files.CARDS_VERSION};" in script  # list.js and compare.js read this format
     harbor = cards["harbor-light-richmond"]
-    assert harbor["url"] == f"{SITE_URL}programs/harbor-light-richmond/"
-    assert harbor["phone"] == phone_text(
-        next(p for p in dataset.programs if p["id"] == "harbor-light-richmond")["phone"]
-    )
+    assert harbor["ph"] == next(p for p in dataset.programs if p["id"] == "harbor-light-richmond")["phone"]
+    assert not (site / "es" / "search" / "c").exists()
     assert not list(site.glob("programs/*/card.json"))
     # FNV-1a 32-bit reference values, and shard counts that grow with the directory.
     assert indexes.card_shard("a", 2**32) == 0xE40C292C

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from conftest import ROOT
+from quality.tools import wait_for_page
 
-from generator import geo
+from generator import geo, languages, model, views
 
 pytestmark = pytest.mark.browser
 
@@ -149,3 +152,202 @@ def test_pages_work_under_their_content_security_policy(recorder, server):
         r.page.wait_for_load_state("networkidle")
         assert r.page.evaluate("window.__csp") == [], url
     assert r.errors == []
+
+
+# --- The cards say what the program pages' words say ---------------------------------------------------------------
+# The list and compare write each card from codes (search/c/, one set for every language). These programs cover
+# the cases: a stale listing with its own Spanish days and times, intake ways and hours, ages 13 to 17, a program
+# that gives no ages, new-patient status or intake, and one whose Spanish details differ from its English.
+CHOSEN = [
+    "sagebrush-mesa-taos",
+    "harbor-light-richmond",
+    "riverbend-teen-richmond",
+    "albany-park-wellness-chicago",
+    "sunset-arroyo-el-paso",
+]
+SITE_URL = "https://iop-finder.example.org/"  # mkdocs.yml site_url: emails name pages at the public address
+
+CARDS_SHOWN = """() => [...document.querySelectorAll('.iop-referral__item')].map(li => ({
+  id: li.dataset.id,
+  name: li.querySelector('h2').innerText,
+  href: li.querySelector('h2 a').getAttribute('href'),
+  lines: li.querySelector('.iop-referral__lines').innerText,
+  facts: [...li.querySelectorAll('dt')].map(dt => [dt.textContent, dt.nextElementSibling.textContent]),
+  english: [...li.querySelectorAll('[lang=en]')].map(e => e.textContent),
+  verified: li.querySelector('.iop-verified').textContent,
+  day: li.querySelector('.iop-verified time').getAttribute('datetime'),
+  directions: (li.querySelector('.iop-directions') || {href: null}).href,
+}))"""
+TABLE_SHOWN = """() => ({
+  heads: [...document.querySelectorAll('#compare-table thead th')].map(th => th.innerText),
+  rows: [...document.querySelectorAll('#compare-table tbody tr')].map(tr =>
+    [...tr.children].map(c => c.textContent)),
+  english: [...document.querySelectorAll('#compare-table [lang=en]')].map(e => e.textContent),
+})"""
+
+
+def _language(folder: str):
+    return next(lang for lang in languages.load({"en": "English", "es": "Español"}, ROOT).all if lang.folder == folder)
+
+
+def expected_card(p: dict, lang, conditions: dict, today) -> dict:
+    """What a list card and a comparison column say of a program in a language, written here from the record and
+    the locale's words, independently of list.js (the words the cards used when the build wrote them out)."""
+    words = lang.words
+
+    def vocab(name: str, value: str, short: bool = False) -> str:
+        text = words.vocab(name, value, getattr(model, name)[value])
+        return views.short_label(text) if short else text
+
+    schedule, a = p["schedule"], p["address"]
+    sessions = ", ".join(vocab("SESSIONS", s) for s in schedule["sessions"])
+    own = (p.get("translations") or {}).get(lang.code, {}) if lang.translated else {"schedule_details": None}
+    details = own.get("schedule_details") or (None if lang.translated else schedule.get("details"))
+    english = schedule.get("details") if lang.translated and not details else None
+    ages = p.get("ages")
+    if not ages:
+        ages_text = None
+    elif "max" not in ages:
+        ages_text = words.fill("finder.ages_up", "{low} and older", low=ages["min"])
+    elif ages["min"] == ages["max"]:
+        ages_text = words.fill("finder.ages_only", "{low} only", low=ages["min"])
+    else:
+        ages_text = words.fill("finder.ages_range", "{low} to {high}", low=ages["min"], high=ages["max"])
+    new = p.get("new_patients")
+    intake = p.get("intake") or {}
+    start = [vocab("INTAKE_WAYS", w) for w in intake.get("ways", [])]
+    if intake.get("hours"):
+        start.append(words.fill("list.intake_hours", "intake hours {hours}", hours=intake["hours"]))
+    stale = views.is_stale(p, today)
+    return {
+        "focus": vocab("FOCUS", p["focus"]),
+        "times": f"{sessions}: {details}" if details else sessions,
+        "english": english,
+        "schedule": words.fill(
+            "list.schedule",
+            "{hours} hours a week, {days} days",
+            hours=f"{schedule['hours_per_week']:g}",
+            days=schedule["days_per_week"],
+        ),
+        "ages": ages_text,
+        "medications": ", ".join(vocab("MEDICATIONS", m, short=True) for m in p.get("medications", [])) or None,
+        "languages": ", ".join(vocab("LANGUAGES", c) for c in p["languages"]),
+        "payment": ", ".join(vocab("PAYMENT", v, short=True) for v in p["payment"]),
+        "conditions": ", ".join(
+            (conditions[c].get("translations", {}).get(lang.code, {}) if lang.translated else {}).get(
+                "name", conditions[c]["name"]
+            )
+            for c in p["conditions"]
+        ),
+        "new_patients": words.fill(
+            "finder.new_patients",
+            "{status} (confirmed {date})",
+            status=vocab("NEW_PATIENTS", new["status"]),
+            date=lang.date(new["confirmed"]),
+        )
+        if new
+        else None,
+        "start": "; ".join(start) or None,
+        "verified": lang.date(p["last_verified"]),
+        "stale": words("pages.listing.stale_note", views.STALE_NOTE) if stale else None,
+        "address": f"{a['street']}, {a['city']}, {a['state']} {a['zip']}",
+        "directions": None if p.get("telehealth_only") else views.directions_url(a),
+    }
+
+
+@pytest.mark.parametrize("folder", ["", "es/"])
+def test_list_cards_say_what_the_program_pages_words_say(recorder, server, dataset, folder):
+    """Every fact of a list card, its links and the email's page addresses, in the page's language, as written
+    from the record and the locale here; a program's own Spanish days and times on the Spanish list."""
+    lang = _language(folder)
+    words = lang.words
+    r = recorder()
+    path = f"/{folder}list/#ids={','.join(CHOSEN)}"
+    r.page.goto(server + path)
+    wait_for_page(r.page, path)
+    shown = r.page.evaluate(CARDS_SHOWN)
+    by_id = {p["id"]: p for p in dataset.programs}
+    nr = words("finder.not_reported", "not reported")
+    assert [c["id"] for c in shown] == CHOSEN
+    for card in shown:
+        p = by_id[card["id"]]
+        want = expected_card(p, lang, dataset.conditions, dt.date.today())
+        times = f"{want['times']}, {want['schedule']}" + (f" ({want['english']})" if want["english"] else "")
+        assert card["facts"] == [
+            [words("finder.treats", "Treats"), want["focus"]],
+            [words("finder.ages", "Ages"), want["ages"] or nr],
+            [words("finder.times", "Times"), times],
+            [words("finder.medications", "Medications"), want["medications"] or nr],
+            [words("finder.languages", "Languages"), want["languages"]],
+            [words("finder.payment", "Pays with"), want["payment"]],
+            [words("finder.new_patients_heading", "New patients"), want["new_patients"] or nr],
+            [words("list.start", "How to start"), want["start"] or nr],
+        ], p["id"]
+        assert card["english"] == ([want["english"]] if want["english"] else [])
+        assert card["name"] == p["name"] + " " + words("finder.example", "Example")
+        assert card["href"].endswith(f"/{folder}programs/{p['id']}/")
+        assert card["lines"].split("\n") == [
+            words("list.phone", "Phone:") + " " + p["phone"],
+            want["address"],
+            words("list.website", "Website:") + " " + p["website"],
+        ]
+        note = f". {want['stale']}" if want["stale"] else "."
+        assert card["verified"] == f"{words('iop.last_verified', 'Last verified')} {want['verified']}{note}"
+        assert card["day"] == p["last_verified"].isoformat() and card["directions"] == want["directions"]
+    assert any(c["english"] for c in shown) == bool(folder)  # the Spanish list marks the English it shows
+    email = unquote(r.page.get_attribute("#referral-email", "href"))
+    assert [line.strip() for line in email.split("\r\n") if line.startswith("   http")] == [
+        f"{SITE_URL}{folder}programs/{pid}/" for pid in CHOSEN
+    ]
+    assert r.errors == [], r.errors
+
+
+@pytest.mark.parametrize("folder", ["", "es/"])
+def test_compare_says_what_the_program_pages_words_say(recorder, server, dataset, folder):
+    """Each row of the comparison, in the page's language, as written from the records and the locale here."""
+    lang = _language(folder)
+    words = lang.words
+    ids = CHOSEN[:4]
+    r = recorder()
+    path = f"/{folder}compare/#ids={','.join(ids)}"
+    r.page.goto(server + path)
+    wait_for_page(r.page, path)
+    shown = r.page.evaluate(TABLE_SHOWN)
+    by_id = {p["id"]: p for p in dataset.programs}
+    want = [expected_card(by_id[i], lang, dataset.conditions, dt.date.today()) for i in ids]
+    example = words("finder.example", "Example")
+    assert shown["heads"] == [by_id[i]["name"] + " " + example for i in ids]
+    nr = words("finder.not_reported", "not reported")
+
+    def video(p: dict) -> str:
+        if p.get("telehealth_only"):
+            return words("compare.video_only", "Every session is by video")
+        if p["telehealth"]:
+            return words("compare.video_some", "Some or all sessions")
+        return words("compare.video_no", "No, in person")
+
+    def row(key: str, english: str, cells: list) -> list:
+        return [words(key, english)] + [c or nr for c in cells]
+
+    assert shown["rows"] == [
+        row("compare.phone", "Phone", [by_id[i]["phone"] for i in ids]),
+        row("compare.where", "Where", [f"{by_id[i]['address']['city']}, {by_id[i]['address']['state']}" for i in ids]),
+        row("finder.treats", "Treats", [w["focus"] for w in want]),
+        row("compare.hours", "Hours", [w["schedule"] for w in want]),
+        row("finder.times", "Times", [w["times"] + (f" ({w['english']})" if w["english"] else "") for w in want]),
+        row("finder.ages", "Ages", [w["ages"] for w in want]),
+        row("compare.conditions", "Conditions", [w["conditions"] for w in want]),
+        row("finder.medications", "Medications", [w["medications"] for w in want]),
+        row("compare.payment", "Payment", [w["payment"] for w in want]),
+        row("finder.languages", "Languages", [w["languages"] for w in want]),
+        row("compare.video", "Video sessions", [video(by_id[i]) for i in ids]),
+        row("finder.new_patients_heading", "New patients", [w["new_patients"] for w in want]),
+        row("list.start", "How to start", [w["start"] for w in want]),
+        row(
+            "iop.last_verified",
+            "Last verified",
+            [w["verified"] + (f". {w['stale']}" if w["stale"] else "") for w in want],
+        ),
+    ]
+    assert shown["english"] == [w["english"] for w in want if w["english"]]
+    assert r.errors == [], r.errors

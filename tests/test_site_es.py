@@ -443,16 +443,18 @@ def test_spanish_word_indexes_find_by_the_spanish_names_what_the_english_find_by
     }
 
 
-def test_the_spanish_list_cards_say_the_same_facts_in_spanish(site):
-    shard = json.loads((site / "es" / "search" / "c" / "0.json").read_text(encoding="utf-8"))["cards"]
-    english = json.loads((site / "search" / "c" / "0.json").read_text(encoding="utf-8"))["cards"]
-    assert shard.keys() == english.keys() and shard
-    for pid, card in shard.items():
-        own = english[pid]
-        for same in ("id", "name", "phone", "street", "city", "zip", "lat", "lon", "website", "last_verified_iso"):
-            assert card[same] == own[same], (pid, same)
-        assert card["last_verified"].split()[1] == "de", card["last_verified"]  # "2 de octubre de 2026"
-        assert " horas a la semana, " in card["schedule"]
-        assert card["url"].startswith(SITE_URL) and card["url"].endswith(f"programs/{pid}/")
-        if own["stale_note"]:
-            assert card["stale_note"] == "Puede que esté desactualizado: llame para confirmar"
+def test_the_spanish_list_reads_the_shared_cards_with_its_own_words(site):
+    """One card set (search/c/) serves both lists: the Spanish one writes its facts from the cards' codes with the
+    words file's labels, one for every value of every manifest list, and the program pages' sentences the cards
+    need (tests/test_referral_browser.py checks what the list then shows)."""
+    assert not (site / "es" / "search" / "c").exists()
+    script = (site / "assets" / "js" / "words-es.js").read_text(encoding="utf-8")
+    words = json.loads(script.split("window.IOP_WORDS = ", 1)[1].rstrip().rstrip(";"))
+    manifest = json.loads((site / "search" / "manifest.json").read_text(encoding="utf-8"))
+    assert {k: len(v) for k, v in words["labels"].items()} == {k: len(v) for k, v in manifest["vocab"].items()}
+    ways = dict(zip(manifest["vocab"]["iw"], words["labels"]["iw"]))
+    assert ways["walk_in"] == "Llegue sin cita: no necesita cita"
+    assert words["card_words"] == {
+        "stale_note": "Puede que esté desactualizado: llame para confirmar",
+        "extension": ", extensión {ext}",
+    }

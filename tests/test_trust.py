@@ -505,15 +505,15 @@ def stale_program(dataset) -> dict:
 
 
 def test_cards_and_search_records_carry_the_date_and_the_note(site, dataset):
-    from generator import indexes, referral
+    from generator import cards, indexes
 
     old = stale_program(dataset)
     today = dt.date.today()
-    card = referral.card_data(old, "u", dataset.conditions, today=today)
-    assert card["last_verified"] == views.long_date(old["last_verified"])
-    assert card["stale_note"] == "May be out of date — call to confirm"
+    positions = indexes.SearchData(dataset).positions
+    card = cards.card(old, positions, today=today)
+    assert (card["vf"], card["vs"]) == (old["last_verified"].isoformat(), 1)  # list.js writes the date and note
     fresh = next(p for p in dataset.programs if not views.is_stale(p, today))
-    assert referral.card_data(fresh, "u", dataset.conditions, today=today)["stale_note"] is None
+    assert "vs" not in cards.card(fresh, positions, today=today)
     record = indexes.program_record(old, indexes.SearchData(dataset).positions, today)
     assert (record["vd"], record["vs"]) == (views.long_date(old["last_verified"]), 1)
     assert "vs" not in indexes.program_record(fresh, indexes.SearchData(dataset).positions, today)

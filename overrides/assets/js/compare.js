@@ -56,7 +56,7 @@
     out.push(
       [r.focus, function (c) { return c.focus; }],
       [r.schedule, function (c) { return c.schedule; }],
-      [r.times, function (c) { return c.details_lang ? { text: c.times, english: c.details } : c.times; }],
+      [r.times, function (c) { return c.details_en ? { text: c.times, english: c.details_en } : c.times; }],
       [r.ages, function (c) { return c.ages; }],
       [r.conditions, function (c) { return list(c.conditions); }],
       [r.medications, function (c) { return list(c.medications); }],
@@ -64,7 +64,7 @@
       [r.languages, function (c) { return list(c.languages); }],
       [r.video, function (c) { return c.telehealth_only ? TEXT.videoOnly : c.telehealth ? TEXT.videoSome : TEXT.videoNo; }],
       [r.newPatients, function (c) { return c.new_patients; }],
-      [r.start, function (c) { return L.startText(c); }],
+      [r.start, function (c) { return c.start; }],
       [r.verified, function (c) { return { time: c.last_verified, iso: c.last_verified_iso, note: c.stale_note }; }]
     );
     return out.map(function (row) { return { head: row[0], cells: cards.map(function (c) { return c.missing ? null : row[1](c); }) }; });

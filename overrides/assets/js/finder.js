@@ -98,13 +98,7 @@
     copy: t("finder.copy", "Copy link to these results"), copied: t("finder.copied", "Link copied"),
     copiedWith: t("finder.copied_with", "Link copied. It holds your location, rounded to about half a mile."),
     copiedWithout: t("finder.copied_without", "Link copied without your location. Whoever opens it will be asked for a ZIP code."),
-    copyPrompt: t("finder.copy_prompt", "Copy this link:"),
-    // What a result card says of a program, written from its record in the page's language.
-    agesUp: function (low) { return t("finder.ages_up", "{low} and older", { low: low }); },
-    agesOnly: function (low) { return t("finder.ages_only", "{low} only", { low: low }); },
-    agesRange: function (low, high) { return t("finder.ages_range", "{low} to {high}", { low: low, high: high }); },
-    newPatientsText: function (status, date) { return t("finder.new_patients", "{status} (confirmed {date})", { status: status, date: date }); },
-    staleNote: t("pages.listing.stale_note", "May be out of date — call to confirm")
+    copyPrompt: t("finder.copy_prompt", "Copy this link:")
   };
 
   var IOP = window.IOP, el = IOP.el;
@@ -332,29 +326,12 @@
       })
     } }));
   }
-  /* A value's short label (views.short_label: without its explanation in brackets), in the page's language. */
-  function label(key, index) {
-    var labels = IOP.lang.data.labels;
-    return labels ? labels[key][index].split(" (")[0] : finder.manifest().short[key][index];
-  }
-  /* The facts a record holds as English sentences (views), written again in another language from its values. */
+  /* A value's short label and a record's facts in the page's language, from the record's values (iop.js, shared
+     with the referral list's cards). */
   var translated = IOP.lang.code !== "en";
-  function agesText(p) {
-    if (!translated || !p.a) return p.at;
-    if (p.a.length < 2) return TEXT.agesUp(p.a[0]);
-    return p.a[0] === p.a[1] ? TEXT.agesOnly(p.a[0]) : TEXT.agesRange(p.a[0], p.a[1]);
-  }
-  function dateText(iso, english) {
-    var data = IOP.lang.data;
-    if (!translated || !data.months) return english;
-    var d = iso.split("-");
-    return IOP.fill(data.date_format, { day: +d[2], month: data.months[+d[1] - 1], year: d[0] });
-  }
-  function newPatientsText(p) {
-    if (!translated || !p.nt) return p.nt;
-    return TEXT.newPatientsText(IOP.lang.data.labels.np[p.np[0]], dateText(p.nf, ""));
-  }
-  function labels(key, list) { return list.map(function (i) { return label(key, i); }).join(", "); }
+  function label(key, index) { return IOP.vocabLabel(finder.manifest(), key, index); }
+  function labels(key, list) { return IOP.vocabLabels(finder.manifest(), key, list).join(", "); }
+  function newPatientsText(p) { return p.nt ? IOP.newPatientsText(finder.manifest(), p.np[0], p.nf) : null; }
   /* `english`: words of the program's own, in English, on a page in another language (marked so). */
   function fact(dl, name, value, english) {
     dl.appendChild(el("dt", null, name));
@@ -392,14 +369,14 @@
     li.appendChild(phone);
     var facts = el("dl", "iop-result__facts");
     fact(facts, TEXT.treats, label("fo", p.fo) + (p.tv ? " · " + TEXT.video : ""));
-    fact(facts, TEXT.ages, agesText(p));
+    fact(facts, TEXT.ages, IOP.agesText(p.a));
     fact(facts, TEXT.times, labels("ss", p.ss) + ", " + TEXT.hoursDays(p.h, p.d), p.dt);
     fact(facts, TEXT.medications, labels("md", p.md));
     fact(facts, TEXT.languages, labels("lg", p.lg));
     fact(facts, TEXT.payment, labels("py", p.py));
     if (p.nt) fact(facts, TEXT.newPatients, newPatientsText(p));
     li.appendChild(facts);
-    li.appendChild(IOP.verifiedLine(dateText(p.vf, p.vd), p.vs ? (translated ? TEXT.staleNote : finder.manifest().stale_note) : null, p.vf));
+    li.appendChild(IOP.verifiedLine(IOP.dateText(p.vf), p.vs ? IOP.staleNote() : null, p.vf));
     var actions = el("p", "iop-result__actions");
     var add = el("button", "md-button iop-add", TEXT.add);
     add.type = "button";

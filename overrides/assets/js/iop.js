@@ -66,6 +66,51 @@
   /* The page's language, its folder ("es/"), and the language's data beside its words (labels, page folders). */
   var lang = { code: WORDS ? WORDS.lang : "en", folder: WORDS ? WORDS.folder : "", data: WORDS || {} };
 
+  /* What a finder result or a list card says of a program, written from its record's codes in the page's language
+     (cards.card, indexes.program_record): the sentences of views.py, and each vocabulary value's label by its
+     position in the manifest's lists (indexes.vocab_lists). `manifest` is the search manifest: its English labels
+     serve a page without a words file. */
+  function vocabLabel(manifest, key, index, full) {
+    var text = ((WORDS && WORDS.labels) || manifest.labels)[key][index];
+    return full ? text : text.split(" (")[0];  // views.short_label: without its explanation in brackets
+  }
+  function vocabLabels(manifest, key, indices, full) {
+    return (indices || []).map(function (i) { return vocabLabel(manifest, key, i, full); });
+  }
+  /* views.ages_text from [low] or [low, high]; null when the program has not said. */
+  function agesText(ages) {
+    if (!ages || !ages.length) return null;
+    if (ages.length < 2) return t("finder.ages_up", "{low} and older", { low: ages[0] });
+    return ages[0] === ages[1] ? t("finder.ages_only", "{low} only", { low: ages[0] })
+      : t("finder.ages_range", "{low} to {high}", { low: ages[0], high: ages[1] });
+  }
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December"];
+  /* A day as the pages write it (views.long_date, or the language's page_sources.date_format) from its ISO text. */
+  function dateText(iso) {
+    var d = String(iso).split("-"), own = WORDS && WORDS.months;
+    return fill(own ? WORDS.date_format : "{month} {day}, {year}", { day: +d[2], month: (own || MONTHS)[+d[1] - 1], year: d[0] });
+  }
+  /* views.new_patients_text: the status (its position in the manifest's "np") and the day it was confirmed. */
+  function newPatientsText(manifest, status, iso) {
+    return t("finder.new_patients", "{status} (confirmed {date})", { status: vocabLabel(manifest, "np", status, true), date: dateText(iso) });
+  }
+  /* Words the program pages say too, from the language's locale (plan.add_script_files: card_words). */
+  function cardWord(key, english) { return (WORDS && WORDS.card_words && WORDS.card_words[key]) || english; }
+  function staleNote() { return cardWord("stale_note", "May be out of date — call to confirm"); }  // views.STALE_NOTE
+  /* views.phone_text: a phone as the data writes it ("804-555-0101 x12") in words. */
+  function phoneText(phone) {
+    var parts = String(phone).split(" x");
+    return parts[0] + (parts[1] ? fill(cardWord("extension", ", extension {ext}"), { ext: parts[1] }) : "");
+  }
+  /* views.directions_url: the person's own maps app, with the address percent-encoded as Python's quote(safe=""). */
+  function directionsUrl(street, city, state, zip) {
+    var where = encodeURIComponent(street + ", " + city + ", " + state + " " + zip).replace(/[!'()*]/g, function (c) {
+      return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+    });
+    return "https://www.google.com/maps/dir/?api=1&destination=" + where;
+  }
+
   /* As views.miles_text: one decimal, halves rounded up (toFixed's rule). */
   function milesText(m) {
     return m < 0.1 ? t("iop.miles_under", "less than 0.1 miles") : t("iop.miles", "{miles} miles", { miles: m.toFixed(1) });
@@ -161,6 +206,8 @@
     leafBounds: leafBounds, milesToBox: milesToBox, fnv1a: fnv1a, cardShard: cardShard,
     isId: isId, isZip: isZip, telHref: telHref, el: el, verifiedLine: verifiedLine, getJSON: getJSON,
     directionsLink: directionsLink, t: t, count: count, fill: fill, lang: lang,
+    vocabLabel: vocabLabel, vocabLabels: vocabLabels, agesText: agesText, dateText: dateText,
+    newPatientsText: newPatientsText, staleNote: staleNote, phoneText: phoneText, directionsUrl: directionsUrl,
     searchWords: searchWords, shardFileName: shardFileName
   };
 })(typeof window !== "undefined" ? window : globalThis);

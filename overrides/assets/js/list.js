@@ -37,6 +37,7 @@
     start: t("list.start", "How to start"),
     notReported: t("finder.not_reported", "not reported"), website: t("list.website", "Website:") + " ",
     intakeHours: function (h) { return t("list.intake_hours", "intake hours {hours}", { hours: h }); },
+    schedule: function (h, d) { return t("list.schedule", "{hours} hours a week, {days} days", { hours: h, days: d }); },
     directions: t("list.directions", "Get directions"), directionsHidden: t("list.directions_hidden", " (opens your maps app, outside IOP Finder)"),
     compare: t("list.compare", "Compare"), notes: t("list.notes", "Notes:"),
     compareHelp: t("list.compare_help", "Tick 2 to 4 programs above, then compare their schedules, ages, payment and more in one table."),
@@ -62,11 +63,16 @@
 
   var KEY = "iop-finder-list";
   var COMPARE_MAX = 4;
+  var CARDS_VERSION = 2;  // the card files' format (cards.CARDS_VERSION)
   var scriptEl = document.querySelector('script[src$="assets/js/list.js"]');
   var base = new URL("../../", scriptEl ? scriptEl.src : location.href).href;
-  // The list, compare and card files of the page's language (es/list/, es/search/c/), its program pages where the
-  // site has them; ZIP tables are every language's.
-  var own = base + IOP.lang.folder, programs = base + ((IOP.lang.data.pages || {}).programs || "programs/");
+  // The list and compare pages of the page's language (es/list/), its program pages where the site has them; card
+  // files and ZIP tables are every language's.
+  var own = base + IOP.lang.folder, programsFolder = (IOP.lang.data.pages || {}).programs || "programs/";
+  var programs = base + programsFolder;
+  // Emails name each program's page at the site's public address (the page's canonical link), as its own page does.
+  var canonical = document.querySelector('link[rel="canonical"]'), ownPath = IOP.lang.folder + "list/";
+  var siteRoot = canonical && canonical.href.slice(-ownPath.length) === ownPath ? canonical.href.slice(0, -ownPath.length) : base;
 
   function load() {
     try {
@@ -181,30 +187,65 @@
     return { ids: ids, from: isZip(params.get("from")) ? params.get("from") : null };
   }
   /* The cards of some programs (search/c/<shard>.json, about 16 to a file; the shard is FNV-1a of the id, as in
-     the build) and the point of a ZIP code, for distances: [point or null, card...]. */
+     the build), in this page's words, and the point of a ZIP code, for distances: [point or null, card...]. A page
+     without a words file (the site's own language) takes its labels from the search manifest. */
   function cardsFor(wanted, shards) {
     var origin = wanted.from
       ? getJSON(base + "search/zip/" + wanted.from.slice(0, 3) + ".json").then(function (t) { return t[wanted.from] || null; },
           function () { return null; })
       : Promise.resolve(null);
+    var manifest = IOP.lang.data.labels ? Promise.resolve(null) : getJSON(base + "search/manifest.json");
     var files = {};
     function cardOf(id) {
       var shard = IOP.cardShard(id, shards);
-      if (!files[shard]) files[shard] = getJSON(own + "search/c/" + shard + ".json");
-      return files[shard].then(function (f) {
-        return Object.prototype.hasOwnProperty.call(f.cards, id) ? f.cards[id] : { id: id, missing: true };
+      if (!files[shard]) {
+        files[shard] = getJSON(base + "search/c/" + shard + ".json").then(function (f) {
+          if (f.v !== CARDS_VERSION) throw new Error("card file " + shard + " has version " + f.v);
+          return f;
+        });
+      }
+      return Promise.all([files[shard], manifest]).then(function (got) {
+        var f = got[0];
+        return Object.prototype.hasOwnProperty.call(f.cards, id) ? shownCard(f.cards[id], got[1]) : { id: id, missing: true };
       }, function () { return { id: id, missing: true }; });
     }
     return Promise.all([origin].concat(wanted.ids.map(cardOf)));
   }
-  function startText(c) {
-    if (!c.intake) return null;
-    return c.intake.ways.concat(c.intake.hours ? [TEXT.intakeHours(c.intake.hours)] : []).join("; ");
+  /* A card's facts (cards.card: codes and numbers) as this page shows them, every label and sentence in its words
+     (the finder's, iop.js). `details_en`: the program's own days and times, in English on a page in another
+     language that the program gave none in (marked so where shown). */
+  function shownCard(c, manifest) {
+    var labels = function (key, list, full) { return IOP.vocabLabels(manifest, key, list, full); };
+    var sessions = labels("ss", c.ss, true).join(", ");
+    // The details in the page's language: the data's own on the site's own language's pages, else a translation.
+    var details = IOP.lang.folder ? ((c.tr || {})[IOP.lang.code] || {}).dt : c.dt;
+    return {
+      id: c.id, name: c.n, street: c.st, city: c.c, state: c.s, zip: c.z, phone: IOP.phoneText(c.ph),
+      website: c.w || null, url: siteRoot + programsFolder + c.id + "/", lat: c.la, lon: c.lo,
+      focus: IOP.vocabLabel(manifest, "fo", c.fo, true),
+      schedule: TEXT.schedule(c.h, c.d),
+      times: details ? sessions + ": " + details : sessions,
+      details_en: !details && c.dt ? c.dt : null,
+      ages: IOP.agesText(c.a),
+      new_patients: c.np == null ? null : IOP.newPatientsText(manifest, c.np, c.nf),
+      start: startText(labels("iw", c.iw, true), c.ih),
+      conditions: labels("cd", c.cd, true), medications: labels("md", c.md),
+      languages: labels("lg", c.lg, true), payment: labels("py", c.py),
+      telehealth: !!c.tv, telehealth_only: !!c.vo,
+      directions: c.vo ? null : IOP.directionsUrl(c.st, c.c, c.s, c.z),
+      last_verified: IOP.dateText(c.vf), last_verified_iso: c.vf,
+      example: !!c.ex, stale_note: c.vs ? IOP.staleNote() : null
+    };
+  }
+  /* "How to start": the ways in, then the intake hours; null when the program has said neither. */
+  function startText(ways, hours) {
+    var parts = ways.concat(hours ? [TEXT.intakeHours(hours)] : []);
+    return parts.length ? parts.join("; ") : null;
   }
 
   window.IOPList = {
     has: has, refresh: refreshButtons, searchedFrom: searchedFrom,
-    fromUrl: fromUrl, cardsFor: cardsFor, startText: startText, TEXT: TEXT
+    fromUrl: fromUrl, cardsFor: cardsFor, TEXT: TEXT
   };
   refreshButtons();
 
@@ -257,12 +298,12 @@
     var facts = el("dl", "iop-result__facts iop-referral__facts");
     fact(facts, TEXT.treats, c.focus);
     fact(facts, TEXT.ages, c.ages);
-    fact(facts, TEXT.times, c.times + ", " + c.schedule, c.details_lang ? c.details : null);
+    fact(facts, TEXT.times, c.times + ", " + c.schedule, c.details_en);
     fact(facts, TEXT.medications, c.medications.join(", "));
     fact(facts, TEXT.languages, c.languages.join(", "));
     fact(facts, TEXT.payment, c.payment.join(", "));
     fact(facts, TEXT.newPatients, c.new_patients);
-    fact(facts, TEXT.start, startText(c));
+    fact(facts, TEXT.start, c.start);
     li.appendChild(facts);
     li.appendChild(IOP.verifiedLine(c.last_verified, c.stale_note, c.last_verified_iso));
     var actions = el("p", "iop-result__actions iop-screen-only");
