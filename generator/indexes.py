@@ -122,9 +122,10 @@ def program_record(
     today: dt.date,
     stale_after_months: int = views.STALE_AFTER_MONTHS,
 ) -> dict:
-    """What the finder needs of one program: enough to filter, sort and show a result card with its decision facts
-    (ready text from views, so a card says exactly what the program page says), with the day it was last verified
-    and whether that is so long ago that the card says it may be out of date."""
+    """What the finder needs of one program: enough to filter, sort and show a result card with its decision facts,
+    with the day it was last verified and whether that is so long ago that the card says it may be out of date.
+    Facts, not sentences: the card's words come from iop.js in the page's language (tests/test_js_parity.py checks
+    they equal the program page's), so one record serves every language and 20,000 of them stay small."""
     lat, lon = p["_point"]
     schedule = p["schedule"]
     rec = {
@@ -139,7 +140,6 @@ def program_record(
         "tv": 1 if p["telehealth"] else 0,
         "h": schedule["hours_per_week"],
         "d": schedule["days_per_week"],
-        "vd": views.long_date(p["last_verified"]),
     }
     if views.is_stale(p, today, stale_after_months):
         rec["vs"] = 1  # the card shows the manifest's stale_note
@@ -149,16 +149,15 @@ def program_record(
             rec[key] = sorted(positions[key][v] for v in filter_values(p, field))
     if p.get("ages"):
         ages = p["ages"]
-        rec["a"] = [ages["min"]] + ([ages["max"]] if "max" in ages else [])  # for the age filter
-        rec["at"] = views.ages_text(ages)
+        rec["a"] = [ages["min"]] + ([ages["max"]] if "max" in ages else [])  # the age filter and the card's words
     if schedule.get("details"):
         rec["dt"] = schedule["details"]
     if p.get("new_patients"):
-        rec["nt"] = views.new_patients_text(p["new_patients"])
-        rec["nf"] = p["new_patients"]["confirmed"].isoformat()  # for the same sentence in another language
-    rec["vf"] = p["last_verified"].isoformat()  # the card's <time datetime>, beside "vd" (its words)
+        rec["nf"] = p["new_patients"]["confirmed"].isoformat()  # with the status in "np": "... (confirmed <date>)"
+    rec["vf"] = p["last_verified"].isoformat()  # the card's date and its <time datetime>
     if not p.get("telehealth_only"):
-        rec["dr"] = views.directions_url(p["address"])
+        # The directions link is made from these (IOP.directionsUrl, the same link as views.directions_url).
+        rec["st"], rec["z"] = p["address"]["street"], p["address"]["zip"]
     if p.get("example"):
         rec["ex"] = 1
     if p.get("telehealth_only"):

@@ -219,17 +219,24 @@ def test_program_pages_show_the_facts_or_say_not_reported(site, dataset):
     assert "<dd>No</dd>" not in page
 
 
-def test_search_records_carry_the_facts_as_ready_text(dataset):
+def test_search_records_carry_the_facts_not_sentences(dataset):
     search = indexes.SearchData(dataset)
     by_id = {p["id"]: p for p in dataset.programs}
-    rec = indexes.program_record(by_id["riverbend-teen-richmond"], search.positions, dt.date.today())
-    assert rec["a"] == [13, 17] and rec["at"] == "13 to 17"
-    assert rec["nt"] == "Has a waitlist for new patients (confirmed September 14, 2026)"
-    assert rec["vf"] == "2026-09-14" and rec["vd"] == "September 14, 2026"
-    assert rec["np"] == [search.positions["np"]["waitlist"]]
-    assert rec["dt"] == by_id["riverbend-teen-richmond"]["schedule"]["details"]
+    teen = by_id["riverbend-teen-richmond"]
+    rec = indexes.program_record(teen, search.positions, dt.date.today())
+    assert rec["a"] == [13, 17]
+    assert rec["np"] == [search.positions["np"]["waitlist"]] and rec["nf"] == "2026-09-14"
+    assert rec["vf"] == "2026-09-14"
+    assert rec["dt"] == teen["schedule"]["details"]
+    assert (rec["st"], rec["c"], rec["s"], rec["z"]) == tuple(
+        teen["address"][k] for k in ("street", "city", "state", "zip")
+    )
+    # No sentence in any language: iop.js writes them (test_js_parity checks they equal the program page's).
+    assert not {"at", "nt", "vd", "dr"} & set(rec)
     bare = indexes.program_record(by_id["albany-park-wellness-chicago"], search.positions, dt.date.today())
-    assert "a" not in bare and "nt" not in bare and bare["np"] == []
+    assert "a" not in bare and "nf" not in bare and bare["np"] == []
+    video = {**teen, "telehealth": True, "telehealth_only": True}
+    assert "st" not in indexes.program_record(video, search.positions, dt.date.today())  # no directions
 
 
 def test_list_cards_carry_the_facts_as_codes_in_the_programs_order(dataset):

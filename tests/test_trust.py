@@ -515,7 +515,7 @@ def test_cards_and_search_records_carry_the_date_and_the_note(site, dataset):
     fresh = next(p for p in dataset.programs if not views.is_stale(p, today))
     assert "vs" not in cards.card(fresh, positions, today=today)
     record = indexes.program_record(old, indexes.SearchData(dataset).positions, today)
-    assert (record["vd"], record["vs"]) == (views.long_date(old["last_verified"]), 1)
+    assert (record["vf"], record["vs"]) == (old["last_verified"].isoformat(), 1)  # finder.js writes the date and note
     assert "vs" not in indexes.program_record(fresh, indexes.SearchData(dataset).positions, today)
     manifest = (site / "search" / "manifest.json").read_text(encoding="utf-8")
     assert '"stale_note":"May be out of date — call to confirm"' in manifest

@@ -331,7 +331,7 @@
   var translated = IOP.lang.code !== "en";
   function label(key, index) { return IOP.vocabLabel(finder.manifest(), key, index); }
   function labels(key, list) { return IOP.vocabLabels(finder.manifest(), key, list).join(", "); }
-  function newPatientsText(p) { return p.nt ? IOP.newPatientsText(finder.manifest(), p.np[0], p.nf) : null; }
+  function newPatientsText(p) { return p.nf ? IOP.newPatientsText(finder.manifest(), p.np[0], p.nf) : null; }
   /* `english`: words of the program's own, in English, on a page in another language (marked so). */
   function fact(dl, name, value, english) {
     dl.appendChild(el("dt", null, name));
@@ -374,7 +374,7 @@
     fact(facts, TEXT.medications, labels("md", p.md));
     fact(facts, TEXT.languages, labels("lg", p.lg));
     fact(facts, TEXT.payment, labels("py", p.py));
-    if (p.nt) fact(facts, TEXT.newPatients, newPatientsText(p));
+    if (p.nf) fact(facts, TEXT.newPatients, newPatientsText(p));
     li.appendChild(facts);
     li.appendChild(IOP.verifiedLine(IOP.dateText(p.vf), p.vs ? IOP.staleNote() : null, p.vf));
     var actions = el("p", "iop-result__actions");
@@ -382,7 +382,7 @@
     add.type = "button";
     add.setAttribute("data-add-id", p.id);
     actions.appendChild(add);
-    if (p.dr) actions.appendChild(IOP.directionsLink(p.dr, TEXT.directions, TEXT.directionsHidden));
+    if (p.st) actions.appendChild(IOP.directionsLink(IOP.directionsUrl(p.st, p.c, p.s, p.z), TEXT.directions, TEXT.directionsHidden));
     li.appendChild(actions);
     return li;
   }
