@@ -283,18 +283,21 @@ def _term(taxonomy: str, code: str, name: str, description: str, term_uri: str |
     return term
 
 
+# The record's fields of fixed choices that become HSDS attributes (each value a taxonomy term).
+CHOICE_FIELDS = (
+    ("focus", model.FOCUS),
+    ("levels_of_care", model.LEVELS_OF_CARE),
+    ("populations", model.POPULATIONS),
+    ("medications", model.MEDICATIONS),
+    ("services", model.SERVICES),
+    ("payment", model.PAYMENT),
+)
+
+
 def _attributes(p: dict, ds, service_id: str, site: str) -> list[dict]:
     """Focus, levels of care, populations, conditions, therapies, medications, services and payment as terms."""
     pairs: list[tuple[str, str, str, str, str | None]] = []  # taxonomy, code, name, description, uri
-    choice_fields = (
-        ("focus", model.FOCUS),
-        ("levels_of_care", model.LEVELS_OF_CARE),
-        ("populations", model.POPULATIONS),
-        ("medications", model.MEDICATIONS),
-        ("services", model.SERVICES),
-        ("payment", model.PAYMENT),
-    )
-    for name, choices in choice_fields:
+    for name, choices in CHOICE_FIELDS:
         values = p.get(name) or []
         for value in [values] if isinstance(values, str) else values:
             pairs.append((name, value, choices[value], choices[value], None))

@@ -142,14 +142,7 @@ def test_part_ids_stay_unique_at_national_scale():
     parts = [("service",), ("phone",), ("location",), ("address",), ("service_at_location",), ("url",)]
     parts += [("schedule", str(i)) for i in range(50)]
     parts += [("language", code) for code in model.LANGUAGES]
-    for taxonomy, choices in (
-        ("focus", model.FOCUS),
-        ("levels_of_care", model.LEVELS_OF_CARE),
-        ("populations", model.POPULATIONS),
-        ("medications", model.MEDICATIONS),
-        ("services", model.SERVICES),
-        ("payment", model.PAYMENT),
-    ):
+    for taxonomy, choices in export.CHOICE_FIELDS:
         parts += [("attribute", taxonomy, code) for code in choices]
     parts += [("attribute", "telehealth", "telehealth")]
     parts += [("attribute", "conditions", f"condition-{i}") for i in range(500)]
