@@ -83,7 +83,7 @@ def vcard(p: dict, page_url: str) -> str:
 ACCEPTING = {"accepting": True, "not_accepting": False}
 
 
-def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:
+def json_ld(p: dict, page_url: str, conditions: dict) -> str:
     """schema.org MedicalClinic data, safe to place inside a <script> element. It states only what the record
     says: no coordinates when the map point is only the ZIP code's centre, no "accepting new patients" unless a
     person confirmed it."""
@@ -112,14 +112,14 @@ def json_ld(p: dict, page_url: str, conditions: dict, therapies: dict) -> str:
     data.update(
         {
             "medicalSpecialty": SPECIALTIES[p["focus"]],
-            "availableService": [{"@type": "MedicalTherapy", "name": therapies[t]["name"]} for t in p["therapies"]],
+            # The conditions, not the therapies and payment: the page lists all three, and at 20,000 programs each
+            # of those lists costs about 8 MB a language, for no search feature that reads them.
             "knowsAbout": [conditions[c]["name"] for c in p["conditions"]],
         }
     )
     status = (p.get("new_patients") or {}).get("status")
     if status in ACCEPTING:
         data["isAcceptingNewPatients"] = ACCEPTING[status]
-    data["paymentAccepted"] = ", ".join(model.PAYMENT[v] for v in p["payment"])
     data["availableLanguage"] = [model.LANGUAGES[c] for c in p["languages"]]
     if p.get("website"):
         data["sameAs"] = p["website"]

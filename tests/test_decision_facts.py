@@ -158,11 +158,7 @@ def test_directions_are_a_plain_link_to_the_address():
 
 
 def jsonld(p: dict) -> dict:
-    return json.loads(
-        referral.json_ld(
-            p, SITE_URL + "programs/facts-test/", {"depression": {"name": "Depression"}}, {"cbt": {"name": "CBT"}}
-        )
-    )
+    return json.loads(referral.json_ld(p, SITE_URL + "programs/facts-test/", {"depression": {"name": "Depression"}}))
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,8 @@ def test_every_program_page_has_parseable_json_ld(site, dataset):
             assert "geo" not in data
         assert data["address"]["postalCode"] == p["address"]["zip"]
         assert data["url"] == f"{SITE_URL}programs/{p['id']}/"
-        assert {s["name"] for s in data["availableService"]} == {dataset.therapies[t]["name"] for t in p["therapies"]}
+        assert data["knowsAbout"] == [dataset.conditions[c]["name"] for c in p["conditions"]]
+        assert "availableService" not in data and "paymentAccepted" not in data  # the page lists them
 
 
 def test_json_ld_escapes_script_breaking_text():
@@ -79,7 +80,7 @@ def test_json_ld_escapes_script_breaking_text():
         "payment": [],
         "languages": [],
     }
-    text = json_ld(p, SITE_URL, {}, {})
+    text = json_ld(p, SITE_URL, {})
     assert "<" not in text and ">" not in text
     assert json.loads(text)["name"] == p["name"]
 

@@ -60,10 +60,64 @@ def test_program_page_shows_every_kind_of_fact(site, dataset):
             assert lic["number"] in page
         if p.get("medical_director"):
             assert p["medical_director"]["name"] in page
-        else:
-            assert "None listed. Ask who the medical director is." in page
+        else:  # said once, with what to ask, under Signs of quality
+            assert "The listing names no medical director." in page
         assert f'datetime="{p["last_verified"].isoformat()}"' in page
         assert p["source"] in page
+
+
+NOTHING_TO_CHECK = (
+    "The listing names no accreditation, license or medical director to look up. Ask the program for them."
+)
+
+
+def test_check_it_yourself_lists_only_what_the_listing_names(site, dataset):
+    """A fact the listing leaves out is said once, under Signs of quality; "Check it yourself" keeps the lookups."""
+    kinds = {"accreditations": "Accreditation", "licenses": "State licenses", "staff_credentials": "Clinical staff"}
+    for p in dataset.programs:
+        page = read(site, f"programs/{p['id']}/")
+        check = page[page.index('<h2 id="check"') : page.index('<h2 id="verified"')]
+        terms = re.findall(r"<dt[^>]*>([^<]+)</dt>", check)
+        expected = [label for field, label in kinds.items() if p.get(field)]
+        expected += ["Medical director"] if p.get("medical_director") else []
+        assert terms == expected, p["id"]
+        assert (NOTHING_TO_CHECK in check) == (not expected), p["id"]
+        assert "None listed" not in check and "Not reported" not in check
+
+
+def _without_fields(text: str, fields: tuple[str, ...]) -> str:
+    """The YAML text of the first program with `fields` (and what is nested under them) taken out, the rest as is."""
+    lines, out, skipping, programs = text.splitlines(keepends=True), [], False, 0
+    for line in lines:
+        if line.startswith("  - id:"):
+            programs += 1
+        key = line.strip().split(":", 1)[0]
+        if programs == 1 and line.startswith("    ") and not line.startswith("     ") and key in fields:
+            skipping = True
+            continue
+        if skipping and line.startswith("      "):
+            continue
+        skipping = False
+        out.append(line)
+    return "".join(out)
+
+
+def test_a_listing_with_nothing_to_check_says_so_once(tmp_path, dataset):
+    from conftest import copy_project, run_mkdocs
+
+    project = copy_project(tmp_path / "project")
+    path = project / "data" / "programs.yaml"
+    fields = ("accreditations", "licenses", "staff_credentials", "medical_director")
+    path.write_text(_without_fields(path.read_text(encoding="utf-8"), fields), encoding="utf-8")
+    result = run_mkdocs(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    bare = dataset.programs[0]
+    assert any(bare.get(field) for field in fields), "the first sample program names something to check"
+    page = read(tmp_path / "site", f"programs/{bare['id']}/")
+    check = page[page.index('<h2 id="check"') : page.index('<h2 id="verified"')]
+    assert "<dl" not in check and "Each link opens" not in check
+    assert check.count(NOTHING_TO_CHECK) == 1
+    assert "The listing names no accreditation." in page and "The listing names no medical director." in page
 
 
 def test_stale_programs_say_call_to_confirm(site, dataset):
