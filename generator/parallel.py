@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -37,20 +38,36 @@ def _worker_start() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+# How long finished workers get to exit once sent "no more work". A worker forked while another thread of the
+# build held a lock (a test's browser, the serve's watcher) can wait on that lock for ever; once every result is
+# in, nothing is lost by stopping it.
+STOP_SECONDS = 10.0
+
+
 def _map(fn: Callable, args: Sequence, n: int, chunksize: int | None = None) -> list:
     """Pool.map on n forked workers, then a clean stop: the workers are sent "no more work" and joined, never
     killed mid-task (Pool's context manager terminates them with SIGTERM, which can hang on a queue lock).
-    Only a failure, or Ctrl-C, terminates them."""
+    Only a failure, Ctrl-C, or a worker still there STOP_SECONDS after all the work came back, terminates them."""
     pool = multiprocessing.get_context("fork").Pool(n, initializer=_worker_start)
     try:
         out = pool.map(fn, args, chunksize)
         pool.close()
+        if not _all_exit(pool._pool, STOP_SECONDS):
+            pool.terminate()
         return out
     except BaseException:
         pool.terminate()
         raise
     finally:
         pool.join()
+
+
+def _all_exit(processes: list, seconds: float) -> bool:
+    """Whether every process has exited within `seconds` in all."""
+    deadline = time.monotonic() + seconds
+    for process in list(processes):
+        process.join(max(0.0, deadline - time.monotonic()))
+    return not any(process.is_alive() for process in processes)
 
 
 def _run(bounds: tuple[int, int]) -> list:

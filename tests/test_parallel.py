@@ -64,3 +64,27 @@ def test_many_pools_in_a_row_never_hang_with_the_builds_sigterm_handler():
     assert (run.returncode, run.stdout.strip()) == (0, "done"), run.stderr[-2000:]
     # Workers were stopped by "no more work", not by SIGTERM turned into a KeyboardInterrupt traceback.
     assert "KeyboardInterrupt" not in run.stderr, run.stderr[-2000:]
+
+
+def test_a_worker_that_never_exits_after_its_work_is_stopped_and_the_results_kept():
+    """A worker forked while another thread held a lock (a test's browser, the serve's watcher) can wait on it for
+    ever after its work is done; this once stalled a test run. The pool waits STOP_SECONDS, then stops it.
+    Here a worker hangs on exit on purpose (a finalizer that sleeps); run in a child with a time limit."""
+    script = (
+        "import multiprocessing.util, time\n"
+        "from generator import parallel\n"
+        "start = parallel._worker_start\n"
+        "def hang_on_exit():\n"
+        "    start()\n"
+        "    multiprocessing.util.Finalize(None, time.sleep, args=(3600,), exitpriority=10)\n"
+        "parallel._worker_start = hang_on_exit\n"
+        "parallel.STOP_SECONDS = 1.0\n"
+        "parallel.workers = lambda: 2\n"
+        "began = time.monotonic()\n"
+        "assert parallel.pmap(abs, range(-50, 50), min_items=0) == [abs(x) for x in range(-50, 50)]\n"
+        "assert multiprocessing.active_children() == []\n"
+        "print(round(time.monotonic() - began))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert int(run.stdout.strip()) < 10  # about STOP_SECONDS, not the finalizer's hour
