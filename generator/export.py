@@ -607,15 +607,7 @@ def hsds_taxonomy_terms(ds, site_url: str) -> list[dict]:
     """Every taxonomy term that attributes refer to by `taxonomy_term_id`, published once
     (data/hsds/taxonomy_terms.json) rather than nested in each of the thousands of attributes."""
     site = site_url.rstrip("/")
-    choice_fields = (
-        ("focus", model.FOCUS),
-        ("levels_of_care", model.LEVELS_OF_CARE),
-        ("populations", model.POPULATIONS),
-        ("medications", model.MEDICATIONS),
-        ("services", model.SERVICES),
-        ("payment", model.PAYMENT),
-    )
-    out = [_term(taxonomy, code, name, name) for taxonomy, choices in choice_fields for code, name in choices.items()]
+    out = [_term(taxonomy, code, name, name) for taxonomy, choices in CHOICE_FIELDS for code, name in choices.items()]
     for taxonomy, vocab in (("conditions", ds.conditions), ("therapies", ds.therapies)):
         out += [
             _term(taxonomy, code, e["name"], e.get("summary", e["name"]), f"{site}/{taxonomy}/{code}/")
