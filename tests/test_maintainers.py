@@ -227,7 +227,7 @@ def test_report_url_opens_the_correction_form_with_the_program_filled_in():
     query = parse_qs(parts.query, strict_parsing=True)
     assert query == {
         "template": ["correction.yml"],
-        "title": ["Correction: Harbor Light — Evening IOP & More (harbor-light-richmond)"],
+        "title": ["Correction: harbor-light-richmond"],
         "program": ["harbor-light-richmond"],
         "record": ["data/programs.yaml line 7"],
     }

@@ -48,7 +48,8 @@ def test_every_program_has_a_spanish_page_with_its_facts(site, dataset):
         assert ">Señales de calidad</h2>" in body and ">Revíselo usted mismo</h2>" in body
         # The contact card is the site's own file, one for every language.
         assert f'href="../../../programs/{p["id"]}/{p["id"]}.vcf" download>Guardar el contacto</a>' in body
-        assert f'data-qr="{SITE_URL}es/programs/{p["id"]}/"' in body
+        # The printed QR code is drawn from the canonical link above (qr.js); the box holds only its name.
+        assert '<div class="iop-qr-box" data-qr data-qr-label="Código QR con el enlace a esta página"></div>' in body
         # Structured data once, on the English page (its alternate).
         assert "application/ld+json" not in page and "application/ld+json" in read(site, f"programs/{p['id']}/")
 

@@ -191,7 +191,7 @@ def test_every_sign_names_program_fields_that_exist():
 def test_every_checklist_item_on_every_page_names_its_field_and_the_last_verified_date(site, dataset):
     item = re.compile(
         r'<li class="iop-sign--(yes|not_reported|not_applicable)"><strong>([^<]+): (Yes|Not reported|Does '
-        r"not apply)\.</strong><span> [^<]*</span><small>From the listing\'s (.*?) fields?\.</small></li>",
+        r"not apply)\.</strong><span> [^<]*</span><small>Fields?: (.*?)</small></li>",
         re.S,
     )
     # The date the whole checklist holds for, said once before it.
@@ -529,6 +529,25 @@ def test_lists_show_the_note_next_to_a_stale_program(site, dataset):
         assert note in read(site, f"conditions/{condition}/")
     fresh = next(p for p in dataset.programs if p["address"]["state"] == "VA")
     assert f"(last verified {views.long_date(fresh['last_verified'])})" not in read(site, "states/va/")
+
+
+def test_nearby_programs_say_which_may_be_out_of_date(tmp_path):
+    """A program page's nearby list marks a neighbour last verified too long ago, and only that one (the date is on
+    the neighbour's own page, one click away), in each language."""
+    project = copy_project(tmp_path / "project")
+    path = project / "data" / "programs.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("- id: cedar-lantern-teen-richmond")
+    verified = re.compile(r"last_verified: \S+").search(text, at)
+    path.write_text(text[: verified.start()] + "last_verified: 2020-01-15" + text[verified.end() :], encoding="utf-8")
+    result = run_mkdocs(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    item = re.compile(r'<li><a href="\.\./([a-z0-9-]+)/">[^<]*</a> — [^<]*?(?: <span class="iop-stale">([^<]*)</span>)?</li>')
+    for folder, note in (("", "May be out of date"), ("es/", "Puede que esté desactualizado")):
+        page = read(tmp_path / "site", f"{folder}programs/harbor-light-richmond/")
+        notes = dict(item.findall(section(page, 'class="iop-nearby"', "</ul>")))
+        assert notes.pop("cedar-lantern-teen-richmond") == note
+        assert notes and set(notes.values()) == {""}, notes  # the fresh neighbours carry no note
 
 
 def test_the_configured_age_decides_what_is_out_of_date():

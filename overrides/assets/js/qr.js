@@ -6,8 +6,8 @@
  * tests/test_qr_js.py checks under Node against the Python, and decodes with zxing-cpp. Text is encoded as UTF-8
  * (a page's URL is ASCII, where the two agree).
  *
- * Program pages draw their printed code here too, into their box marked data-qr (the page's own address, and the
- * code's name in the page's language): 20,000 pages do not each carry 2.8 KB of SVG that only paper shows. Nothing
+ * Program pages draw their printed code here too, into their box marked data-qr (empty: the page's own address,
+ * from its canonical link; data-qr-label: the code's name in the page's language): 20,000 pages do not each carry 2.8 KB of SVG that only paper shows. Nothing
  * else here touches the page until a function is called, so Node loads the file without a DOM.
  */
 (function (root) {
@@ -225,11 +225,14 @@
   root.IOPQR = { matrix: matrix, svg: svg, versionFor: versionFor, dataCodewords: dataCodewords };
 
   /* Each box marked data-qr gets its code once the page is parsed (the script is deferred), so it is there
-   * before any print, from the menu or from the page's Print button. */
+   * before any print, from the menu or from the page's Print button. An empty data-qr means the page's own
+   * address: its canonical link, the published URL even when the page is opened from a preview or a file. */
   if (root.document) {
+    var canonical = root.document.querySelector('link[rel="canonical"]');
     [].forEach.call(root.document.querySelectorAll("[data-qr]"), function (box) {
+      var text = box.getAttribute("data-qr") || (canonical ? canonical.href : root.location.href);
       box.textContent = "";
-      box.appendChild(svg(box.getAttribute("data-qr"), box.getAttribute("data-qr-label")));
+      box.appendChild(svg(text, box.getAttribute("data-qr-label")));
     });
   }
 })(typeof window !== "undefined" ? window : globalThis);
