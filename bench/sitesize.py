@@ -24,7 +24,6 @@ FILE_LIMIT = 25 * MIB
 # What each file is, by its path inside a language edition (first match wins), for the breakdown.
 KINDS = [
     ("program pages", r"programs/[^/]+/index\.html"),
-    ("program contact cards (vCard)", r"programs/[^/]+/[^/]+\.vcf"),
     ("other program files", r"programs/"),
     ("state pages", r"states/"),
     ("condition and therapy pages", r"(conditions|therapies)/"),

@@ -126,10 +126,8 @@ def program_body(cat: Catalogue, p: dict, lang: Language | None = None) -> str:
     ]
     url = page_url(cat, p, lang)
     repo = settings.repo_url
-    # The site's root from the page (its assets are shared by every language), and the contact card, one file
-    # for every language, beside the site's own page.
+    # The site's root from the page: its assets are shared by every language.
     root = BASE + "../" * (lang.folder.count("/") if lang is not None else 0)
-    vcf = f"{p['id']}.vcf" if not words.translated else f"{root}programs/{p['id']}/{p['id']}.vcf"
     return worded("program.html", words).render(
         p=view,
         **template_helpers(lang),
@@ -138,8 +136,6 @@ def program_body(cat: Catalogue, p: dict, lang: Language | None = None) -> str:
         base=BASE,
         assets=root,
         page_url=url,
-        copy_text=referral.copy_text(p, words),
-        vcf=vcf,
         edit_url=links.edit_url(p, repo) if repo else None,
         report_url=links.report_url(p, repo) if repo else None,
         mailto=links.correction_mailto(p, settings.corrections_email, words) if settings.corrections_email else None,

@@ -34,7 +34,6 @@ from . import (
     names,
     pages,
     reference,
-    referral,
     shells,
     sitemap,
     tabular,
@@ -323,12 +322,10 @@ def program_pages(cat: Catalogue, plan: Plan, records: dict[str, bytes], lang: L
 
 
 def program_outputs(cat: Catalogue, plan: Plan, records: dict[str, bytes]) -> list[Output]:
-    """Each program's vCard (one for every language), and a redirect page at each of its former ids."""
+    """A redirect page at each of a program's former ids. (Its contact card is made in the browser, from its page.)"""
     out = []
     for p in cat.ds.programs:
         pid = p["id"]
-        url = cat.page_url(p)
-        out.append(Output(f"programs/{pid}/{pid}.vcf", records[pid], lambda p=p, url=url: referral.vcard(p, url)))
         out += [
             Output(f"programs/{old}/index.html", records[pid], lambda p=p: pages.redirect_page(cat, p))
             for old in p.get("former_ids", [])

@@ -195,7 +195,8 @@ def test_bench_site_sizes_match_the_files_on_disk(sized):
     assert by_kind["program pages"]["files"] == 2 * N  # one in each language: English and Spanish
     assert sum(row["bytes"] for row in by_kind.values()) == sum(files.values())
     sizes = (out / f"sizes-{N}.md").read_text(encoding="utf-8")
-    assert f"| program pages | {2 * N} |" in sizes and f"| programs | {2 * N} |" in sizes  # pages and vCards
+    # programs/ holds the English pages alone (no card files: the browser makes each contact card).
+    assert f"| program pages | {2 * N} |" in sizes and f"| programs | {N} |" in sizes
     hugo_public = out / "work" / f"hugo-{N}" / "public"
     hugo_bytes = sum(p.stat().st_size for p in hugo_public.rglob("*") if p.is_file())
     assert metrics["hugo_site_mb"] == pytest.approx(hugo_bytes / 1e6, abs=1e-3)
@@ -435,7 +436,7 @@ def test_site_size_sums_files_counts_blocks_and_splits_languages(tmp_path):
     files = {
         "index.html": '<!doctype html><html lang="en" class="no-js"><body>home</body></html>',
         "programs/a/index.html": "x" * 5000,
-        "programs/a/a.vcf": "BEGIN:VCARD",
+        "maps/VA.json": "{}",
         "es/index.html": '<!doctype html><html lang="es"><body>inicio</body></html>',
         "es/programs/a/index.html": "y" * 3000,
         "search/x/1.json": "{}",
@@ -476,7 +477,7 @@ def test_site_size_sums_files_counts_blocks_and_splits_languages(tmp_path):
     [
         ("programs/x/index.html", "program pages"),
         ("es/programs/x/index.html", "program pages"),
-        ("programs/x/x.vcf", "program contact cards (vCard)"),
+        ("maps/VA.json", "other files"),
         ("search/x/0123.json", "finder: word-search indexes (search/x)"),
         ("search/search_index.json", "Material's site search index"),
         ("data/programs.csv", "open data: other exports"),

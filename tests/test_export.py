@@ -429,10 +429,11 @@ def _hostile_card(value: str) -> dict:
 )
 def test_vcard_line_breaks_in_values_never_add_a_property(line_end):
     import vobject
+    from test_js_parity import run_js
+    from test_referral import js_card
 
-    from generator.referral import vcard
-
-    text = vcard(_hostile_card(line_end), SITE_URL + "programs/x/")
+    p = _hostile_card(line_end)
+    (text,) = run_js([("vcard", [js_card(p, p["summary"] + " Details: " + SITE_URL + "programs/x/")])])
     cards = list(vobject.readComponents(text))
     assert len(cards) == 1
     card = cards[0]

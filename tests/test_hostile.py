@@ -424,14 +424,21 @@ def test_search_data_and_exports_decode_to_the_input(hostile_site, hostile, cond
     assert PID in refs
 
 
-def test_contact_card_and_csv_of_the_hostile_program_parse_back_to_its_values(hostile_site, hostile):
+@pytest.mark.browser
+def test_contact_card_and_csv_of_the_hostile_program_parse_back_to_its_values(
+    recorder, hostile_server, hostile_site, hostile
+):
+    """The card "Save contact card" makes in the browser from the hostile program's page, and its CSV row."""
     import csv
     import io
 
-    import vobject
+    from test_referral_browser import saved_card
 
     site, _ = hostile_site
-    card = vobject.readOne((site / "programs" / PID / f"{PID}.vcf").read_text(encoding="utf-8"))
+    r, dialogs = _watch(recorder)
+    r.page.goto(f"{hostile_server}/programs/{PID}/")
+    name, text, card = saved_card(r.page)
+    assert name == f"{PID}.vcf" and text.count("BEGIN:VCARD") == 1 and dialogs == []
     assert card.fn.value == hostile["name"] and card.org.value == [hostile["organization"]]
     assert card.adr.value.street == hostile["address"]["street"] and card.adr.value.city == hostile["address"]["city"]
     assert card.url.value == hostile["website"]

@@ -135,7 +135,6 @@ def test_an_edit_remakes_exactly_the_outputs_and_listings_that_show_it(served):
     assert neighbours_showing_it, "the sample data should give the edited program a neighbour"
     search = indexes.SearchData(ds)
     expected = {
-        f"programs/{EDITED}/{EDITED}.vcf",
         *(f"programs/{old}/index.html" for old in p.get("former_ids", [])),  # the redirect names the program
         # In every language: its page, its state's page and the pages of the neighbours that show it.
         *(

@@ -46,8 +46,8 @@ def test_every_program_has_a_spanish_page_with_its_facts(site, dataset):
         assert f"<h1>{esc(p['name'])}</h1>" in body
         assert f'href="tel:+1{p["phone"].split(" x")[0].replace("-", "")}' in body
         assert ">Señales de calidad</h2>" in body and ">Revíselo usted mismo</h2>" in body
-        # The contact card is the site's own file, one for every language.
-        assert f'href="../../../programs/{p["id"]}/{p["id"]}.vcf" download>Guardar el contacto</a>' in body
+        # The contact card is made in the browser from the page (list.js), in the page's language.
+        assert 'data-vcard="' in body and '" hidden>Guardar el contacto</button>' in body
         # The printed QR code is drawn from the canonical link above (qr.js); the box holds only its name.
         assert '<div class="iop-qr-box" data-qr data-qr-label="Código QR con el enlace a esta página"></div>' in body
         # Structured data once, on the English page (its alternate).

@@ -93,8 +93,6 @@ def template_texts(dataset) -> list[tuple[str, str]]:
             assets="../../",
             page_url=PLACEHOLDER,
             not_reported=views.NOT_REPORTED,
-            copy_text=PLACEHOLDER,
-            vcf=PLACEHOLDER,
             edit_url="#",
             report_url="#",
             mailto="#" if flag else None,

@@ -12,7 +12,6 @@ import vobject
 from conftest import FIXTURES, ROOT, read
 
 from generator.dataset import load_dataset
-from generator.views import phone_text
 
 SITE_URL = "https://iop-finder.example.org/"
 
@@ -98,11 +97,36 @@ def test_pages_carry_canonical_and_preview_metadata(site, url):
     assert '<meta name="twitter:card" content="summary">' in page and "twitter:title" not in page
 
 
-def test_every_vcard_parses_with_the_right_phone_and_address(site, dataset):
-    for p in dataset.programs:
-        path = site / "programs" / p["id"] / f"{p['id']}.vcf"
-        card = vobject.readOne(path.read_text(encoding="utf-8"))
+def js_card(p: dict, note: str = "") -> dict:
+    """What list.js reads off a program's page for IOP.vcard (iop.js): the record's values, as the page shows them."""
+    number, _, ext = p["phone"].partition(" x")
+    a = p["address"]
+    return {
+        "name": p["name"],
+        "org": p.get("organization") or "",
+        "phone": number,
+        "ext": ext,
+        "street": a["street"],
+        "city": a["city"],
+        "state": a["state"],
+        "zip": a["zip"],
+        "email": p.get("email") or "",
+        "website": p.get("website") or "",
+        "note": note or p["summary"],
+    }
+
+
+def test_every_program_s_contact_card_parses_with_the_right_phone_address_and_folded_lines(dataset):
+    """IOP.vcard, which "Save contact card" runs in the browser, on every sample program."""
+    from test_js_parity import run_js
+
+    texts = run_js([("vcard", [js_card(p, p["summary"] + " Details: " + SITE_URL)]) for p in dataset.programs])
+    for p, text in zip(dataset.programs, texts, strict=True):
+        assert text.startswith("BEGIN:VCARD\r\nVERSION:3.0\r\n") and text.endswith("END:VCARD\r\n"), p["id"]
+        assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n")), p["id"]
+        card = vobject.readOne(text)
         assert card.fn.value == p["name"]
+        assert card.org.value == [p.get("organization") or p["name"]]
         number, _, ext = p["phone"].partition(" x")
         assert card.tel.value == "+1-" + number + (f";ext={ext}" if ext else "")
         adr = card.adr.value
@@ -114,7 +138,31 @@ def test_every_vcard_parses_with_the_right_phone_and_address(site, dataset):
             a["zip"],
             "USA",
         )
-        assert f'href="{p["id"]}.vcf" download' in read(site, f"programs/{p['id']}/")
+        assert card.note.value == p["summary"] + " Details: " + SITE_URL
+
+
+def test_a_long_line_folds_between_characters_never_inside_one():
+    from test_js_parity import run_js
+
+    name = "Señora Ñandú — Évora " * 8
+    (text,) = run_js([("vcard", [{**js_card({**PROGRAM_FOR_CARDS, "name": name}), "note": "n"}])])
+    lines = text.split("\r\n")
+    fn = [line for line in lines if line.startswith("FN:")][0]
+    at = lines.index(fn)
+    assert len(fn.encode("utf-8")) <= 75 and lines[at + 1].startswith(" ")
+    assert vobject.readOne(text).fn.value == name
+
+
+def test_program_pages_offer_the_card_as_a_button_and_the_site_writes_no_card_file(site, dataset):
+    for p in dataset.programs:
+        page = read(site, f"programs/{p['id']}/")
+        org = html.escape(p.get("organization") or "")
+        assert (
+            f'<button type="button" class="md-button iop-js-only" data-vcard="{org}" hidden>Save contact card</button>'
+            in page
+        )
+        assert '<button type="button" class="md-button iop-js-only" data-copy hidden>Copy details</button>' in page
+    assert not list(site.rglob("*.vcf"))
 
 
 def test_every_program_card_is_in_its_shard_file(site, dataset):
@@ -148,33 +196,26 @@ def test_every_program_card_is_in_its_shard_file(site, dataset):
     assert [indexes.card_shard_count(n) for n in (0, 16, 17, 1000, 20000)] == [1, 1, 2, 64, 2048]
 
 
-def test_vcard_escapes_separators():
-    from generator.referral import vcard
+PROGRAM_FOR_CARDS = {
+    "name": "A; B, C\\D",
+    "summary": "Line one\nline two",
+    "phone": "540-217-6366 x110",
+    "address": {"street": "1 Main St, Suite 2; Rear", "city": "X", "state": "VA", "zip": "22901"},
+}
 
-    p = {
-        "name": "A; B, C\\D",
-        "summary": "Line one\nline two",
-        "phone": "540-217-6366 x110",
-        "address": {"street": "1 Main St, Suite 2; Rear", "city": "X", "state": "VA", "zip": "22901"},
-    }
-    card = vobject.readOne(vcard(p, SITE_URL))
+
+def test_vcard_escapes_separators():
+    from test_js_parity import run_js
+
+    (text,) = run_js([("vcard", [js_card(PROGRAM_FOR_CARDS)])])
+    card = vobject.readOne(text)
     assert card.fn.value == "A; B, C\\D"
+    assert "FN:A\\; B\\, C\\\\D\r\n" in text
     assert card.adr.value.street == "1 Main St, Suite 2; Rear"
     assert card.tel.value == "+1-540-217-6366;ext=110"
-
-
-def test_copy_details_text_is_plain_and_complete(site, dataset):
-    p = next(p for p in dataset.programs if p["id"] == "harbor-light-richmond")
-    page = read(site, "programs/harbor-light-richmond/")
-    text = html.unescape(re.search(r'data-copy-text="([^"]*)"', page).group(1))
-    a = p["address"]
-    assert text.splitlines() == [
-        p["name"],
-        f"Phone: {phone_text(p['phone'])}",
-        f"Address: {a['street']}, {a['city']}, {a['state']} {a['zip']}",
-        f"Website: {p['website']}",
-        "(Example listing: not a real provider.)",
-    ]
+    assert card.note.value == "Line one\nline two" and "NOTE:Line one\\nline two\r\n" in text
+    # No organization: the card's ORG is the program's name. No website or email: no URL or EMAIL line.
+    assert card.org.value == ["A; B, C\\D"] and "url" not in card.contents and "email" not in card.contents
 
 
 def test_program_pages_offer_correction_and_edit_links(site, dataset):

@@ -125,12 +125,98 @@ def test_old_program_url_lands_on_the_new_page(recorder, server, dataset):
     assert r.page.locator("h1").first.inner_text() == renamed["name"]
 
 
-def test_copy_details_puts_plain_text_on_the_clipboard(recorder, server, dataset):
+EDIT_PAGE = """() => {
+  // What the sample data lacks: an extension, no website, no organization (each page still reads as the data says).
+  document.querySelector(".iop-call").setAttribute("href", "tel:+18045550101;ext=12");
+  document.querySelector(".iop-facts a[rel~='nofollow']").closest("dd").remove();
+  document.querySelector("[data-vcard]").setAttribute("data-vcard", "");
+}"""
+
+
+@pytest.mark.parametrize(
+    ("folder", "labels"),
+    [
+        ("", ("Phone: ", ", extension ", "Address: ", "Website: ", "(Example listing: not a real provider.)")),
+        ("es/", ("Teléfono: ", ", extensión ", "Dirección: ", "Sitio web: ", "(Ficha de ejemplo: no es un proveedor real.)")),
+    ],
+)  # fmt: skip
+def test_copy_details_puts_the_page_s_contact_details_on_the_clipboard(recorder, server, dataset, folder, labels):
+    """ "Copy details" writes what the page shows, read from the page itself, in the page's language."""
+    phone, extension, address, website, example = labels
     r = recorder(permissions=["clipboard-read", "clipboard-write"])
+
+    def copied() -> list[str]:
+        label = r.page.inner_text("[data-copy]")
+        r.page.click("[data-copy]")
+        r.page.wait_for_function("label => document.querySelector('[data-copy]').textContent !== label", arg=label)
+        return r.page.evaluate("navigator.clipboard.readText()").split("\n")
+
+    for p in dataset.programs[:3]:
+        r.page.goto(f"{server}/{folder}programs/{p['id']}/")
+        a = p["address"]
+        assert copied() == [
+            p["name"],
+            phone + p["phone"],
+            f"{address}{a['street']}, {a['city']}, {a['state']} {a['zip']}",
+            website + p["website"],
+            example,
+        ], p["id"]
+    r.page.wait_for_timeout(2600)  # the button's label comes back
+    r.page.evaluate(EDIT_PAGE)
+    lines = copied()
+    assert lines[1] == f"{phone}804-555-0101{extension}12" and not any(line.startswith(website) for line in lines)
+    assert r.errors == [], r.errors
+
+
+def saved_card(page):
+    import vobject
+
+    with page.expect_download() as info:
+        page.click("[data-vcard]")
+    download = info.value
+    with open(download.path(), encoding="utf-8", newline="") as f:
+        text = f.read()
+    return download.suggested_filename, text, vobject.readOne(text)
+
+
+@pytest.mark.parametrize(("folder", "details"), [("", "Details: "), ("es/", "Detalles: ")])
+def test_save_contact_card_downloads_the_program_s_card_made_from_its_page(recorder, server, dataset, folder, details):
+    r = recorder()
+    for p in [dataset.programs[0], *[p for p in dataset.programs if p.get("email")][:2]]:
+        r.page.goto(f"{server}/{folder}programs/{p['id']}/")
+        name, text, card = saved_card(r.page)
+        assert name == f"{p['id']}.vcf"
+        assert text.endswith("END:VCARD\r\n") and "\n" not in text.replace("\r\n", "")
+        assert card.fn.value == p["name"] and card.org.value == [p["organization"]]
+        assert card.tel.value == "+1-" + p["phone"]
+        a = p["address"]
+        assert (card.adr.value.street, card.adr.value.city, card.adr.value.region, card.adr.value.code) == (
+            a["street"], a["city"], a["state"], a["zip"])  # fmt: skip
+        assert card.url.value == p["website"]
+        assert ("email" in card.contents) == bool(p.get("email")) and card.email.value == p.get(
+            "email", card.email.value
+        )
+        page_url = f"https://iop-finder.example.org/{folder}programs/{p['id']}/"
+        assert card.note.value.endswith(f". {details}{page_url}") and p["name"] not in card.note.value, p["id"]
+    r.page.evaluate(EDIT_PAGE)
+    _, _, card = saved_card(r.page)
+    assert card.tel.value == "+1-804-555-0101;ext=12" and card.org.value == [p["name"]] and "url" not in card.contents
+    assert r.errors == [], r.errors
+
+
+def test_the_page_s_buttons_are_reached_by_keyboard_and_hidden_without_javascript(recorder, server):
+    r = recorder()
     r.page.goto(f"{server}/programs/harbor-light-richmond/")
-    r.page.click("[data-copy-text]")
-    text = r.page.evaluate("navigator.clipboard.readText()")
-    assert text.splitlines()[:2] == ["Harbor Light Recovery Center — Evening IOP", "Phone: 804-555-0101"]
+    r.page.focus("[data-print]")
+    r.page.keyboard.press("Tab")
+    assert r.page.evaluate("document.activeElement.hasAttribute('data-vcard')")
+    with r.page.expect_download() as info:
+        r.page.keyboard.press("Enter")
+    assert info.value.suggested_filename == "harbor-light-richmond.vcf"
+    off = recorder(java_script_enabled=False)
+    off.page.goto(f"{server}/programs/harbor-light-richmond/")
+    for button in ("[data-copy]", "[data-vcard]", "[data-print]"):
+        assert off.page.locator(button).is_hidden(), button  # no button that cannot work
 
 
 def test_pages_work_under_their_content_security_policy(recorder, server):

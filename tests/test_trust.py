@@ -542,7 +542,9 @@ def test_nearby_programs_say_which_may_be_out_of_date(tmp_path):
     path.write_text(text[: verified.start()] + "last_verified: 2020-01-15" + text[verified.end() :], encoding="utf-8")
     result = run_mkdocs(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
-    item = re.compile(r'<li><a href="\.\./([a-z0-9-]+)/">[^<]*</a> — [^<]*?(?: <span class="iop-stale">([^<]*)</span>)?</li>')
+    item = re.compile(
+        r'<li><a href="\.\./([a-z0-9-]+)/">[^<]*</a> — [^<]*?(?: <span class="iop-stale">([^<]*)</span>)?</li>'
+    )
     for folder, note in (("", "May be out of date"), ("es/", "Puede que esté desactualizado")):
         page = read(tmp_path / "site", f"{folder}programs/harbor-light-richmond/")
         notes = dict(item.findall(section(page, 'class="iop-nearby"', "</ul>")))

@@ -26,7 +26,7 @@ def chromium_path() -> str | None:
     return None
 
 
-COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv", ".vcf", ".map")
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv", ".map")
 
 
 @contextlib.contextmanager

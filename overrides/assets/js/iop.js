@@ -163,6 +163,43 @@
     return "u" + Array.from(new TextEncoder().encode(key)).map(function (b) { return b.toString(16).padStart(2, "0"); }).join("");
   }
 
+  /* A vCard 3.0 contact card (RFC 2426) for "Save contact card" on a program page, made in the browser from what
+     the page shows (list.js pageContact), so 20,000 programs need no card file each. Every value is data: text
+     fields escape backslash, semicolon and comma, and any line break becomes the two characters \n; URLs, email
+     and ZIP are written as they are, with anything that could end a line removed. So no value can start a
+     property of its own (a second TEL, a URL, an END:VCARD). Lines fold at 75 octets of UTF-8, never inside a
+     character, and end in CRLF.
+     c: name, org, phone ("540-217-6366", the page's display form), ext, street, city, state, zip, email, website,
+     note (all strings; org, ext, email and website may be empty). */
+  // Control characters are what these patterns are for.
+  // eslint-disable-next-line no-control-regex
+  var LINE_ENDS = /\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]/g, CONTROL = /[\x00-\x08\x0e-\x1b\x1f\x7f]/g;
+  function vcardText(value) {
+    return String(value).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,")
+      .replace(LINE_ENDS, "\\n").replace(CONTROL, "");
+  }
+  function vcardPlain(value) { return String(value).replace(LINE_ENDS, "").replace(CONTROL, ""); }
+  function vcardFold(line) {
+    var out = [], current = "", octets = 0;
+    Array.from(line).forEach(function (ch) {
+      var cp = ch.codePointAt(0), n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (octets + n > 75) { out.push(current); current = " " + ch; octets = 1 + n; } else { current += ch; octets += n; }
+    });
+    out.push(current);
+    return out.join("\r\n");
+  }
+  function vcard(c) {
+    var lines = [
+      "BEGIN:VCARD", "VERSION:3.0", "FN:" + vcardText(c.name), "ORG:" + vcardText(c.org || c.name),
+      "TEL;TYPE=WORK,VOICE:" + vcardPlain("+1-" + c.phone + (c.ext ? ";ext=" + c.ext : "")),
+      "ADR;TYPE=WORK:;;" + [c.street, c.city, c.state].map(vcardText).join(";") + ";" + vcardPlain(c.zip) + ";USA"
+    ];
+    if (c.email) lines.push("EMAIL;TYPE=INTERNET:" + vcardPlain(c.email));
+    if (c.website) lines.push("URL:" + vcardPlain(c.website));
+    lines.push("NOTE:" + vcardText(c.note), "END:VCARD");
+    return lines.map(vcardFold).join("\r\n") + "\r\n";
+  }
+
   /* A new element with a class and text (never HTML: every value from the data stays text). */
   function el(tag, cls, text) {
     var e = root.document.createElement(tag);
@@ -208,6 +245,6 @@
     directionsLink: directionsLink, t: t, count: count, fill: fill, lang: lang,
     vocabLabel: vocabLabel, vocabLabels: vocabLabels, agesText: agesText, dateText: dateText,
     newPatientsText: newPatientsText, staleNote: staleNote, phoneText: phoneText, directionsUrl: directionsUrl,
-    searchWords: searchWords, shardFileName: shardFileName
+    searchWords: searchWords, shardFileName: shardFileName, vcard: vcard
   };
 })(typeof window !== "undefined" ? window : globalThis);

@@ -153,6 +153,55 @@
     }
   }
 
+  /* A program page's contact details, read back from what the page shows (generator/templates/program.html):
+     "Copy details" and "Save contact card" need no second copy of them on each of 40,000 pages. The phone comes
+     from the call link (tel:+1NNNNNNNNNN;ext=N, views.tel_href), the address from its two lines (the second is
+     "city, ST ZIP": the state and ZIP hold no space, so a comma in a city's name stays in the city). */
+  function pageContact() {
+    var page = document.querySelector(".iop-program");
+    function one(selector) { return page.querySelector(selector); }
+    var tel = /^tel:\+1(\d{3})(\d{3})(\d{4})(?:;ext=(\d+))?$/.exec(one(".iop-call").getAttribute("href")) || ["", "", "", "", ""];
+    var lines = [""];
+    one(".iop-contact address").childNodes.forEach(function (n) {
+      if (n.nodeName === "BR") lines.push(""); else lines[lines.length - 1] += n.textContent;
+    });
+    var place = /^([\s\S]*), (\S+) (\S+)$/.exec(lines[1] || "") || ["", lines[1] || "", "", ""];
+    var website = one(".iop-facts a[rel~='nofollow']"), email = one(".iop-facts a[href^='mailto:']");
+    var canonical = document.querySelector("link[rel='canonical']");
+    return {
+      id: one("[data-add-id]").getAttribute("data-add-id"), name: one("h1").textContent,
+      phone: tel[1] + "-" + tel[2] + "-" + tel[3], ext: tel[4] || "",
+      street: lines[0], city: place[1], state: place[2], zip: place[3],
+      website: website ? website.getAttribute("href") : "", email: email ? email.textContent : "",
+      summary: one(".iop-summary").textContent, example: !!one(".iop-example-notice"),
+      url: canonical ? canonical.href : location.href
+    };
+  }
+  /* The plain text "Copy details" puts on the clipboard, in the page's language. */
+  function detailsText(c) {
+    var lines = [
+      c.name, t("list.copy_phone", "Phone: {phone}", { phone: window.IOP.phoneText(c.phone + (c.ext ? " x" + c.ext : "")) }),
+      t("list.copy_address", "Address: {address}", { address: c.street + ", " + c.city + ", " + c.state + " " + c.zip })
+    ];
+    if (c.website) lines.push(t("list.copy_website", "Website: {website}", { website: c.website }));
+    if (c.example) lines.push(t("list.copy_example", "(Example listing: not a real provider.)"));
+    return lines.join("\n");
+  }
+  /* "Save contact card": a vCard (IOP.vcard) downloaded as <id>.vcf, made here from the page. */
+  function saveCard(button) {
+    var c = pageContact();
+    c.org = button.getAttribute("data-vcard");
+    c.note = (c.example ? t("list.vcard_example", "EXAMPLE LISTING: not a real provider.") + " " : "") + c.summary +
+      " " + t("list.vcard_details", "Details: {url}", { url: c.url });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([window.IOP.vcard(c)], { type: "text/vcard;charset=utf-8" }));
+    link.download = c.id + ".vcf";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+  }
+
   document.addEventListener("click", function (e) {
     var add = e.target.closest("[data-add-id]");
     if (add) {
@@ -160,11 +209,13 @@
       announce(added ? TEXT.added : TEXT.removed);
       return;
     }
-    var copyBtn = e.target.closest("[data-copy-text]");
-    if (copyBtn) { copy(copyBtn.getAttribute("data-copy-text"), copyBtn, TEXT.detailsCopied); return; }
+    var copyBtn = e.target.closest("[data-copy]");
+    if (copyBtn) { copy(detailsText(pageContact()), copyBtn, TEXT.detailsCopied); return; }
+    var card = e.target.closest("[data-vcard]");
+    if (card) { saveCard(card); return; }
     if (e.target.closest("[data-print]")) window.print();
   });
-  document.querySelectorAll("[data-copy-text], [data-print]").forEach(function (b) { b.hidden = false; });
+  document.querySelectorAll("[data-copy], [data-vcard], [data-print]").forEach(function (b) { b.hidden = false; });
 
   // A ZIP form elsewhere (the home page) opens the finder with the ZIP after "#", so no server ever sees it. Its box
   // has no name: without this script the form opens the list by state (its action) and sends nothing.
