@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import re
 
+from . import templates
+
 KINDS = ("program", "state")
 TEMPLATE = "generated.html"
 SHELL_ID = "iopshellpage"
@@ -58,11 +60,12 @@ def lean(rendered: str) -> str:
     """The rendered shell without the theme's blank lines and indentation, nor its bundle-only scripts.
 
     Any run of whitespace that holds a line break becomes one line break: a browser shows every such run as one
-    space (or nothing, between blocks), and the shell has no <pre> or <textarea> where it would show. Run on the
+    space (or nothing, between blocks), and the shell has no <pre> or <textarea> where it would show; between
+    block-level tags it goes altogether (templates.between_blocks). Run on the
     render before its policy is worked out, so the policy hashes the scripts as they are published."""
     for unused in (_BUNDLE_ONLY, _GENERATOR, _NO_BUNDLE_PARTS, _CREDIT):
         rendered = unused.sub("", rendered)
-    return _INDENT.sub("\n", rendered)
+    return templates.between_blocks(_INDENT.sub("\n", rendered))
 
 
 def checked(kind: str, shell: str) -> str:

@@ -157,7 +157,7 @@ def test_words_written_into_the_templates_give_the_pages_their_calls_give(datase
     the template makes calling words() on every page."""
     from generator import pages, shells
     from generator.catalogue import Settings, make_catalogue
-    from generator.templates import html_templates
+    from generator.templates import FOLDER, between_blocks, html_templates
 
     cat = make_catalogue(
         dataset, Settings.make(SITE_URL, corrections_email="fix@example.org", repo_url="https://e.org/r")
@@ -168,7 +168,11 @@ def test_words_written_into_the_templates_give_the_pages_their_calls_give(datase
         for p in dataset.programs
         for lang in (None, spanish)
     }
-    monkeypatch.setattr(pages, "worded", lambda name, words: html_templates().get_template(name))
+
+    def calling(name, words):  # the template as written, but for the line breaks between blocks
+        return html_templates().from_string(between_blocks((FOLDER / name).read_text(encoding="utf-8")))
+
+    monkeypatch.setattr(pages, "worded", calling)
     for (pid, lang), (body, state) in written.items():
         p = cat.by_id[pid]
         assert pages.program_body(cat, p, lang) == body, (pid, lang)

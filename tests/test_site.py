@@ -303,3 +303,20 @@ def test_sitemap_index_splits_past_the_limit_of_one_file(tmp_path):
     ]
     assert "<lastmod>2026-01-04</lastmod>" in files[2]
     assert not (tmp_path / "sitemap.xml.gz").exists()
+
+
+def test_line_breaks_go_only_where_blocks_meet():
+    """templates.between_blocks drops a line break between block-level tags (it shows nothing there) and keeps
+    one before an inline tag or beside text, where it shows as a space."""
+    from generator.templates import between_blocks
+
+    source = (
+        "<ul>\n<li>a</li>\n{% for x in y %}<li>{{ x }}</li>\n{% endfor %}\n</ul>\n"
+        '<p>Call <a href="tel:988">988</a>\n<a href="sms:988">Text 988</a>\n</p>\n<strong>x</strong>\n<span>y</span>\n'
+        "<pre>a\n</pre>"
+    )
+    assert between_blocks(source) == (
+        "<ul><li>a</li>{% for x in y %}<li>{{ x }}</li>{% endfor %}\n</ul>"
+        '<p>Call <a href="tel:988">988</a>\n<a href="sms:988">Text 988</a></p>\n<strong>x</strong>\n<span>y</span>\n'
+        "<pre>a\n</pre>"
+    )

@@ -358,9 +358,10 @@ def test_each_language_searches_its_own_pages(site):
 # --- the English site as it was ---------------------------------------------------------------------------------------
 
 SWITCH_AND_ALTERNATES = (
-    re.compile(r'\n[ \t]*<link rel="alternate" hreflang="[^"]+" href="[^"]+">'),
-    re.compile(r'\n[ \t]*<a class="iop-lang" [^\n]*</a>'),
-    re.compile(r'\n[ \t]*<script src="[^"]*assets/js/languages\.js" defer></script>'),
+    # Each on its own line, or joined to the tag before it where only blocks meet (templates.between_blocks).
+    re.compile(r'\n?[ \t]*<link rel="alternate" hreflang="[^"]+" href="[^"]+">'),
+    re.compile(r'\n?[ \t]*<a class="iop-lang" [^\n]*?</a>'),
+    re.compile(r'\n?[ \t]*<script src="[^"]*assets/js/languages\.js" defer></script>'),
 )
 
 
