@@ -47,14 +47,14 @@ _BLOCK = (
     r"(?:html|head|body|meta|link|title|script|noscript|style|div|p|ul|ol|li|dl|dt|dd|h[1-6]|nav|header|footer|"
     r"main|article|aside|section|details|summary|address|table|thead|tbody|tr|th|td|blockquote|hr)"
 )
-_BEFORE_BLOCK = re.compile(rf">\n(?=</?{_BLOCK}[\s>/])")
-_BLOCK_THEN_TAG = re.compile(rf"(</{_BLOCK}>)\n(?=\{{%)")
+_BEFORE_BLOCK = re.compile(rf">\n+(?=</?{_BLOCK}[\s>/])")
+_BLOCK_THEN_TAG = re.compile(rf"(</?{_BLOCK}(?:\s[^<>]*)?>)\n+(?=\{{%)")
 
 
 def between_blocks(source: str) -> str:
-    """HTML (or a template's HTML source) without the line breaks that only separate block-level tags: after a
-    tag and before a block's opening or closing tag, or after a block's closing tag and before a template tag
-    (`</li>` then `{% endfor %}`: the break would be written once for each item). Only markup is touched, never
+    """HTML (or a template's HTML source) without the line breaks (blank lines too) that only separate
+    block-level tags: after a tag and before a block's opening or closing tag, or after a block's tag and before
+    a template tag (`</li>` then `{% endfor %}`: the break would be written once for each item). Only markup is touched, never
     text or a value from the data; the page looks the same."""
     return _BLOCK_THEN_TAG.sub(r"\1", _BEFORE_BLOCK.sub(">", source))
 

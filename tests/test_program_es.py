@@ -117,15 +117,15 @@ def test_a_lookup_without_a_spanish_sentence_shows_the_english_one_marked_englis
     assert (check["how"], check["how_lang"]) == ("Llame a la oficina.", None)
 
 
-def test_report_a_problem_writes_its_email_in_spanish(site, dataset):
+def test_report_a_problem_writes_its_email_and_its_note_in_spanish(site, dataset):
     p = dataset.programs[0]
     page = read(site, f"es/programs/{p['id']}/")
     (href,) = re.findall(r'<a class="iop-report" href="([^"]+)">Informar un problema por correo electrónico</a>', page)
     query = dict(pair.split("=", 1) for pair in urlsplit(html.unescape(href)).query.split("&"))
     assert unquote(query["subject"]) == f"Problema con {p['name']} ({p['id']})"
-    assert unquote(query["body"]) == (
-        "¿Qué está mal, qué es lo correcto y cómo lo sabe?\r\n\r\n\r\nPor favor, no comparta datos de salud.\r\n"
-    )
+    assert list(query) == ["subject"]
+    note = "(diga qué está mal y cómo lo sabe; por favor, no comparta datos de salud)"
+    assert f"Informar un problema por correo electrónico</a> {note}" in page
 
 
 def test_state_pages_in_spanish_list_the_same_programs(site, dataset):

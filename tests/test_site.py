@@ -311,11 +311,13 @@ def test_line_breaks_go_only_where_blocks_meet():
     from generator.templates import between_blocks
 
     source = (
+        '<div class="a">\n\n<h2 id="x">T</h2>\n\n<ul class="b">\n{% for x in y %}<li>{{ x }}</li>\n{% endfor %}</ul>\n'
         "<ul>\n<li>a</li>\n{% for x in y %}<li>{{ x }}</li>\n{% endfor %}\n</ul>\n"
         '<p>Call <a href="tel:988">988</a>\n<a href="sms:988">Text 988</a>\n</p>\n<strong>x</strong>\n<span>y</span>\n'
         "<pre>a\n</pre>"
     )
     assert between_blocks(source) == (
+        '<div class="a"><h2 id="x">T</h2><ul class="b">{% for x in y %}<li>{{ x }}</li>{% endfor %}</ul>'
         "<ul><li>a</li>{% for x in y %}<li>{{ x }}</li>{% endfor %}\n</ul>"
         '<p>Call <a href="tel:988">988</a>\n<a href="sms:988">Text 988</a></p>\n<strong>x</strong>\n<span>y</span>\n'
         "<pre>a\n</pre>"
