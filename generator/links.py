@@ -57,6 +57,7 @@ def report_url(program: dict, repo_url: str) -> str:
 
 # --- Report a problem, by email ---------------------------------------------------------------------------------
 
+
 def setting_problem(email: str | None, stale_after_months: int) -> str | None:
     """What is wrong with the corrections settings in mkdocs.yml, as "field: problem (hint)"; None if nothing."""
     if email is not None and not _ADDRESS.fullmatch(email):

@@ -307,7 +307,10 @@ def test_report_a_problem_is_a_well_formed_mailto_with_the_program_id_page_and_t
         # What to write and the privacy reminder stand beside the link, read before the email is written; then
         # the GitHub links, for those who have an account.
         maintain = section(page, 'class="iop-screen-only iop-maintain"', "</p>")
-        assert "Report a problem by email</a> (say what is wrong and how you know; please share no health details)" in maintain
+        assert (
+            "Report a problem by email</a> (say what is wrong and how you know; please share no health details)"
+            in maintain
+        )
         assert "Suggest a correction</a> · <a" in maintain and "Edit this program</a>" in maintain
 
 
