@@ -200,7 +200,7 @@ def test_no_built_page_claims_more_than_its_record(site, dataset):
 def test_program_pages_show_the_facts_or_say_not_reported(site, dataset):
     harbor = read(site, "programs/harbor-light-richmond/")
     for text in (
-        "<dt>Ages served</dt>\n<dd>18 and older</dd>",
+        "<dt>Ages served</dt><dd>18 and older</dd>",
         "<dd>Taking new patients (confirmed October 2, 2026)</dd>",
         "<dd>Walk in: no appointment needed</dd>",
         "<dd>Intake hours: Mon–Fri 8 am–7 pm</dd>",
@@ -209,8 +209,8 @@ def test_program_pages_show_the_facts_or_say_not_reported(site, dataset):
         assert text in harbor, text
     bare = next(p for p in dataset.programs if not p.get("ages") and not p.get("new_patients") and not p.get("intake"))
     page = read(site, f"programs/{bare['id']}/")
-    assert "<dt>Ages served</dt>\n<dd>Not reported</dd>" in page
-    assert "<dt>New patients</dt>\n<dd>Not reported</dd>" in page
+    assert "<dt>Ages served</dt><dd>Not reported</dd>" in page
+    assert "<dt>New patients</dt><dd>Not reported</dd>" in page
     assert "<dd>Not reported. Call the program to ask.</dd>" in page
     assert "<dd>No</dd>" not in page
 
