@@ -29,7 +29,6 @@ KINDS = [
     ("condition and therapy pages", r"(conditions|therapies)/"),
     ("finder: program records by map area (search/p)", r"search/p/"),
     ("finder: word-search indexes (search/x)", r"search/x/"),
-    ("finder: telehealth lists by state (search/t)", r"search/t/"),
     ("finder: ZIP code tables (search/zip)", r"search/zip/"),
     ("my list: program cards (search/c)", r"search/c/"),
     ("finder: manifest", r"search/manifest\.json"),

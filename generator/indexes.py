@@ -5,8 +5,7 @@
     search/p/<leaf>.json      compact program records of one quadtree leaf (at most LEAF_SIZE programs)
     search/x/<leaf>.json      the leaf's word index (which programs hold each word), fetched only when a person
                               types words
-    search/t/<ST>.json        programs in a state that offer telehealth (and t/<ST>.idx.json, their word index)
-    es/search/x/<leaf>.json   the same word indexes in another language (es/search/t/<ST>.idx.json too): its names
+    es/search/x/<leaf>.json   the same word indexes in another language: its names
                               of conditions and therapies and of the states, its stemmer (spanish.py); the place
                               files above are every language's
 
@@ -14,6 +13,10 @@ Leaves split the world into quadrants until each holds at most LEAF_SIZE program
 and an empty state costs nothing. The browser reads the manifest, works out which leaves touch its search circle,
 and fetches the nearest first. Nothing in a request names the searched ZIP or point beyond its 3-digit prefix
 or leaf.
+
+A state's video (telehealth) programs come from the leaves that hold the state's programs (the manifest's
+state_leaves), read by the same records and word indexes: no file repeats them (a list per state did, 7 MB of
+English at 20,000 programs). The manifest keeps how many each state has, so a state with none costs no request.
 """
 
 from __future__ import annotations
@@ -263,7 +266,7 @@ def _normalised(word: str) -> str | None:
 _WORD = re.compile("[^" + re.escape(" \t\n\r\f\v\xa0-") + "]+")  # lunr's tokenizer: split on spaces and hyphens
 
 TEXT_FIELDS = ("name", "city", "topics", "summary")
-WORDS_VERSION = 2  # search/x/<leaf>.json and search/t/<ST>.idx.json; version 1 was a serialized lunr index
+WORDS_VERSION = 2  # search/x/<leaf>.json; version 1 was a serialized lunr index
 
 
 def program_words(doc: dict, code: str = "en") -> set[str]:
@@ -337,8 +340,8 @@ def card_shard(program_id: str, shards: int) -> int:
 
 
 class SearchData:
-    """The finder's search files, worked out cheaply up front (which leaves, which states' telehealth lists, which
-    ZIP prefixes) so the build plan can list every file; each file is then made on its own (`records_file`,
+    """The finder's search files, worked out cheaply up front (which leaves, how many video programs each state
+    has, which ZIP prefixes) so the build plan can list every file; each file is then made on its own (`records_file`,
     `index_file`, `zip_file`, `manifest`), on whichever core the executor gives it."""
 
     def __init__(
@@ -374,10 +377,8 @@ class SearchData:
         return {state: sorted(keys) for state, keys in sorted(found.items())}
 
     def groups(self) -> list[tuple[str, str, list[str]]]:
-        """(records file, text index file, program ids) for every leaf and every state's telehealth list."""
-        return [(f"search/p/{key}.json", f"search/x/{key}.json", sorted(ids)) for key, ids in self.leaves.items()] + [
-            (f"search/t/{st}.json", f"search/t/{st}.idx.json", sorted(ids)) for st, ids in self.tele.items()
-        ]
+        """(records file, text index file, program ids) for every leaf."""
+        return [(f"search/p/{key}.json", f"search/x/{key}.json", sorted(ids)) for key, ids in self.leaves.items()]
 
     def records_file(self, ids: list[str]) -> str:
         programs = [self.by_id[i] for i in ids]

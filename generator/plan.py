@@ -434,7 +434,7 @@ def add_language(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, 
 
 def add_script_files(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, bytes]) -> None:
     """What the page scripts of another language read: its finder form, its words file (languages.words_file),
-    its word indexes (es/search/x/, es/search/t/<ST>.idx.json: its names and stemmer over the same programs). The
+    its word indexes (es/search/x/: its names and stemmer over the same programs). The
     place files (search/p/, search/zip/, the manifest) and the referral list's cards (search/c/) are shared.
     Cards and result links lead to the language's program and state pages where the site has them, else to the
     site's own."""

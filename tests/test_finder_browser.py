@@ -195,6 +195,21 @@ def test_telehealth_programs_in_my_state_join_the_results(recorder, server, data
     want = [i for i, _ in expected(dataset, zip_point("22901"), 5, tele_state="VA")]
     assert ids == want
     assert len(want) > len(expected(dataset, zip_point("22901"), 5))
+    # The video programs come from the records of the leaves that hold the state's programs: no file repeats them.
+    fetched = [urlsplit(url).path for _, url, _ in r.requests]
+    assert not any("/search/t/" in path for path in fetched), fetched
+    manifest = r.page.evaluate("fetch('/search/manifest.json').then(r => r.json())")
+    for key in manifest["state_leaves"]["VA"]:
+        assert f"/search/p/{key}.json" in fetched
+
+
+def test_words_narrow_the_video_programs_of_my_state_too(recorder, server, dataset):
+    r = recorder()
+    r.page.goto(f"{server}/find/#zip=22901&r=5&q=evening&tele=1")
+    ids, _ = shown(r.page)
+    want = [i for i, _ in expected(dataset, zip_point("22901"), 5, query="evening", tele_state="VA")]
+    assert ids == want
+    assert want and len(want) < len(expected(dataset, zip_point("22901"), 5, tele_state="VA"))
 
 
 def test_without_javascript_the_state_listings_are_reachable(recorder, server, dataset):

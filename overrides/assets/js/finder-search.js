@@ -2,8 +2,8 @@
  * window.IOPFinderSearch. finder.js draws the page; this file only fetches and matches.
  *
  * Privacy: requests name a 3-digit ZIP prefix (search/zip/<ddd>.json), quadtree leaves around the point
- * (search/p/<leaf>.json and their text indexes x/<leaf>.json), a state's list of video programs (t/<ST>.json) or,
- * for a search of a whole state, that state's leaves. Never the ZIP itself or the coordinates.
+ * (search/p/<leaf>.json and their text indexes x/<leaf>.json) or, for a search of a whole state or of its video
+ * programs, that state's leaves. Never the ZIP itself or the coordinates.
  *
  * Needs assets/js/iop.js (distances, quadtree leaves, fetch helper), which every page loads first.
  */
@@ -55,8 +55,8 @@
   function make(filters, searchBase, lunrUrl, words) {
     var cache = {}, manifest = null, lunrReady = null;
     function getJSON(path) {
-      // Word indexes (x/, t/<ST>.idx.json) are the language's; the places (p/, zip/, t/<ST>.json) everyone's.
-      var url = (words && /^x\/|\.idx\.json$/.test(path) ? words.base : searchBase) + path;
+      // Word indexes (x/) are the language's; the places (p/, zip/) everyone's.
+      var url = (words && /^x\//.test(path) ? words.base : searchBase) + path;
       if (!cache[url]) {
         cache[url] = IOP.getJSON(url);
         cache[url].catch(function () { delete cache[url]; });
@@ -175,6 +175,15 @@
         return [].concat.apply([], files.map(function (f) { return f.programs; }));
       });
     }
+    /* A state's video programs, from the leaves that hold its programs (the manifest's state_leaves): no file
+       repeats their records. The leaves a radius search has read already come from the cache. */
+    function videoPrograms(state) {
+      var keys = manifest.state_leaves[state] || [];
+      return records(keys).then(function (programs) {
+        return { keys: keys, programs: programs.filter(function (p) { return p.tv && p.s === state; }) };
+      });
+    }
+    function wordFiles(keys) { return keys.map(function (k) { return "x/" + k + ".json"; }); }
     function byDistance(a, b) { return a.miles - b.miles || (a.p.n < b.p.n ? -1 : a.p.n > b.p.n ? 1 : 0); }
     function byName(a, b) {
       var x = a.p.n.toLowerCase(), y = b.p.n.toLowerCase();
@@ -187,7 +196,7 @@
     function radius(st, origin, shown) {
       var leaves = leavesByDistance(origin).filter(function (l) { return l.min <= st.r; });
       var matches = matcher(st), words = queryWords(st.q);
-      var found = {}, list = [], near = [], fetched = 0, teleState = null;
+      var found = {}, list = [], near = [], fetched = 0, teleState = null, teleKeys = [];
       function take(programs, viaTelehealth) {
         programs.forEach(function (p) {
           if (found[p.id]) return;
@@ -219,13 +228,14 @@
         if (!st.tele) return;
         teleState = origin.state || nearestState(list);
         if (!teleState || !manifest.telehealth[teleState]) return;
-        return getJSON("t/" + teleState + ".json").then(function (s) {
-          take(s.programs.filter(function (p) { return p.tv; }), true);
+        return videoPrograms(teleState).then(function (v) {
+          teleKeys = v.keys;
+          take(v.programs, true);
         });
       }).then(function () {
-        var paths = leaves.slice(0, fetched).map(function (l) { return "x/" + l.key + ".json"; });
-        if (teleState && manifest.telehealth[teleState]) paths.push("t/" + teleState + ".idx.json");
-        return textMatches(paths, words);
+        var keys = leaves.slice(0, fetched).map(function (l) { return l.key; });
+        teleKeys.forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
+        return textMatches(wordFiles(keys), words);
       }).then(function (ids) {
         var withWords = ids ? list.filter(function (item) { return ids[item.p.id]; }) : list;
         withWords.sort(st.sort === "name" ? byName : byDistance);
@@ -245,7 +255,7 @@
       return records(keys).then(function (programs) {
         var list = programs.filter(function (p) { return p.s === st.st && matches(p); })
           .map(function (p) { return { p: p, miles: null, tele: false }; });
-        return textMatches(keys.map(function (k) { return "x/" + k + ".json"; }), words).then(function (ids) {
+        return textMatches(wordFiles(keys), words).then(function (ids) {
           list = ids ? list.filter(function (item) { return ids[item.p.id]; }) : list;
           return { list: list.sort(byName), complete: true };
         });
@@ -281,7 +291,7 @@
           var found = programs.filter(matches).map(function (p) {
             return { p: p, miles: geodesicMiles(origin.lat, origin.lon, p.la, p.lo), tele: false };
           });
-          return textMatches(keys.map(function (k) { return "x/" + k + ".json"; }), words).then(function (ids) {
+          return textMatches(wordFiles(keys), words).then(function (ids) {
             list = list.concat(ids ? found.filter(function (i) { return ids[i.p.id]; }) : found).sort(byDistance);
             fetched += batch.length;
             return next();
@@ -297,11 +307,11 @@
     function videoInState(st, origin, state) {
       if (!state || !manifest.telehealth[state]) return Promise.resolve([]);
       var matches = matcher(st), words = queryWords(st.q);
-      return getJSON("t/" + state + ".json").then(function (s) {
-        var list = s.programs.filter(function (p) { return p.tv && matches(p); }).map(function (p) {
+      return videoPrograms(state).then(function (v) {
+        var list = v.programs.filter(matches).map(function (p) {
           return { p: p, miles: geodesicMiles(origin.lat, origin.lon, p.la, p.lo), tele: true };
         });
-        return textMatches(["t/" + state + ".idx.json"], words).then(function (ids) {
+        return textMatches(wordFiles(v.keys), words).then(function (ids) {
           return (ids ? list.filter(function (i) { return ids[i.p.id]; }) : list).sort(byDistance);
         });
       });
