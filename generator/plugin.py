@@ -43,6 +43,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url, is_error_template
 
 from . import (
+    bundles,
     csp,
     executor,
     finder_form,
@@ -121,6 +122,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.theme: Theme | None = None
         self.languages: Languages | None = None
         self.failed: list[str] | None = None  # under `serve`: why the last rebuild failed (shown in the browser)
+        self.bundled: dict[str, list[str]] = {}  # a joined file (bundles.py): the parts mkdocs.yml lists for it
 
     # --- The pipeline -------------------------------------------------------------------------------------------
 
@@ -144,7 +146,25 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         missing = self.languages.missing_words(config)
         if missing:
             raise PluginError("IOP Finder's languages lack words:\n" + "\n".join(missing))
+        self._bundle(config)
         return config
+
+    def _bundle(self, config) -> None:
+        """Pages link one stylesheet and one script where mkdocs.yml lists several (bundles.py); on_files adds
+        the joined files. Scripts with their own attributes (defer, a type) keep their own tags. A configuration
+        already changed (`serve` can hand the same one back) keeps the parts found the first time."""
+        plain = [s for s in config.extra_javascript if isinstance(s, str) or not (s.type or s.defer or s.async_)]
+        own = [s for s in config.extra_javascript if s not in plain]
+        for name, listed in ((bundles.STYLES, list(config.extra_css)), (bundles.SCRIPTS, plain)):
+            paths = [str(p) for p in listed]
+            if name not in paths:
+                self.bundled.pop(name, None)
+                if len(paths) > 1:
+                    self.bundled[name] = paths
+        if bundles.STYLES in self.bundled:
+            config.extra_css = [bundles.STYLES]
+        if bundles.SCRIPTS in self.bundled:
+            config.extra_javascript = [bundles.SCRIPTS, *own]
 
     def on_pre_build(self, *, config) -> None:
         self.failed = None
@@ -187,6 +207,9 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             files.append(OutputFile.generated(config, path, content=b""))
         for src_uri, markdown in self.plan.pages.items():
             files.append(File.generated(config, src_uri, content=markdown))
+        for name, parts in self.bundled.items():
+            texts = [(path, self._part(files, path)) for path in parts]
+            files.append(File.generated(config, name, content=bundles.joined(texts, script=name.endswith(".js"))))
         self.languages.note_unpublished(files)
         return files
 
@@ -331,6 +354,15 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         server.builder = build_or_show_problems
 
     # --- MkDocs specifics ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _part(files: Files, path: str) -> str:
+        file = files.get_file_from_path(path)
+        if file is None:
+            raise PluginError(
+                f"mkdocs.yml: {path}: no such file in the theme or the docs (check extra_css and extra_javascript)"
+            )
+        return file.content_string
 
     def store_wanted(self) -> bool:
         return self.config.cache and os.environ.get("IOP_FINDER_CACHE", "1") != "0"

@@ -64,7 +64,8 @@
   var KEY = "iop-finder-list";
   var COMPARE_MAX = 4;
   var CARDS_VERSION = 2;  // the card files' format (cards.CARDS_VERSION)
-  var scriptEl = document.querySelector('script[src$="assets/js/list.js"]');
+  // This script's own tag (alone, or inside the site's one script file, generator/bundles.py): both sit in assets/js/.
+  var scriptEl = document.currentScript;
   var base = new URL("../../", scriptEl ? scriptEl.src : location.href).href;
   // The list and compare pages of the page's language (es/list/), its program pages where the site has them; card
   // files and ZIP tables are every language's.

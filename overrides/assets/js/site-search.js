@@ -57,7 +57,7 @@
     function esc(text) {
       return String(text).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
     }
-    var me = document.querySelector('script[src$="assets/js/site-search.js"]');
+    var me = document.currentScript;  // in assets/js/, alone or in the site's one script file (generator/bundles.py)
     var sprite = esc(new URL("../images/icons.svg", me ? me.src : location.href).pathname);
     function icon(name) { return '<svg viewBox="0 0 24 24" aria-hidden="true"><use href="' + sprite + "#" + name + '"/></svg>'; }
     var open = w("open", "Search"), clear = w("clear", "Clear");
@@ -84,7 +84,7 @@
   var form = input.form, meta = document.getElementById("iop-site-search-meta");
   var groups = document.querySelector(".iop-site-search__groups");
   var toggle = document.getElementById("__search");
-  var scriptEl = document.querySelector('script[src$="assets/js/site-search.js"]');
+  var scriptEl = document.currentScript;
   var base = new URL("../../", scriptEl ? scriptEl.src : location.href).href;
   document.documentElement.classList.add("iop-search-ready");  // shows the box where the theme's script is absent
 
