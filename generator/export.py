@@ -528,24 +528,25 @@ def _program_texts(programs: list[dict], ds, site_url: str) -> dict[str, str]:
     return {"json": _program_json(programs, ds, site_url), "csv": _csv_rows(programs, ds, site_url)}
 
 
+def _state_texts(programs: list[dict], ds, site_url: str) -> dict[str, str]:
+    return {"csv": _csv_rows(programs, ds, site_url)}  # a state publishes only its spreadsheet (_program_files)
+
+
 PROGRAMS_JSON_HEAD, PROGRAMS_JSON_TAIL = '{"programs":[', "]}\n"
 
 
 def _program_files(ds, states: list[str | None]) -> list[ExportFile]:
-    """The whole country's files (states [None]) compressed; each state's CSV plain, for a spreadsheet to open
-    as it is, and its JSON compressed like the country's."""
+    """The whole country's JSON and CSV (states [None]), compressed; each state's CSV, plain, for a spreadsheet
+    to open as it is (an office computer may have no tool that opens a .gz file). A state's JSON is left out: a
+    program reading JSON can pick one state out of the country's file (3 MB compressed at 20,000 programs), and
+    every state's copy again took 4 MB of a site that free hosts cap."""
     out = []
     for st in states:
-        folder = "data" if st is None else f"data/states/{st.lower()}"
-        csv_gzip = st is None
-        out.append(
-            ExportFile(f"{folder}/programs.json.gz", "json", PROGRAMS_JSON_HEAD, ",", PROGRAMS_JSON_TAIL, True, st)
-        )
-        out.append(
-            ExportFile(
-                f"{folder}/programs.csv" + (".gz" if csv_gzip else ""), "csv", _csv_header(), "", "", csv_gzip, st
-            )
-        )
+        if st is None:
+            out.append(ExportFile("data/programs.json.gz", "json", PROGRAMS_JSON_HEAD, ",", PROGRAMS_JSON_TAIL, True))
+            out.append(ExportFile("data/programs.csv.gz", "csv", _csv_header(), "", "", True))
+        else:
+            out.append(ExportFile(f"data/states/{st.lower()}/programs.csv", "csv", _csv_header(), "", "", False, st))
     return out
 
 
@@ -569,7 +570,7 @@ FAMILIES: dict[str, Family] = {
     # The whole country, compressed: programs sorted by id.
     "programs": Family("programs", _program_texts, lambda ds: _program_files(ds, [None])),
     # One file of each format per state: for anyone who wants only their state.
-    "states": Family("states", _program_texts, lambda ds: _program_files(ds, _states(ds)), by_state=True),
+    "states": Family("states", _state_texts, lambda ds: _program_files(ds, _states(ds)), by_state=True),
     # Open Referral HSDS 3.1: the services as JSON, and the same records as the HSDS tabular data package.
     "hsds": Family("hsds", _hsds_texts, _hsds_files),
 }

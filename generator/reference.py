@@ -194,8 +194,7 @@ DOWNLOADS = [
     "## Downloads { #downloads }",
     "",
     "Every build publishes the directory as open data. The files for the whole country are compressed with gzip "
-    "(open them with any unzip tool, or read them as a stream); so is each state's JSON, while each state's "
-    "spreadsheet is plain text.",
+    "(open them with any unzip tool, or read them as a stream); each state's spreadsheet is plain text.",
     "",
     "| File | What it holds |",
     "| --- | --- |",
@@ -203,8 +202,8 @@ DOWNLOADS = [
     '`{"programs": [...]}` |',
     "| [`data/programs.csv.gz`](../data/programs.csv.gz) | The same as a spreadsheet: one row per program, one "
     "column per field (`address.city`...), lists joined by `; ` |",
-    "| `data/states/<st>/programs.csv` and `programs.json.gz` | The same, for the programs of one state (`<st>` "
-    "is the state code in lower case, such as `va`); the spreadsheet is plain text |",
+    "| `data/states/<st>/programs.csv` | The spreadsheet, for the programs of one state (`<st>` is the state code "
+    "in lower case, such as `va`), plain text |",
     "| [`data/hsds/services.json.gz`](../data/hsds/services.json.gz) | Every program as an Open Referral HSDS 3.1 "
     "service, with its organization and location nested |",
     "| [`data/hsds/taxonomy_terms.json`](../data/hsds/taxonomy_terms.json) | The HSDS taxonomy terms the "
@@ -216,5 +215,6 @@ DOWNLOADS = [
     "Until December 2026 the whole-country files were published uncompressed at `data/programs.json`, "
     "`data/programs.csv` and `data/hsds/services.json`. At national scale the HSDS file alone grew past the "
     "25 MiB that free static hosts accept for one file, so those addresses now return nothing: use the `.gz` "
-    "files, or one state's files.",
+    "files, or one state's files. Each state's JSON (`data/states/<st>/programs.json.gz`), published for a few "
+    "days in December 2026, is no longer made: pick the state's programs out of `data/programs.json.gz`.",
 ]
