@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,28 +194,47 @@ def write_text(folder: Path, path: str, text: str | bytes, shown: str | None = N
         raise WriteError(shown or path, _reason(e)) from None
 
 
+# A ZIP archive's entry carries a date: one fixed date makes equal text equal bytes (warm build = cold build).
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
 def join(joined: Joined, parts: list[Path], target: Path) -> None:
     """head + part + sep + part + ... + tail, streamed part by part (an export can be a hundred megabytes);
-    empty parts add no separator. For a gzip file the pieces are gzip members (the parts already are)."""
+    empty parts add no separator. For a gzip file the pieces are gzip members (the parts already are); for a ZIP
+    archive (joined.member) the text is streamed into its one entry."""
     path = target / joined.path
-    wrap = gzip_bytes if joined.gzip else (lambda text: text.encode("utf-8"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as out:
-            out.write(wrap(joined.head))
-            sep = wrap(joined.sep)
-            first = True
-            for part in parts:
-                data = part.read_bytes()
-                if not data:
-                    continue
-                if not first:
-                    out.write(sep)
-                out.write(data)
-                first = False
-            out.write(wrap(joined.tail))
+        if joined.member:
+            entry = zipfile.ZipInfo(joined.member, date_time=ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16  # an ordinary readable file once unpacked
+            with zipfile.ZipFile(path, "w") as archive, archive.open(entry, "w") as out:
+                _stream(joined, parts, out, _utf8)
+        else:
+            with path.open("wb") as out:
+                _stream(joined, parts, out, gzip_bytes if joined.gzip else _utf8)
     except OSError as e:
         raise WriteError(joined.path, _reason(e)) from None
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def _stream(joined: Joined, parts: list[Path], out, wrap: Callable[[str], bytes]) -> None:
+    out.write(wrap(joined.head))
+    sep = wrap(joined.sep)
+    first = True
+    for part in parts:
+        data = part.read_bytes()
+        if not data:
+            continue
+        if not first:
+            out.write(sep)
+        out.write(data)
+        first = False
+    out.write(wrap(joined.tail))
 
 
 def carry_over(paths: list[str], published: Path | None, target: Path) -> None:

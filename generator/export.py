@@ -476,6 +476,7 @@ class ExportFile:
     tail: str
     gzip: bool = False
     state: str | None = None  # only the slices of this state
+    member: str = ""  # set: the file is a ZIP archive holding the joined text as one file of this name
 
 
 @dataclass(frozen=True)
@@ -536,18 +537,26 @@ PROGRAMS_JSON_HEAD, PROGRAMS_JSON_TAIL = '{"programs":[', "]}\n"
 
 
 def _program_files(ds, states: list[str | None]) -> list[ExportFile]:
-    """The whole country's JSON and CSV (states [None]), compressed; each state's CSV, plain, for a spreadsheet
-    to open as it is (an office computer may have no tool that opens a .gz file). A state's JSON is left out: a
-    program reading JSON can pick one state out of the country's file (3 MB compressed at 20,000 programs), and
-    every state's copy again took 4 MB of a site that free hosts cap."""
+    """The whole country's JSON and CSV (states [None]), gzip-compressed; each state's CSV in a ZIP archive
+    (state_member names it), which every office computer and phone opens without another tool, as it may not a
+    .gz file (the plain CSVs were 17 MB at 20,000 programs, the archives a seventh of it). A state's JSON is left
+    out: a program reading JSON can pick one state out of the country's file (3 MB compressed at 20,000
+    programs), and every state's copy again took 4 MB of a site that free hosts cap."""
     out = []
     for st in states:
         if st is None:
             out.append(ExportFile("data/programs.json.gz", "json", PROGRAMS_JSON_HEAD, ",", PROGRAMS_JSON_TAIL, True))
             out.append(ExportFile("data/programs.csv.gz", "csv", _csv_header(), "", "", True))
         else:
-            out.append(ExportFile(f"data/states/{st.lower()}/programs.csv", "csv", _csv_header(), "", "", False, st))
+            path = f"data/states/{st.lower()}/programs.csv.zip"
+            out.append(ExportFile(path, "csv", _csv_header(), "", "", False, st, member=state_member(st)))
     return out
+
+
+def state_member(state: str) -> str:
+    """The CSV's name inside a state's archive: named for its state, so several unpacked in one folder never
+    overwrite each other."""
+    return f"iop-finder-programs-{state.lower()}.csv"
 
 
 def _hsds_texts(programs: list[dict], ds, site_url: str) -> dict[str, str]:

@@ -77,6 +77,7 @@ class Joined:
     text: str = ""  # which of each part's texts this file holds
     gzip: bool = False
     family: str = ""
+    member: str = ""  # set: a ZIP archive holding the joined text as one file of this name (export.ExportFile)
 
 
 @dataclass
@@ -96,7 +97,7 @@ class Plan:
         return (output.key, tuple(self.shared[name] for name in output.uses))
 
     def joined_key(self, joined: Joined) -> tuple:
-        return (joined.text, joined.gzip, *(part_name(joined, self.key(part)) for part in joined.parts))
+        return (joined.text, joined.gzip, joined.member, *(part_name(joined, self.key(part)) for part in joined.parts))
 
     def set_shells(self, shells: dict[str, str]) -> None:
         """The theme shells, as rendered by the engine; pages poured into them depend on their digests."""
@@ -367,7 +368,7 @@ def export_outputs(cat: Catalogue, group: Callable) -> list[Joined]:
         ]
         for f in family.files(ds):
             mine = [part for state, part in parts if f.state in (None, state)]
-            out.append(Joined(f.path, f.head, f.sep, f.tail, mine, text=f.text, gzip=f.gzip, family=family.name))
+            out.append(Joined(f.path, f.head, f.sep, f.tail, mine, f.text, f.gzip, family=family.name, member=f.member))
     return out
 
 

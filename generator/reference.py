@@ -194,7 +194,8 @@ DOWNLOADS = [
     "## Downloads { #downloads }",
     "",
     "Every build publishes the directory as open data. The files for the whole country are compressed with gzip "
-    "(open them with any unzip tool, or read them as a stream); each state's spreadsheet is plain text.",
+    "(open them with any unzip tool, or read them as a stream); each state's spreadsheet comes in a ZIP archive, "
+    "which any computer or phone opens.",
     "",
     "| File | What it holds |",
     "| --- | --- |",
@@ -202,8 +203,8 @@ DOWNLOADS = [
     '`{"programs": [...]}` |',
     "| [`data/programs.csv.gz`](../data/programs.csv.gz) | The same as a spreadsheet: one row per program, one "
     "column per field (`address.city`...), lists joined by `; ` |",
-    "| `data/states/<st>/programs.csv` | The spreadsheet, for the programs of one state (`<st>` is the state code "
-    "in lower case, such as `va`), plain text |",
+    "| `data/states/<st>/programs.csv.zip` | The spreadsheet, for the programs of one state (`<st>` is the state "
+    "code in lower case, such as `va`): a ZIP archive holding one file, `iop-finder-programs-<st>.csv` |",
     "| [`data/hsds/services.json.gz`](../data/hsds/services.json.gz) | Every program as an Open Referral HSDS 3.1 "
     "service, with its organization and location nested |",
     "| [`data/hsds/taxonomy_terms.json`](../data/hsds/taxonomy_terms.json) | The HSDS taxonomy terms the "
@@ -215,6 +216,7 @@ DOWNLOADS = [
     "Until December 2026 the whole-country files were published uncompressed at `data/programs.json`, "
     "`data/programs.csv` and `data/hsds/services.json`. At national scale the HSDS file alone grew past the "
     "25 MiB that free static hosts accept for one file, so those addresses now return nothing: use the `.gz` "
-    "files, or one state's files. Each state's JSON (`data/states/<st>/programs.json.gz`), published for a few "
-    "days in December 2026, is no longer made: pick the state's programs out of `data/programs.json.gz`.",
+    "files, or one state's files. For a few days in December 2026 each state's files were also "
+    "`data/states/<st>/programs.csv` (now in the ZIP archive) and `data/states/<st>/programs.json.gz` (no longer "
+    "made: pick the state's programs out of `data/programs.json.gz`).",
 ]

@@ -42,7 +42,7 @@ def exports_showing(state: str) -> list[str]:
     return [
         "data/programs.json.gz",
         "data/programs.csv.gz",
-        f"data/states/{state.lower()}/programs.csv",
+        f"data/states/{state.lower()}/programs.csv.zip",
         "data/hsds/services.json.gz",
         *(tabular.path(r) for r in (*tabular.PER_SERVICE, "organization")),
     ]

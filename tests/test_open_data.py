@@ -10,6 +10,7 @@ import gzip
 import io
 import json
 import re
+import zipfile
 
 import pytest
 
@@ -42,8 +43,18 @@ def test_each_state_has_its_own_programs_and_together_they_are_the_country(site,
     seen_rows = []
     for st in states:
         folder = site / "data" / "states" / st.lower()
-        assert sorted(f.name for f in folder.iterdir()) == ["programs.csv"]  # a state's JSON: the country's file
-        rows = list(csv.DictReader(io.StringIO((folder / "programs.csv").read_text(encoding="utf-8"))))
+        # One ZIP archive holding the state's spreadsheet, named for the state; a state's JSON: the country's file.
+        assert sorted(f.name for f in folder.iterdir()) == ["programs.csv.zip"]
+        with zipfile.ZipFile(folder / "programs.csv.zip") as archive:
+            assert archive.testzip() is None
+            [entry] = archive.infolist()
+            assert (entry.filename, entry.compress_type) == (
+                f"iop-finder-programs-{st.lower()}.csv",
+                zipfile.ZIP_DEFLATED,
+            )
+            assert entry.date_time == (1980, 1, 1, 0, 0, 0)  # fixed: equal text, equal bytes
+            text = archive.read(entry).decode("utf-8")
+        rows = list(csv.DictReader(io.StringIO(text)))
         assert rows == [r for r in country_rows if r["address.state"] == st]
         assert [r["id"] for r in rows] == [p["id"] for p in country if p["address"]["state"] == st]
         seen_rows += rows
@@ -167,4 +178,4 @@ def test_the_data_reference_names_every_file_for_the_whole_country(site, dataset
     for path in [p for p in country if not p.startswith(tabular.FOLDER)] + [f"{tabular.FOLDER}/datapackage.json"]:
         assert f"`{path}`" in text, path
         assert (site / path).is_file(), path
-    assert "`data/states/<st>/programs.csv` | The spreadsheet, for the programs of one state" in text
+    assert "`data/states/<st>/programs.csv.zip` | The spreadsheet, for the programs of one state" in text
