@@ -398,8 +398,8 @@ def test_search_data_and_exports_decode_to_the_input(hostile_site, hostile, cond
     cards = [
         c
         for f in (site / "search" / "c").glob("*.json")
-        for c in json.loads(f.read_text(encoding="utf-8"))["cards"].values()
-        if c["id"] == PID
+        for i, c in json.loads(f.read_text(encoding="utf-8"))["cards"].items()
+        if i == PID
     ]
     assert [(c["n"], c["st"], c["dt"]) for c in cards] == [
         (hostile["name"], hostile["address"]["street"], hostile["schedule"]["details"])

@@ -179,9 +179,10 @@ def test_every_program_card_is_in_its_shard_file(site, dataset):
     cards = {}
     for f in files:
         data = json.loads(f.read_text(encoding="utf-8"))
-        assert data["v"] == card_files.CARDS_VERSION == 2
+        assert data["v"] == card_files.CARDS_VERSION == 3
         for pid, card in data["cards"].items():
             assert indexes.card_shard(pid, shards) == int(f.stem)
+            assert "id" not in card  # the key is the id: no card repeats it
             cards[pid] = card
     assert sorted(cards) == sorted(p["id"] for p in dataset.programs)
     script = (ROOT / "overrides" / "assets" / "js" / "list.js").read_text(encoding="utf-8")

@@ -63,7 +63,7 @@
 
   var KEY = "iop-finder-list";
   var COMPARE_MAX = 4;
-  var CARDS_VERSION = 2;  // the card files' format (cards.CARDS_VERSION)
+  var CARDS_VERSION = 3;  // the card files' format (cards.CARDS_VERSION)
   // This script's own tag (alone, or inside the site's one script file, generator/bundles.py): both sit in assets/js/.
   var scriptEl = document.currentScript;
   var base = new URL("../../", scriptEl ? scriptEl.src : location.href).href;
@@ -258,7 +258,7 @@
       }
       return Promise.all([files[shard], manifest]).then(function (got) {
         var f = got[0];
-        return Object.prototype.hasOwnProperty.call(f.cards, id) ? shownCard(f.cards[id], got[1]) : { id: id, missing: true };
+        return Object.prototype.hasOwnProperty.call(f.cards, id) ? shownCard(id, f.cards[id], got[1]) : { id: id, missing: true };
       }, function () { return { id: id, missing: true }; });
     }
     return Promise.all([origin].concat(wanted.ids.map(cardOf)));
@@ -266,14 +266,14 @@
   /* A card's facts (cards.card: codes and numbers) as this page shows them, every label and sentence in its words
      (the finder's, iop.js). `details_en`: the program's own days and times, in English on a page in another
      language that the program gave none in (marked so where shown). */
-  function shownCard(c, manifest) {
+  function shownCard(id, c, manifest) {  // `c`: the card file's entry for `id` (cards.card)
     var labels = function (key, list, full) { return IOP.vocabLabels(manifest, key, list, full); };
     var sessions = labels("ss", c.ss, true).join(", ");
     // The details in the page's language: the data's own on the site's own language's pages, else a translation.
     var details = IOP.lang.folder ? ((c.tr || {})[IOP.lang.code] || {}).dt : c.dt;
     return {
-      id: c.id, name: c.n, street: c.st, city: c.c, state: c.s, zip: c.z, phone: IOP.phoneText(c.ph),
-      website: c.w || null, url: siteRoot + programsFolder + c.id + "/", lat: c.la, lon: c.lo,
+      id: id, name: c.n, street: c.st, city: c.c, state: c.s, zip: c.z, phone: IOP.phoneText(c.ph),
+      website: c.w || null, url: siteRoot + programsFolder + id + "/", lat: c.la, lon: c.lo,
       focus: IOP.vocabLabel(manifest, "fo", c.fo, true),
       schedule: TEXT.schedule(c.h, c.d),
       times: details ? sessions + ": " + details : sessions,
