@@ -239,7 +239,7 @@ def _words_input(lang: Language | None) -> tuple[str, ...]:
 
 
 def search_outputs(search: indexes.SearchData, group: Callable) -> list[Output]:
-    """The finder's files: records and text index of each leaf and telehealth list, ZIP tables, the manifest."""
+    """The finder's files: records and text index of each leaf, ZIP tables, the manifest."""
     out = []
     for records_uri, index_uri, ids in search.groups():
         out.append(
