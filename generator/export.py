@@ -530,27 +530,33 @@ def _program_texts(programs: list[dict], ds, site_url: str) -> dict[str, str]:
 
 
 def _state_texts(programs: list[dict], ds, site_url: str) -> dict[str, str]:
-    return {"csv": _csv_rows(programs, ds, site_url)}  # a state publishes only its spreadsheet (_program_files)
+    return {"csv": _csv_rows(programs, ds, site_url)}  # a state publishes only its spreadsheet (_state_files)
 
 
 PROGRAMS_JSON_HEAD, PROGRAMS_JSON_TAIL = '{"programs":[', "]}\n"
 
 
-def _program_files(ds, states: list[str | None]) -> list[ExportFile]:
-    """The whole country's JSON and CSV (states [None]), gzip-compressed; each state's CSV in a ZIP archive
-    (state_member names it), which every office computer and phone opens without another tool, as it may not a
-    .gz file (the plain CSVs were 17 MB at 20,000 programs, the archives a seventh of it). A state's JSON is left
-    out: a program reading JSON can pick one state out of the country's file (3 MB compressed at 20,000
-    programs), and every state's copy again took 4 MB of a site that free hosts cap."""
-    out = []
-    for st in states:
-        if st is None:
-            out.append(ExportFile("data/programs.json.gz", "json", PROGRAMS_JSON_HEAD, ",", PROGRAMS_JSON_TAIL, True))
-            out.append(ExportFile("data/programs.csv.gz", "csv", _csv_header(), "", "", True))
-        else:
-            path = f"data/states/{st.lower()}/programs.csv.zip"
-            out.append(ExportFile(path, "csv", _csv_header(), "", "", False, st, member=state_member(st)))
-    return out
+def _country_files(ds) -> list[ExportFile]:
+    """The whole country's JSON and CSV, gzip-compressed."""
+    return [
+        ExportFile("data/programs.json.gz", "json", PROGRAMS_JSON_HEAD, ",", PROGRAMS_JSON_TAIL, gzip=True),
+        ExportFile("data/programs.csv.gz", "csv", _csv_header(), "", "", gzip=True),
+    ]
+
+
+def _state_files(ds) -> list[ExportFile]:
+    """Each state's CSV in a ZIP archive (state_member names it), which every office computer and phone opens
+    without another tool, as it may not a .gz file (the plain CSVs were 17 MB at 20,000 programs, the archives a
+    seventh of it). A state's JSON is left out: a program reading JSON can pick one state out of the country's
+    file (3 MB compressed at 20,000 programs), and every state's copy again took 4 MB of a site that free hosts
+    cap."""
+    header = _csv_header()
+    return [
+        ExportFile(
+            f"data/states/{st.lower()}/programs.csv.zip", "csv", header, "", "", state=st, member=state_member(st)
+        )
+        for st in _states(ds)
+    ]
 
 
 def state_member(state: str) -> str:
@@ -577,9 +583,9 @@ def _hsds_files(ds) -> list[ExportFile]:
 
 FAMILIES: dict[str, Family] = {
     # The whole country, compressed: programs sorted by id.
-    "programs": Family("programs", _program_texts, lambda ds: _program_files(ds, [None])),
-    # One file of each format per state: for anyone who wants only their state.
-    "states": Family("states", _state_texts, lambda ds: _program_files(ds, _states(ds)), by_state=True),
+    "programs": Family("programs", _program_texts, _country_files),
+    # Each state's spreadsheet: for anyone who wants only their state.
+    "states": Family("states", _state_texts, _state_files, by_state=True),
     # Open Referral HSDS 3.1: the services as JSON, and the same records as the HSDS tabular data package.
     "hsds": Family("hsds", _hsds_texts, _hsds_files),
 }
