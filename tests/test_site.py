@@ -341,3 +341,13 @@ def test_every_page_links_one_stylesheet_and_one_script_of_the_sites_own(site):
         own_css = re.findall(r'<link rel="stylesheet" href="[./]*assets/css/([^"]+)"', page)
         own_js = re.findall(r'<script src="[./]*assets/js/(iop|list|site-search|site)\.js"', page)
         assert (own_css, own_js) == (["site.css"], ["site"]), url
+
+
+def test_lean_pages_keep_only_the_crisis_banners_theme_hook(site):
+    """Program and state pages do not load the theme's bundle, so they drop the data-md-component hooks only it
+    reads (shells._BUNDLE_HOOKS); the crisis banner's "announce" stays, for pages.css selects it. Hand-written
+    pages, which load the bundle, keep every hook."""
+    for url in ("programs/harbor-light-richmond/", "states/va/", "es/programs/harbor-light-richmond/"):
+        assert re.findall(r'data-md-component="([^"]+)"', read(site, url)) == ["announce"], url
+    hooks = set(re.findall(r'data-md-component="([^"]+)"', read(site, "learn/is-iop-right-for-me/")))
+    assert {"announce", "container", "content", "header", "main"} <= hooks
