@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import parallel
+from . import parallel, publish
 from .keystore import NoStore
 from .plan import Joined, Output, Plan, blob_file, gzip_bytes, part_name
 
@@ -72,7 +72,10 @@ def execute(plan: Plan, store: NoStore, target: Path, published: Path | None) ->
         return o.update is not None and root is not None and o.path in before and os.path.isfile(root + o.path)
 
     kept = [path for path in keys if fresh(path)]
-    carry_over(kept, published, target)
+    if published is not None and Path(target) == Path(published):  # a rebuild in place (publish.InPlace)
+        publish.remove(target, before.keys() - keys.keys())
+    else:
+        carry_over(kept, published, target)
     result.kept = len(kept)
 
     tasks: list[tuple[float, Callable[[], object]]] = []

@@ -91,6 +91,9 @@ class NoStore:
         """The build failed: the published site is still the one `previous` describes."""
         self.close()
 
+    def forget(self) -> None:
+        """The site folder may no longer match what is known of it."""
+
     def close(self) -> None:
         """The store is no longer needed (end of a one-off build, or the server stopped)."""
         if self._blobs is not None:
@@ -136,6 +139,11 @@ class MemoryStore(NoStore):
 
     def abandon(self) -> None:
         self._staged = None
+
+    def forget(self) -> None:
+        """The site folder no longer matches the keys (a rebuild in place failed part-way): the next build
+        makes every file afresh."""
+        self._keys, self._staged = {}, None
 
 
 # --- The record on disk -------------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from . import (
     pages,
     parallel,
     postprocess,
+    publish,
     safe_markdown,
     serving,
     shells,
@@ -66,7 +67,7 @@ from .catalogue import Catalogue, Settings, make_catalogue
 from .dataset import load_dataset
 from .plan import Plan, code_digest, make_plan
 from .problems import summary
-from .publish import Scratch
+from .publish import InPlace, Scratch
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
 PROBE_TITLE = "IOP Finder probe page"
@@ -115,7 +116,12 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.cat: Catalogue | None = None
         self.plan: Plan | None = None
         self.result: executor.Result | None = None
-        self.scratch: Scratch | None = None
+        self.scratch: Scratch | InPlace | None = None
+        self.served: bytes | None = None  # under `serve`: the fingerprint of the build the served folder holds
+        self.engine_paths: set[str] = set()  # the engine's files in the served folder (theme, Markdown pages)
+        self._engine_now: set[str] = set()
+        self._building: bytes | None = None
+        self.in_place = False  # whether the last build wrote into the served folder itself
         self.site_dir: Path | None = None  # the published site (config.site_dir points at the scratch folder)
         self.mkdocs_config = None
         self.nav = None
@@ -192,7 +198,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             self.cat = make_catalogue(ds, settings, reuse=self.store.reuse)
         self.abbreviations = self.languages.abbreviations(config)
         self.site_dir, self.mkdocs_config = Path(config.site_dir), config
-        self.scratch = Scratch(self.site_dir)
+        self.scratch = self._build_folder(config)
         self.store.place(self.site_dir, self.scratch.path)
         config.site_dir = str(self.scratch.path)
         if self.one_off:
@@ -201,6 +207,8 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             gc.freeze()
 
     def on_files(self, files, *, config):
+        if isinstance(self.scratch, InPlace):
+            self.scratch.restore()  # the engine has emptied the folder of everything but hidden entries
         with timing.stage("plan"):
             self.plan = make_plan(self.cat, self.languages.langs)
         for path in self.plan.paths():
@@ -211,6 +219,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             texts = [(path, self._part(files, path)) for path in parts]
             files.append(File.generated(config, name, content=bundles.joined(texts, script=name.endswith(".js"))))
         self.languages.note_unpublished(files)
+        self._engine_now = {f.dest_uri for f in files if not isinstance(f, OutputFile)}
         return files
 
     def on_nav(self, nav, *, config, files):
@@ -280,7 +289,10 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         with timing.stage("publish"):
             config.site_dir = str(self.site_dir)  # commands that read it after a build (gh-deploy) find the site
             self.store.stage(self.result.keys)
+            if isinstance(self.scratch, InPlace):  # pages dropped since the last rebuild
+                publish.remove(self.site_dir, self.engine_paths - self._engine_now - self.result.keys.keys())
             self.scratch.publish()
+            self.engine_paths, self.served = self._engine_now, self._building
             self.scratch = None
             self.store.commit()
         self.failed = None
@@ -295,6 +307,9 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         if self.scratch is not None:
             self.mkdocs_config.site_dir = str(self.site_dir)
             self.scratch.discard()
+            if isinstance(self.scratch, InPlace):  # some files may be rewritten already, others not
+                self.store.forget()
+                self.served = None
             self.scratch = None
         self.store.abandon()
         if message:  # one line instead of a traceback
@@ -363,6 +378,16 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
                 f"mkdocs.yml: {path}: no such file in the theme or the docs (check extra_css and extra_javascript)"
             )
         return file.content_string
+
+    def _build_folder(self, config) -> Scratch | InPlace:
+        """A scratch folder swapped in at the end; under `serve`, once the served folder holds a build made by
+        the same code and configuration, that folder itself (publish.InPlace)."""
+        if self.one_off:
+            self.in_place = False
+            return Scratch(self.site_dir)
+        self._building = self._fingerprint(config)
+        self.in_place = self._building == self.served and bool(self.store.previous())
+        return InPlace(self.site_dir) if self.in_place else Scratch(self.site_dir)
 
     def store_wanted(self) -> bool:
         return self.config.cache and os.environ.get("IOP_FINDER_CACHE", "1") != "0"
@@ -694,7 +719,7 @@ def _template_base(name: str, config) -> str:
     return urlsplit(config.site_url or "/").path if is_error_template(name) else get_relative_url(".", name)
 
 
-def disk_error(error: BaseException, scratch: Scratch | None, site_dir: Path | None) -> str | None:
+def disk_error(error: BaseException, scratch: Scratch | InPlace | None, site_dir: Path | None) -> str | None:
     """One line for a build that could not write the site, or None for other errors (MkDocs reports those).
     Paths are named as they will be in the site folder, not in the scratch folder the build was writing."""
     if isinstance(error, executor.WriteError):
@@ -705,9 +730,14 @@ def disk_error(error: BaseException, scratch: Scratch | None, site_dir: Path | N
             where = str(site_dir) + where[len(str(scratch.path)) :]
     else:
         return None
+    after = (
+        "the next rebuild makes every file again"
+        if isinstance(scratch, InPlace)  # the served folder was being changed where it is
+        else "the previous site is unchanged"
+    )
     return (
         f"IOP Finder could not write {where}: {reason} (free some disk space or fix the folder's permissions, "
-        "then build again; the previous site is unchanged)"
+        f"then build again; {after})"
     )
 
 

@@ -7,6 +7,10 @@ site exactly as it was.
     scratch.publish()            swap the two folders in one step; the old site is deleted in the background
     scratch.discard()            after a failure: delete the scratch folder, the site is untouched
 
+Under `mkdocs serve` a rebuild changes the served folder where it is instead (InPlace): the folder is the
+server's own temporary copy, carrying forty thousand unchanged files into a new folder would cost seconds of
+every edit, and a rebuild that fails shows its problems on every page until it is fixed.
+
 A small guard process deletes the scratch folder if the build dies without saying it finished (even by SIGKILL,
 which no handler can catch), and deletes the old site after a swap, so nobody waits for a thousand megabytes to be
 unlinked; a later build also sweeps away scratch folders whose build is no longer running.
@@ -64,6 +68,49 @@ class Scratch:
             except (OSError, subprocess.TimeoutExpired):
                 self._guard.kill()
             self._guard = None
+
+
+class InPlace:
+    """A rebuild that writes into the site folder itself (the same three methods as Scratch).
+
+    MkDocs empties the site folder after on_pre_build but spares hidden entries, so the site's entries wait in a
+    hidden folder inside it until `restore` (on_files) puts them back. Were an engine to empty hidden entries too,
+    nothing would be back and every file would be made afresh: slower, never wrong."""
+
+    HIDDEN = ".iop-in-place"
+
+    def __init__(self, site: Path):
+        self.site = self.path = Path(os.path.abspath(site))
+        self._waiting = self.site / self.HIDDEN
+        self._waiting.mkdir(exist_ok=True)
+        for entry in os.listdir(self.site):
+            if not entry.startswith("."):
+                os.rename(self.site / entry, self._waiting / entry)
+
+    def restore(self) -> None:
+        if not self._waiting.is_dir():
+            return
+        for entry in os.listdir(self._waiting):
+            if not (self.site / entry).exists():
+                os.rename(self._waiting / entry, self.site / entry)
+        shutil.rmtree(self._waiting, ignore_errors=True)
+
+    def publish(self) -> None:
+        self.restore()
+
+    def discard(self) -> None:
+        self.restore()
+
+
+def remove(site: Path, paths) -> None:
+    """Delete files a rebuild in place no longer makes, and the folders they leave empty."""
+    for path in sorted(paths, reverse=True):
+        target = site / path
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != site and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
 
 
 def swap(new: Path, site: Path) -> None:

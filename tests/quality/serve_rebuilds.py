@@ -48,6 +48,7 @@ def main() -> None:
                         "made": sorted(result.made),
                         "updated": sorted(result.updated),
                         "kept": result.kept,
+                        "in_place": plugin.in_place,
                         "listings_made": sorted(n for n in store.remade if n.endswith("#listing")),
                         "listings_kept": sorted(n for n in store.reused if n.endswith("#listing")),
                         "nearby_kept": "nearby" in store.reused,
