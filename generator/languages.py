@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import html
 import json
 import posixpath
@@ -185,11 +186,17 @@ def word_uses(paths: Iterable[Path], root: Path) -> list[WordUse]:
     uses = []
     for path in sorted(paths):
         where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        text = path.read_text(encoding="utf-8")
-        readers = {".py": _python_uses, ".js": _script_uses}
-        found = readers.get(path.suffix, _template_uses)(text)
+        found = _uses_in(path.suffix, path.read_text(encoding="utf-8"))
         uses += [WordUse(key, english, where) for key, english in found]
     return uses
+
+
+@functools.lru_cache(maxsize=1024)
+def _uses_in(suffix: str, text: str) -> tuple[tuple[str, object], ...]:
+    """Kept by text: `serve` checks the words again before each rebuild, and parsing every module each time
+    costs most of a second."""
+    readers = {".py": _python_uses, ".js": _script_uses}
+    return tuple(readers.get(suffix, _template_uses)(text))
 
 
 def _python_uses(text: str) -> list[tuple[str, object]]:
