@@ -156,6 +156,19 @@ def test_every_word_the_code_asks_for_is_found_in_python_and_templates(tmp_path)
     }
 
 
+def test_words_are_read_again_only_from_a_file_whose_text_changed(tmp_path):
+    """`serve` checks the words before each rebuild: an unchanged file is not parsed again, an edited one is."""
+    code = tmp_path / "m.py"
+    code.write_text('t("maps.none", "No programs listed yet")\n', encoding="utf-8")
+    languages.word_uses([code], tmp_path)
+    misses = languages._uses_in.cache_info().misses
+    assert [u.key for u in languages.word_uses([code], tmp_path)] == ["maps.none"]
+    assert languages._uses_in.cache_info().misses == misses
+    code.write_text('t("maps.list", "Programs")\n', encoding="utf-8")
+    assert [u.key for u in languages.word_uses([code], tmp_path)] == ["maps.list"]
+    assert languages._uses_in.cache_info().misses == misses + 1
+
+
 def test_a_missing_word_is_listed_with_its_english_and_where_it_is_used(tmp_path):
     code = tmp_path / "m.py"
     code.write_text('t("maps.none", "No programs listed yet")\nt("maps.list", ["A", "B"])\n', encoding="utf-8")

@@ -9,6 +9,7 @@ process: MkDocs keeps plugin instances that have `on_startup` for the life of th
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -49,6 +50,7 @@ def main() -> None:
                         "updated": sorted(result.updated),
                         "kept": result.kept,
                         "in_place": plugin.in_place,
+                        "collector_on": gc.isenabled(),
                         "listings_made": sorted(n for n in store.remade if n.endswith("#listing")),
                         "listings_kept": sorted(n for n in store.reused if n.endswith("#listing")),
                         "nearby_kept": "nearby" in store.reused,
