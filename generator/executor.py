@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import parallel, publish
+from . import parallel
 from .keystore import NoStore
 from .plan import Joined, Output, Plan, blob_file, gzip_bytes, part_name
 
@@ -72,10 +72,7 @@ def execute(plan: Plan, store: NoStore, target: Path, published: Path | None) ->
         return o.update is not None and root is not None and o.path in before and os.path.isfile(root + o.path)
 
     kept = [path for path in keys if fresh(path)]
-    if published is not None and Path(target) == Path(published):  # a rebuild in place (publish.InPlace)
-        publish.remove(target, before.keys() - keys.keys())
-    else:
-        carry_over(kept, published, target)
+    carry_over(kept, published, target)
     result.kept = len(kept)
 
     tasks: list[tuple[float, Callable[[], object]]] = []
@@ -242,8 +239,8 @@ def _stream(joined: Joined, parts: list[Path], out, wrap: Callable[[str], bytes]
 
 def carry_over(paths: list[str], published: Path | None, target: Path) -> None:
     """Unchanged files into the new site: a hard link each (no bytes copied), or a copy where the file system
-    cannot link."""
-    if not paths or published is None:
+    cannot link. Nothing to carry in a rebuild in place (publish.InPlace), where the target is the site."""
+    if not paths or published is None or Path(target) == Path(published):
         return
     made: set[str] = set()
     src_root, dst_root = str(published) + os.sep, str(target) + os.sep

@@ -292,9 +292,10 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         sitemap.extend(Path(config.site_dir), self.plan.sitemap, (config.site_url or "/").rstrip("/") + "/")
         with timing.stage("publish"):
             config.site_dir = str(self.site_dir)  # commands that read it after a build (gh-deploy) find the site
+            if isinstance(self.scratch, InPlace):  # what the last rebuild made and this one did not
+                before = self.store.previous().keys() | self.engine_paths
+                publish.remove(self.site_dir, before - self.result.keys.keys() - self._engine_now)
             self.store.stage(self.result.keys)
-            if isinstance(self.scratch, InPlace):  # pages dropped since the last rebuild
-                publish.remove(self.site_dir, self.engine_paths - self._engine_now - self.result.keys.keys())
             self.scratch.publish()
             self.engine_paths, self.served = self._engine_now, self._building
             self.scratch = None
