@@ -20,6 +20,7 @@ Pages pair up by path: learn/first-day/ and es/learn/first-day/ are twins. A pag
 from __future__ import annotations
 
 import ast
+import copy
 import datetime as dt
 import functools
 import html
@@ -150,7 +151,7 @@ def _read_locale(root: Path, code: str) -> dict:
             f"{where}: not found (each language in mkdocs.yml needs its words: copy locales/es.yaml and translate it)"
         )
     try:
-        tree = yaml.safe_load(path.read_text(encoding="utf-8"))
+        tree = copy.deepcopy(_parsed(path.read_text(encoding="utf-8")))  # a copy: the words may be changed
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -158,6 +159,13 @@ def _read_locale(root: Path, code: str) -> dict:
     if not isinstance(tree, dict) or tree.get("language") != code:
         raise LanguageError(f'{where}: language: expected "{code}", the code mkdocs.yml gives this file')
     return tree
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> object:
+    """Kept by text: `serve` reads the locales again before each rebuild, and the YAML reader takes most of a
+    second over a 40 KB file."""
+    return yaml.safe_load(text)
 
 
 def name_order(name: str) -> str:

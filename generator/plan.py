@@ -96,8 +96,10 @@ class Plan:
     def key(self, output: Output) -> tuple:
         return (output.key, tuple(self.shared[name] for name in output.uses))
 
-    def joined_key(self, joined: Joined) -> tuple:
-        return (joined.text, joined.gzip, joined.member, *(part_name(joined, self.key(part)) for part in joined.parts))
+    def joined_key(self, joined: Joined, names: dict[tuple[str, int], str]) -> tuple:
+        """A joined file's key: which text it holds and the blob names of its parts (`names`, by family and part:
+        executor._part_names makes each once)."""
+        return (joined.text, joined.gzip, joined.member, *(names[joined.family, id(p)] for p in joined.parts))
 
     def set_shells(self, shells: dict[str, str]) -> None:
         """The theme shells, as rendered by the engine; pages poured into them depend on their digests."""

@@ -28,6 +28,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,6 +72,7 @@ from .publish import InPlace, Scratch
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
 PROBE_TITLE = "IOP Finder probe page"
+IDLE_COLLECT_S = 1.0  # under `serve`: the collector runs this long after a rebuild ends, once the page has reloaded
 
 
 class IOPFinderConfig(Config):
@@ -121,6 +123,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.engine_paths: set[str] = set()  # the engine's files in the served folder (theme, Markdown pages)
         self._engine_now: set[str] = set()
         self._building: bytes | None = None
+        self._rebuilding = False  # under `serve`: a rebuild is under way (the collector waits for its end)
         self.in_place = False  # whether the last build wrote into the served folder itself
         self.site_dir: Path | None = None  # the published site (config.site_dir points at the scratch folder)
         self.mkdocs_config = None
@@ -129,6 +132,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.languages: Languages | None = None
         self.failed: list[str] | None = None  # under `serve`: why the last rebuild failed (shown in the browser)
         self.bundled: dict[str, list[str]] = {}  # a joined file (bundles.py): the parts mkdocs.yml lists for it
+        self.renders = Renders()  # under `serve`: each Markdown page's render, kept while its inputs are unchanged
 
     # --- The pipeline -------------------------------------------------------------------------------------------
 
@@ -139,6 +143,11 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.store = keystore.NoStore() if self.one_off else keystore.MemoryStore()
 
     def on_config(self, config):
+        if not self.one_off:
+            # The server's heap holds the whole site's data (800 MB at 20,000 programs), and each full collection
+            # scans all of it: during a rebuild they cost seconds. The collector runs once the server is idle.
+            self._rebuilding = True
+            gc.disable()
         if self.languages is not None:  # `serve` reads the configuration again for each rebuild
             self.languages.close()
         try:
@@ -174,10 +183,6 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self.failed = None
-        if not self.one_off:
-            # The server's heap holds the whole site's data (800 MB at 20,000 programs), and each full collection
-            # scans all of it: two of them cost a rebuild 2.3 s. Collect once the rebuild is done (_collect).
-            gc.disable()
         if self.one_off and self.store_wanted():
             self.store = keystore.DiskStore(cache_folder(Path(config.site_dir)), self._fingerprint(config))
             if self.store.note:
@@ -228,8 +233,15 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 
     def on_nav(self, nav, *, config, files):
         self.nav = nav
+        if not self.one_off:
+            self.renders.start(files, self._building)
         self.languages.make_navs(nav, files, config, self.plan.paths())
         return nav
+
+    def on_pre_page(self, page, *, config, files):
+        if not self.one_off:
+            self.renders.wrap(page)
+        return page
 
     def on_page_markdown(self, markdown, *, page, config, files):
         for warning in pages.unknown_sources(page.file.src_uri, page.meta, self.cat.ds.sources):
@@ -387,9 +399,19 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         return file.content_string
 
     def _collect(self) -> None:
-        """Under `serve`: the collector again, once the rebuild (good or failed) is over; the garbage of that one
-        rebuild is collected when Python next decides to, between requests."""
+        """Under `serve`, once a rebuild (good or failed) is over: collect its garbage a moment later, while the
+        server is idle, rather than in the request that shows the reloaded page."""
         if not self.one_off:
+            self._rebuilding = False
+            timer = threading.Timer(IDLE_COLLECT_S, self._collect_when_idle)
+            timer.daemon = True
+            timer.start()
+
+    def _collect_when_idle(self) -> None:
+        if self._rebuilding:  # another rebuild began: it collects when it ends
+            return
+        gc.collect()
+        if not self._rebuilding:
             gc.enable()
 
     def _build_folder(self, config) -> Scratch | InPlace:
@@ -436,6 +458,107 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             corrections_email=self.config.corrections_email,
             stale_after_months=self.config.stale_after_months,
         )
+
+
+class Renders:
+    """Under `serve`: each Markdown page's render (Python-Markdown's HTML, its table of contents, title and
+    anchors, and what it logged), kept while everything it is made from is unchanged, so a rebuild after a data
+    edit does not parse the 117 hand-written pages again (2 s at 20,000 programs).
+
+    A render is made from the page's final Markdown, its place, the files links can lead to, the Markdown
+    settings of its language, the files those settings append, and the build's fingerprint (code, theme,
+    mkdocs.yml, versions). A page that includes other files itself (a snippet mark) is always rendered."""
+
+    LOGGERS = ("mkdocs", "MARKDOWN")  # what a render may log: link warnings come from mkdocs.structure.pages
+
+    def __init__(self) -> None:
+        self.kept: dict[bytes, tuple[dict, list[logging.LogRecord]]] = {}
+        self.pages = 0  # Markdown pages of the last build, and of them those whose render was kept (for tests)
+        self.hits = 0
+        self._files: bytes = b""
+        self._used: dict[bytes, tuple[dict, list[logging.LogRecord]]] = {}
+
+    def start(self, files: Files, fingerprint: bytes | None) -> None:
+        """A new build: renders of the last one are kept only if this one uses them again."""
+        links = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)
+        self._files = keystore.fingerprint(fingerprint or b"", links)
+        # Renders the last build used; a build that failed before it rendered a page used none, so keep the older.
+        self.kept, self._used, self.pages, self.hits = self._used or self.kept, {}, 0, 0
+
+    def wrap(self, page: Page) -> None:
+        original = page.render
+        self.pages += 1
+
+        def render(config, files) -> None:
+            key = self._key(page, config)
+            if key is None:
+                return original(config, files)
+            kept = self.kept.get(key) or self._used.get(key)
+            if kept is None:
+                self._used[key] = self._render(page, original, config, files)
+                return
+            self.hits += 1
+            self._used[key] = kept
+            self._replay(page, kept, files)
+
+        page.render = render
+
+    def _key(self, page: Page, config) -> bytes | None:
+        markdown = page.markdown or ""
+        if "--8<--" in markdown or ";8<;" in markdown:
+            return None
+        snippets = (config.mdx_configs or {}).get("pymdownx.snippets") or {}
+        appended = [(name, _bytes(name)) for name in snippets.get("auto_append", [])]
+        settings = repr((config.markdown_extensions, config.mdx_configs))
+        return keystore.fingerprint(
+            self._files, page.file.src_uri, page.file.dest_uri, page.url, markdown, settings, appended
+        )
+
+    def _render(self, page: Page, original, config, files) -> tuple[dict, list[logging.LogRecord]]:
+        before = dict(vars(page))
+        records: list[logging.LogRecord] = []
+        catch = _Catch(records)
+        loggers = [logging.getLogger(name) for name in self.LOGGERS]
+        for logger in loggers:
+            logger.addHandler(catch)
+        try:
+            original(config, files)
+        finally:
+            for logger in loggers:
+                logger.removeHandler(catch)
+        made = {k: v for k, v in vars(page).items() if k not in before or before[k] is not v}
+        # Links to anchors name the files of this build: kept by path, found again in the next build's files.
+        if made.get("links_to_anchors"):
+            made["links_to_anchors"] = {f.src_uri: links for f, links in made["links_to_anchors"].items()}
+        return made, records
+
+    @staticmethod
+    def _replay(page: Page, kept: tuple[dict, list[logging.LogRecord]], files: Files) -> None:
+        """The kept render on this build's page, and what rendering it logged (a warning under --strict still
+        stops the build)."""
+        made, records = kept
+        for name, value in made.items():
+            if name == "links_to_anchors" and value:
+                value = {files.get_file_from_path(src): links for src, links in value.items()}
+            setattr(page, name, value)
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+
+
+class _Catch(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__(logging.NOTSET)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return b""
 
 
 class Theme:

@@ -98,7 +98,7 @@ def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(served, tmp_p
     assert first["items_read"] == 36 and first["written"] > 900 and first["kept"] == 0
     # The first build is swapped in whole; every rebuild after it writes into the served folder itself.
     assert [r["in_place"] for r in rounds] == [False, True, True, True, True]
-    assert all(r["collector_on"] for r in rounds)  # paused during each rebuild only
+    assert all(r["collector_on"] for r in rounds)  # paused during each rebuild, on again once it is over
     assert phone["items_read"] == 1
     # page and state page in each language, vCard, its leaf (records + index), its card file, its export slices,
     # the neighbours that show its phone; never the other 30-odd programs.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import os
 import sys
 import time
@@ -20,6 +21,17 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 
+class _Warnings(logging.Handler):
+    """What the build warned about (under --strict, each one would stop it)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def main() -> None:
     project, site, edits_file = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve(), Path(sys.argv[3])
     os.chdir(project)
@@ -27,6 +39,8 @@ def main() -> None:
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=False)
     plugin = config.plugins["iop-finder"]
+    warnings = _Warnings()
+    logging.getLogger("mkdocs").addHandler(warnings)
     try:
         for round_ in [[]] + edits:
             for rel, old, new in round_:
@@ -37,13 +51,18 @@ def main() -> None:
                 path.write_text(text.replace(old, new, 1), encoding="utf-8")
             config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
             assert config.plugins["iop-finder"] is plugin
+            warnings.messages = []
             start = time.perf_counter()
             build(config, serve_url="http://127.0.0.1:8000/")
+            seconds = round(time.perf_counter() - start, 3)
             result, store = plugin.result, plugin.store
+            waited = time.perf_counter()
+            while not gc.isenabled() and time.perf_counter() - waited < 10:  # it runs once the server is idle
+                time.sleep(0.05)
             print(
                 json.dumps(
                     {
-                        "seconds": round(time.perf_counter() - start, 3),
+                        "seconds": seconds,
                         "written": result.written,
                         "moved_pages": len(result.updated),
                         "made": sorted(result.made),
@@ -55,6 +74,9 @@ def main() -> None:
                         "listings_kept": sorted(n for n in store.reused if n.endswith("#listing")),
                         "nearby_kept": "nearby" in store.reused,
                         "items_read": sum(c.misses for c in store.item_caches.values()),
+                        "markdown_pages": plugin.renders.pages,
+                        "renders_kept": plugin.renders.hits,
+                        "warnings": warnings.messages,
                     }
                 ),
                 flush=True,
