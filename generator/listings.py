@@ -9,7 +9,9 @@ an output with a key, so a rebuild reuses the listings of conditions whose progr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 
 from . import model, views
 from .languages import Language, Words, name_order
@@ -29,11 +31,15 @@ def listing_html(
     *,
     today: dt.date,
     stale_after_months: int = views.STALE_AFTER_MONTHS,
+    lines: Callable[[dict, Callable[[], dict]], dict] | None = None,
 ) -> str:
+    """`lines(p, make)`: a program's line kept from another listing (make() makes it), as a program is in the
+    listing of each of its conditions and therapies."""
     words = lang.words if lang is not None else Words()
     by_state: dict[str, list[dict]] = defaultdict(list)
     for p in programs:
-        by_state[p["address"]["state"]].append(_line(p, lang, today, stale_after_months))
+        make = functools.partial(line, p, lang, today, stale_after_months)
+        by_state[p["address"]["state"]].append(lines(p, make) if lines is not None else make())
     names = {s: words.vocab("US_STATES", s, model.US_STATES[s]) for s in by_state}
     states = [
         {"name": names[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
@@ -53,7 +59,7 @@ def listing_html(
     )
 
 
-def _line(p: dict, lang: Language | None, today: dt.date, stale_after_months: int) -> dict:
+def line(p: dict, lang: Language | None, today: dt.date, stale_after_months: int) -> dict:
     line = views.program_line(p, BASE, today=today, stale_after_months=stale_after_months)
     if lang is not None and lang.translated:
         line["last_verified"] = lang.date(p["last_verified"])  # "1 de mayo de 2025", as the language writes it

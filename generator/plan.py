@@ -92,6 +92,7 @@ class Plan:
     form_html: dict[str, str]  # the finder form, for content/find/index.md, by language code
     shells: dict[str, str] = field(default_factory=dict)
     search: indexes.SearchData | None = None  # what the finder's files are made from
+    lines: Lines | None = None  # each program's line in the listings
 
     def key(self, output: Output) -> tuple:
         return (output.key, tuple(self.shared[name] for name in output.uses))
@@ -120,6 +121,40 @@ class Plan:
     def paths(self) -> list[str]:
         """Every file the executor writes."""
         return [o.path for o in self.files] + [j.path for j in self.joined]
+
+
+class Lines:
+    """Each program's line in the condition and therapy listings, by the key of its record, its language and the
+    shared inputs: a program is in the listing of each of its conditions and therapies, and a rebuild remakes
+    only the listings that show an edited program, so a line is made once and kept while its inputs are equal."""
+
+    def __init__(self, records: dict[str, bytes], shared: dict[str, Hashable], before: Lines | None = None):
+        self.records, self.shared = records, shared
+        self.now: dict[tuple, dict] = {}
+        self.kept: dict[tuple, dict] = {}
+        self.made = 0  # lines made in this build (for tests)
+        if before is not None:
+            # An edit leaves its old lines behind: past four lines a program (two languages' twice over), keep
+            # only the lines the last build used.
+            kept = {**before.kept, **before.now}
+            self.kept = kept if len(kept) <= 4 * len(records) + 1000 else dict(before.now)
+
+    def user(self, lang: Language | None) -> Callable[[dict, Callable[[], dict]], dict]:
+        """lines(p, make) for listing_html: p's line in `lang`, made by make() only if not kept."""
+        code = lang.code if lang is not None else ""
+        words = f"words:{code}" if lang is not None and lang.translated else DATA
+
+        def lines(p: dict, make: Callable[[], dict]) -> dict:
+            key = (self.records[p["id"]], code, self.shared[DATA], self.shared[words])
+            line = self.now.get(key)
+            if line is None:
+                line = self.kept.get(key)
+                if line is None:
+                    line, self.made = make(), self.made + 1
+                self.now[key] = line
+            return line
+
+        return lines
 
 
 def digest(value: object) -> bytes:
@@ -159,16 +194,16 @@ def record_keys(programs: list[dict]) -> dict[str, bytes]:
     return {p["id"]: digest([(k, v) for k, v in p.items() if k not in _PLACE_KEYS]) for p in programs}
 
 
-def make_plan(cat: Catalogue, langs: Languages | None = None) -> Plan:
+def make_plan(cat: Catalogue, langs: Languages | None = None, lines: Lines | None = None) -> Plan:
     """Every output of the site, in the order the executor meets them (neighbours share folders and data), with
-    the pages of each language besides the site's own (`langs`)."""
+    the pages of each language besides the site's own (`langs`); `lines`: the last build's listing lines."""
     # Tens of thousands of small objects that live for the whole build: the cyclic collector would only rescan
     # the dataset again and again while they are made (a quarter of the time at 20,000 programs).
     collecting = gc.isenabled()
     gc.disable()
     try:
         records = record_keys(cat.ds.programs)
-        plan = _make_plan(cat, records)
+        plan = _make_plan(cat, records, lines)
         for lang in langs.others if langs else ():
             add_language(plan, cat, lang, records)
         for lang in langs.others if langs else ():
@@ -179,7 +214,7 @@ def make_plan(cat: Catalogue, langs: Languages | None = None) -> Plan:
             gc.enable()
 
 
-def _make_plan(cat: Catalogue, records: dict[str, bytes]) -> Plan:
+def _make_plan(cat: Catalogue, records: dict[str, bytes], before: Lines | None) -> Plan:
     ds = cat.ds
 
     def group(ids) -> tuple:
@@ -190,7 +225,7 @@ def _make_plan(cat: Catalogue, records: dict[str, bytes]) -> Plan:
         files=[],
         joined=export_outputs(cat, group),
         pages=engine_pages(cat),
-        listings=listing_outputs(cat, group),
+        listings={},
         shared={
             DATA: digest((ds.conditions, ds.therapies, cat.settings, indexes.vocab_lists(ds), code_digest())),
             ZIPS: zip_digest(),
@@ -199,6 +234,8 @@ def _make_plan(cat: Catalogue, records: dict[str, bytes]) -> Plan:
         card_shards=len(card_files),
         form_html={"": finder_form.form_html(ds)},
     )
+    plan.lines = Lines(records, plan.shared, before)
+    plan.listings = listing_outputs(cat, plan, group)
     plan.files += program_outputs(cat, plan, records)
     plan.files += program_pages(cat, plan, records)
     plan.files += state_outputs(cat, plan, group)
@@ -282,10 +319,10 @@ def _card_maker(cat: Catalogue, search: indexes.SearchData, programs: list[dict]
     )
 
 
-def listing_outputs(cat: Catalogue, group: Callable) -> dict[str, Output]:
+def listing_outputs(cat: Catalogue, plan: Plan, group: Callable) -> dict[str, Output]:
     """The program listing of each condition and therapy page, by the page's source path."""
     return {
-        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(cat, programs))
+        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(cat, plan, programs))
         for src, programs in listed_programs(cat).items()
     }
 
@@ -296,10 +333,14 @@ def listed_programs(cat: Catalogue) -> dict[str, list[dict]]:
     return listed
 
 
-def _listing_maker(cat: Catalogue, programs: list[dict], lang: Language | None = None) -> Callable[[], str]:
+def _listing_maker(cat: Catalogue, plan: Plan, programs: list[dict], lang: Language | None = None) -> Callable[[], str]:
     settings = cat.settings
     return lambda: listings.listing_html(
-        programs, lang, today=settings.today, stale_after_months=settings.stale_after_months
+        programs,
+        lang,
+        today=settings.today,
+        stale_after_months=settings.stale_after_months,
+        lines=plan.lines.user(lang),
     )
 
 
@@ -431,7 +472,7 @@ def add_language(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, 
     for src, programs in listed_programs(cat).items():
         own = plan.listings[src]  # the same programs: the same key of their records
         plan.listings[lang.folder + src] = Output(
-            f"{lang.folder}{own.path}", own.key, _listing_maker(cat, programs, lang), uses=(DATA, words)
+            f"{lang.folder}{own.path}", own.key, _listing_maker(cat, plan, programs, lang), uses=(DATA, words)
         )
 
 

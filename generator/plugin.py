@@ -219,7 +219,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         if isinstance(self.scratch, InPlace):
             self.scratch.restore()  # the engine has emptied the folder of everything but hidden entries
         with timing.stage("plan"):
-            self.plan = make_plan(self.cat, self.languages.langs)
+            self.plan = make_plan(self.cat, self.languages.langs, self.plan.lines if self.plan else None)
         for path in self.plan.paths():
             files.append(OutputFile.generated(config, path, content=b""))
         for src_uri, markdown in self.plan.pages.items():

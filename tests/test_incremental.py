@@ -109,6 +109,12 @@ def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(served, tmp_p
     assert shifted["items_read"] == 1 and shifted["written"] == 26 * languages
     assert shifted["moved_pages"] == 26 * languages  # their links patched in place, not rendered again
     assert phone["moved_pages"] == 0
+    # A program's line in the listings is made once for all the listings it is in, in each language; a rebuild
+    # makes only the edited program's lines, though each listing showing it is made again.
+    listed = {p["id"] for p in load_dataset(project / "data", root=project, today=dt.date.today()).programs}
+    assert first["lines_made"] == len(listed) * languages
+    assert phone["lines_made"] == languages and len(phone["listings_made"]) > languages
+    assert text_only["lines_made"] == 0 and shifted["lines_made"] == 0
 
     fresh = tmp_path / "fresh"
     built = run_mkdocs(project, fresh)

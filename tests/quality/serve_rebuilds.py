@@ -74,6 +74,7 @@ def main() -> None:
                         "listings_kept": sorted(n for n in store.reused if n.endswith("#listing")),
                         "nearby_kept": "nearby" in store.reused,
                         "items_read": sum(c.misses for c in store.item_caches.values()),
+                        "lines_made": plugin.plan.lines.made,
                         "markdown_pages": plugin.renders.pages,
                         "renders_kept": plugin.renders.hits,
                         "warnings": warnings.messages,
