@@ -29,7 +29,9 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import markupsafe
@@ -72,6 +74,7 @@ from .publish import InPlace, Scratch
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
 PROBE_TITLE = "IOP Finder probe page"
+T = TypeVar("T")
 IDLE_COLLECT_S = 1.0  # under `serve`: the collector runs this long after a rebuild ends, once the page has reloaded
 
 
@@ -133,6 +136,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.failed: list[str] | None = None  # under `serve`: why the last rebuild failed (shown in the browser)
         self.bundled: dict[str, list[str]] = {}  # a joined file (bundles.py): the parts mkdocs.yml lists for it
         self.renders = Renders()  # under `serve`: each Markdown page's render, kept while its inputs are unchanged
+        self.finished = Kept()  # under `serve`: each page as on_post_page finished it, by everything it is made of
 
     # --- The pipeline -------------------------------------------------------------------------------------------
 
@@ -235,6 +239,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.nav = nav
         if not self.one_off:
             self.renders.start(files, self._building)
+            self.finished.start()
         self.languages.make_navs(nav, files, config, self.plan.paths())
         return nav
 
@@ -286,8 +291,16 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 
     def on_post_page(self, output, *, page, config):
         lang = self.languages.of(page)
-        output = self.languages.fall_back(output, page.url, lang)
-        return postprocess.finish(output, self.theme.page_policy(page, lang), self.languages.search_label(lang))
+        policy, label = self.theme.page_policy(page, lang), self.languages.search_label(lang)
+
+        def finish() -> str:
+            return postprocess.finish(self.languages.fall_back(output, page.url, lang), policy, label)
+
+        if self.one_off:
+            return finish()
+        # Under `serve` most pages come out of the theme as they did last time: finishing them again (thousands
+        # of links checked in each listing) would give the same bytes.
+        return self.finished.get((output, page.url, lang.code, policy, label, self.languages.published_key), finish)
 
     def on_post_template(self, output_content, *, template_name, config):
         if not template_name.endswith(".html"):
@@ -458,6 +471,30 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             corrections_email=self.config.corrections_email,
             stale_after_months=self.config.stale_after_months,
         )
+
+
+class Kept:
+    """Values by their key, kept from one build to the next: those the last build used, the others dropped."""
+
+    def __init__(self) -> None:
+        self.kept: dict = {}
+        self.used: dict = {}
+        self.hits = 0  # values of the last build found kept (for tests)
+
+    def start(self) -> None:
+        # A build that failed before it used any keeps the older ones.
+        self.kept, self.used, self.hits = self.used or self.kept, {}, 0
+
+    def get(self, key, make: Callable[[], T]) -> T:
+        value = self.used.get(key)
+        if value is None:
+            value = self.kept.get(key)
+            if value is None:
+                value = make()
+            else:
+                self.hits += 1
+            self.used[key] = value
+        return value
 
 
 class Renders:
@@ -650,6 +687,7 @@ class Languages:
         self.site_url = (config.site_url or "/").rstrip("/") + "/"
         self.navs: dict[str, object] = {}
         self.published: set[str] = set()
+        self.published_key = b""
         self.shared: dict = {}
         self.unpublished: set[str] = set()  # translated pages written but excluded: links to them fall back
         self._quiet = _QuietFallbackLinks(self.unpublished)
@@ -711,6 +749,7 @@ class Languages:
             if f"{lang.folder}{kind}s/" in folders
         }
         self.published = pages
+        self.published_key = keystore.fingerprint(sorted(pages))  # for what is kept by what it links to
         for lang in self.langs.others:
             try:
                 items, titles = languages.nav_in(config["nav"], lang, lambda src: _included(files, src))

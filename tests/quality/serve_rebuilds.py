@@ -77,6 +77,7 @@ def main() -> None:
                         "lines_made": plugin.plan.lines.made,
                         "markdown_pages": plugin.renders.pages,
                         "renders_kept": plugin.renders.hits,
+                        "finished_kept": plugin.finished.hits,
                         "warnings": warnings.messages,
                     }
                 ),
