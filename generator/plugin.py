@@ -509,18 +509,21 @@ class Renders:
     LOGGERS = ("mkdocs", "MARKDOWN")  # what a render may log: link warnings come from mkdocs.structure.pages
 
     def __init__(self) -> None:
-        self.kept: dict[bytes, tuple[dict, list[logging.LogRecord]]] = {}
-        self.pages = 0  # Markdown pages of the last build, and of them those whose render was kept (for tests)
-        self.hits = 0
+        self.kept = Kept()  # by key: (what render set on the page, what it logged)
+        self.pages = 0  # Markdown pages of the last build (for tests)
         self._files: bytes = b""
-        self._used: dict[bytes, tuple[dict, list[logging.LogRecord]]] = {}
+
+    @property
+    def hits(self) -> int:
+        """Pages of the last build whose render was kept (for tests)."""
+        return self.kept.hits
 
     def start(self, files: Files, fingerprint: bytes | None) -> None:
         """A new build: renders of the last one are kept only if this one uses them again."""
         links = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)
         self._files = keystore.fingerprint(fingerprint or b"", links)
-        # Renders the last build used; a build that failed before it rendered a page used none, so keep the older.
-        self.kept, self._used, self.pages, self.hits = self._used or self.kept, {}, 0, 0
+        self.kept.start()
+        self.pages = 0
 
     def wrap(self, page: Page) -> None:
         original = page.render
@@ -530,13 +533,15 @@ class Renders:
             key = self._key(page, config)
             if key is None:
                 return original(config, files)
-            kept = self.kept.get(key) or self._used.get(key)
-            if kept is None:
-                self._used[key] = self._render(page, original, config, files)
-                return
-            self.hits += 1
-            self._used[key] = kept
-            self._replay(page, kept, files)
+            rendered = []  # set when this build renders the page itself: nothing then to replay
+
+            def make():
+                rendered.append(True)
+                return self._render(page, original, config, files)
+
+            kept = self.kept.get(key, make)
+            if not rendered:
+                self._replay(page, kept, files)
 
         page.render = render
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -136,3 +137,26 @@ def recorder(browser):
     yield make
     for r in made:
         r.close()
+
+
+def serve_rounds(project: Path, site: Path, edits: list) -> list[dict]:
+    """Run tests/quality/serve_rebuilds.py over `project` (the plugin as `mkdocs serve` drives it): one build, then
+    one rebuild per round of edits; each build's figures."""
+    edits_file = site.parent / f"{site.name}-edits.json"
+    edits_file.write_text(json.dumps(edits), encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tests" / "quality" / "serve_rebuilds.py"),
+            str(project),
+            str(site),
+            str(edits_file),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]

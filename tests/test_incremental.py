@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
-import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, run_mkdocs
+from conftest import ROOT, copy_project, run_mkdocs, serve_rounds
 
 from generator import cards, indexes, languages
 from generator.catalogue import Settings, make_catalogue
@@ -75,19 +71,8 @@ def served(tmp_path_factory):
     #    "Edit this program" links change; their search files, cards, vCards and exports do not.
     eleventh = [line for line in text.splitlines() if line.startswith("  - id: ")][10]
     rounds_of_edits = EDITS + [[["data/programs.yaml", "\n" + eleventh, "\n  # checked by phone\n" + eleventh]]]
-    edits = tmp_path / "edits.json"
-    edits.write_text(json.dumps(rounds_of_edits), encoding="utf-8")
     site = tmp_path / "served"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "quality" / "serve_rebuilds.py"), str(project), str(site), str(edits)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=project,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    rounds = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    rounds = serve_rounds(project, site, rounds_of_edits)
     assert len(rounds) == 5
     return rounds, project, site
 

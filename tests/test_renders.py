@@ -5,13 +5,9 @@ render warned about is warned about again (so --strict still stops), and the ser
 from __future__ import annotations
 
 import filecmp
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import ROOT, copy_project, run_mkdocs
+from conftest import copy_project, run_mkdocs, serve_rounds
 
 BROKEN = "See [the old page](no-such-page.md)."
 EDITS = [
@@ -31,18 +27,8 @@ def _tree(site: Path) -> dict[str, Path]:
 
 def test_renders_are_kept_while_their_inputs_are_and_their_warnings_repeat(tmp_path):
     project = copy_project(tmp_path / "project")
-    edits, site = tmp_path / "edits.json", tmp_path / "served"
-    edits.write_text(json.dumps(EDITS), encoding="utf-8")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "quality" / "serve_rebuilds.py"), str(project), str(site), str(edits)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=project,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    first, broken, data, fixed = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    site = tmp_path / "served"
+    first, broken, data, fixed = serve_rounds(project, site, EDITS)
     pages = first["markdown_pages"]
     assert pages > 50 and all(r["markdown_pages"] == pages for r in (broken, data, fixed))
     assert first["renders_kept"] == 0
