@@ -48,7 +48,8 @@ class Result:
     keys: dict[str, Hashable]  # every file's key, for the store once the site is published
     made: list[str] = field(default_factory=list)  # made from scratch
     updated: list[str] = field(default_factory=list)  # remade from their previous text
-    kept: int = 0  # carried over from the published site unchanged
+    kept: int = 0  # left as they are in the published site
+    kept_paths: list[str] = field(default_factory=list)
     parts_made: int = 0
 
     @property
@@ -56,8 +57,10 @@ class Result:
         return len(self.made) + len(self.updated)
 
 
-def execute(plan: Plan, store: NoStore, target: Path, published: Path | None) -> Result:
-    """Write the plan's files into `target`; `published` is the site folder the store's keys describe."""
+def execute(plan: Plan, store: NoStore, target: Path, published: Path | None, carry: bool = True) -> Result:
+    """Write the plan's files into `target`; `published` is the site folder the store's keys describe. With
+    `carry`, the unchanged files are put into `target` too (a scratch folder that becomes the whole site);
+    without, `target` holds only what changed (publish.Changes moves it into the site)."""
     before = store.previous()
     keys = {o.path: plan.key(o) for o in plan.files}
     names = _part_names(plan)
@@ -73,8 +76,9 @@ def execute(plan: Plan, store: NoStore, target: Path, published: Path | None) ->
     kept = [p for p in keys if root is not None and before.get(p) == keys[p] and os.path.isfile(root + p)]
     kept_set = set(kept)
     fresh = kept_set.__contains__
-    carry_over(kept, published, target)
-    result.kept = len(kept)
+    if carry:
+        carry_over(kept, published, target)
+    result.kept, result.kept_paths = len(kept), kept
 
     tasks: list[tuple[float, Callable[[], object]]] = []
     blobs = store.blobs

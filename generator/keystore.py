@@ -1,6 +1,7 @@
 """Key stores: what the executor knows about the previous build.
 
-A store answers three questions: which key each file of the published site was made from (`previous`), where
+A store answers four questions: which key each file of the published site was made from (`previous`), which other
+files the engine put there (`previous_others`: its pages and theme files, deleted when a build no longer makes them), where
 parts of big files are kept between builds (`blobs`), and whether a value computed from equal inputs is already
 at hand (`reuse`: nearby programs, listings; and `item_caches`, the checked program items by the text of their
 YAML). The executor is the same for every build; only the store differs:
@@ -10,9 +11,10 @@ YAML). The executor is the same for every build; only the store differs:
     DiskStore    `build`: the same record kept in a folder beside the site folder (.site.iop-cache/), so the next
                  build on this machine, or in CI after restoring that folder and the site, makes only what changed
 
-A build's record becomes the store's in two steps around the swap of the site folders (publish.py): `stage` before
-it (the new record is written aside and the old one withdrawn), `commit` after it. A build that dies between them
-leaves no record at all, so the next build trusts nothing rather than keys that describe another site.
+A build's record becomes the store's in two steps around its publication (publish.py: the swap of the site
+folders, or the move of its changes into the site folder): `stage` before it (the new record is written aside and
+the old one withdrawn), `commit` after it. A build that dies between them leaves no record at all, so the next
+build trusts nothing rather than keys that describe another site.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import io
 import os
 import pickle
 import shutil
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,6 +55,9 @@ class NoStore:
     def previous(self) -> Mapping[str, Hashable]:
         return {}
 
+    def previous_others(self) -> frozenset[str]:
+        return frozenset()
+
     def place(self, site: Path, scratch: Path) -> None:
         """Where this build's site is published and where it is written (never the system's temporary folder,
         which nothing sweeps)."""
@@ -79,8 +84,8 @@ class NoStore:
         """A build begins."""
         self.reused, self.remade = [], []
 
-    def stage(self, keys: Mapping[str, Hashable]) -> None:
-        """The build that made these keys is complete and about to be published."""
+    def stage(self, keys: Mapping[str, Hashable], others: Iterable[str] = ()) -> None:
+        """The build that made these keys (and the engine's `others`) is complete and about to be published."""
         self.close()  # its parts are in the scratch folder, which is about to become the site
 
     def commit(self) -> None:
@@ -109,11 +114,16 @@ class MemoryStore(NoStore):
         super().__init__()
         self.item_caches = {}  # dataset.ItemCache per programs file: unchanged items are not read again
         self._keys: dict[str, Hashable] = {}
+        self._others: frozenset[str] = frozenset()
         self._staged: dict[str, Hashable] | None = None
+        self._staged_others: frozenset[str] = frozenset()
         self._values: dict[str, tuple[Hashable, object]] = {}
 
     def previous(self) -> Mapping[str, Hashable]:
         return self._keys
+
+    def previous_others(self) -> frozenset[str]:
+        return self._others
 
     def _parts_folder(self) -> Path:
         # Kept from one rebuild to the next, so beside the site rather than in one build's scratch folder: deleted
@@ -130,12 +140,12 @@ class MemoryStore(NoStore):
         self._values[name] = (inputs, value)
         return value
 
-    def stage(self, keys: Mapping[str, Hashable]) -> None:
-        self._staged = dict(keys)
+    def stage(self, keys: Mapping[str, Hashable], others: Iterable[str] = ()) -> None:
+        self._staged, self._staged_others = dict(keys), frozenset(others)
 
     def commit(self) -> None:
         if self._staged is not None:
-            self._keys, self._staged = self._staged, None
+            self._keys, self._others, self._staged = self._staged, self._staged_others, None
 
     def abandon(self) -> None:
         self._staged = None
@@ -143,12 +153,12 @@ class MemoryStore(NoStore):
     def forget(self) -> None:
         """The site folder no longer matches the keys (a rebuild in place failed part-way): the next build
         makes every file afresh."""
-        self._keys, self._staged = {}, None
+        self._keys, self._others, self._staged = {}, frozenset(), None
 
 
 # --- The record on disk -------------------------------------------------------------------------------------------
 
-MAGIC = b"IOP-FINDER-CACHE 1\n"
+MAGIC = b"IOP-FINDER-CACHE 2\n"  # 2: the keys record also lists the engine's files
 KEYS, VALUES = "keys.bin", "values.bin"  # values: reusable values and the checked program items
 
 
@@ -208,9 +218,14 @@ def read_record(path: Path, fingerprint: bytes) -> object:
         raise CacheUnreadable(f"it cannot be decoded ({type(e).__name__})") from None
 
 
-def _check_shapes(keys: object, values: object) -> tuple[dict, dict, dict]:
+def _check_shapes(record: object, values: object) -> tuple[dict, frozenset, dict, dict]:
+    if not isinstance(record, dict) or set(record) != {"files", "others"}:
+        raise CacheUnreadable("its list of files is not laid out as expected")
+    keys, others = record["files"], record["others"]
     if not isinstance(keys, dict) or not all(isinstance(k, str) for k in keys):
         raise CacheUnreadable("its list of files is not a mapping of paths")
+    if not isinstance(others, list) or not all(isinstance(k, str) for k in others):
+        raise CacheUnreadable("its list of the engine's files is not a list of paths")
     if not isinstance(values, dict) or set(values) != {"values", "items"}:
         raise CacheUnreadable("its reusable values are not laid out as expected")
     reusable, items = values["values"], values["items"]
@@ -218,7 +233,7 @@ def _check_shapes(keys: object, values: object) -> tuple[dict, dict, dict]:
         raise CacheUnreadable("its reusable values are not (inputs, value) pairs")
     if not isinstance(items, dict):
         raise CacheUnreadable("its program items are not a mapping")
-    return keys, reusable, items
+    return keys, frozenset(others), reusable, items
 
 
 class DiskStore(MemoryStore):
@@ -240,7 +255,7 @@ class DiskStore(MemoryStore):
         if not keys_file.exists() and not values_file.exists():
             return  # a first build here: nothing to say
         try:
-            keys, reusable, items = _check_shapes(
+            keys, others, reusable, items = _check_shapes(
                 read_record(keys_file, self.fingerprint), read_record(values_file, self.fingerprint)
             )
         except CacheUnreadable as e:
@@ -251,7 +266,7 @@ class DiskStore(MemoryStore):
         except (TypeError, ValueError) as e:
             self.note = f"IOP Finder: not using the build cache in {self.folder}: its program items are damaged ({e}); building everything"
             return
-        self._keys, self._values, self.item_caches = keys, reusable, caches
+        self._keys, self._others, self._values, self.item_caches = keys, others, reusable, caches
         self._values_changed = False
 
     @property
@@ -266,14 +281,15 @@ class DiskStore(MemoryStore):
         self._values_changed |= len(self.remade) != before
         return value
 
-    def stage(self, keys: Mapping[str, Hashable]) -> None:
+    def stage(self, keys: Mapping[str, Hashable], others: Iterable[str] = ()) -> None:
         """Write the new record aside and withdraw the old one: from here until `commit`, no record is trusted."""
-        super().stage(keys)
+        super().stage(keys, others)
         self.folder.mkdir(parents=True, exist_ok=True)
         if self._values_changed or any(cache.misses for cache in self.item_caches.values()):
             items = {name: cache.plain() for name, cache in self.item_caches.items()}
             write_record(self.folder / VALUES, self.fingerprint, {"values": self._values, "items": items})
-        write_record(self.folder / (KEYS + ".staged"), self.fingerprint, self._staged)
+        record = {"files": self._staged, "others": sorted(self._staged_others)}
+        write_record(self.folder / (KEYS + ".staged"), self.fingerprint, record)
         (self.folder / KEYS).unlink(missing_ok=True)
 
     def commit(self) -> None:

@@ -58,7 +58,6 @@ from . import (
     pages,
     parallel,
     postprocess,
-    publish,
     safe_markdown,
     serving,
     shells,
@@ -70,7 +69,7 @@ from .catalogue import Catalogue, Settings, make_catalogue
 from .dataset import load_dataset
 from .plan import Plan, code_digest, make_plan
 from .problems import summary
-from .publish import InPlace, Scratch
+from .publish import Changes, InPlace, Scratch
 
 log = logging.getLogger("mkdocs.plugins.iop_finder")
 PROBE_TITLE = "IOP Finder probe page"
@@ -121,10 +120,9 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.cat: Catalogue | None = None
         self.plan: Plan | None = None
         self.result: executor.Result | None = None
-        self.scratch: Scratch | InPlace | None = None
+        self.scratch: Scratch | Changes | InPlace | None = None
         self.served: bytes | None = None  # under `serve`: the fingerprint of the build the served folder holds
-        self.engine_paths: set[str] = set()  # the engine's files in the served folder (theme, Markdown pages)
-        self._engine_now: set[str] = set()
+        self._engine_now: set[str] = set()  # the engine's files in this build (theme, Markdown pages)
         self._building: bytes | None = None
         self._rebuilding = False  # under `serve`: a rebuild is under way (the collector waits for its end)
         self.in_place = False  # whether the last build wrote into the served folder itself
@@ -285,7 +283,8 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
                     for kind in shells.KINDS
                 }
             )
-            self.result = executor.execute(self.plan, self.store, self.scratch.path, self.site_dir)
+            carry = not isinstance(self.scratch, Changes)
+            self.result = executor.execute(self.plan, self.store, self.scratch.path, self.site_dir, carry)
         timing.mark("theme files and Markdown pages")
         return env
 
@@ -317,12 +316,14 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         sitemap.extend(Path(config.site_dir), self.plan.sitemap, (config.site_url or "/").rstrip("/") + "/")
         with timing.stage("publish"):
             config.site_dir = str(self.site_dir)  # commands that read it after a build (gh-deploy) find the site
-            if isinstance(self.scratch, InPlace):  # what the last rebuild made and this one did not
-                before = self.store.previous().keys() | self.engine_paths
-                publish.remove(self.site_dir, before - self.result.keys.keys() - self._engine_now)
-            self.store.stage(self.result.keys)
-            self.scratch.publish()
-            self.engine_paths, self.served = self._engine_now, self._building
+            before = self.store.previous().keys() | self.store.previous_others()
+            gone = before - self.result.keys.keys() - self._engine_now  # made by the last build, not by this one
+            if isinstance(self.scratch, Changes) and self.scratch.conflicts():
+                executor.carry_over(self.result.kept_paths, self.site_dir, self.scratch.path)
+                self.scratch.whole = True
+            self.store.stage(self.result.keys, self._engine_now)
+            self.scratch.publish(gone)
+            self.served = self._building
             self.scratch = None
             self.store.commit()
         self.failed = None
@@ -331,14 +332,15 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
 
     @event_priority(-100)
     def on_build_error(self, *, error) -> None:
-        # Nothing was published: the site folder is as the last good build left it.
+        # Nothing was published: the site folder is as the last good build left it (unless the failure came while
+        # the site folder itself was being changed: then the next build trusts no record and makes every file).
         message = disk_error(error, self.scratch, self.site_dir)
         if self.failed is None:
             self.failed = [message or str(error) or type(error).__name__]
         if self.scratch is not None:
             self.mkdocs_config.site_dir = str(self.site_dir)
             self.scratch.discard()
-            if isinstance(self.scratch, InPlace):  # some files may be rewritten already, others not
+            if self.scratch.changes_site:  # some files may be rewritten already, others not
                 self.store.forget()
                 self.served = None
             self.scratch = None
@@ -427,12 +429,14 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         if not self._rebuilding:
             gc.enable()
 
-    def _build_folder(self, config) -> Scratch | InPlace:
-        """A scratch folder swapped in at the end; under `serve`, once the served folder holds a build made by
-        the same code and configuration, that folder itself (publish.InPlace)."""
+    def _build_folder(self, config) -> Scratch | Changes | InPlace:
+        """A scratch folder swapped in at the end, or, when the build cache's record of the site is trusted, one
+        that holds only the changes (publish.Changes); under `serve`, once the served folder holds a build made
+        by the same code and configuration, that folder itself (publish.InPlace)."""
         if self.one_off:
             self.in_place = False
-            return Scratch(self.site_dir)
+            known = bool(self.store.previous()) and self.site_dir.is_dir()
+            return Changes(self.site_dir) if known else Scratch(self.site_dir)
         self._building = self._fingerprint(config)
         self.in_place = self._building == self.served and bool(self.store.previous())
         return InPlace(self.site_dir) if self.in_place else Scratch(self.site_dir)
@@ -899,7 +903,7 @@ def _template_base(name: str, config) -> str:
     return urlsplit(config.site_url or "/").path if is_error_template(name) else get_relative_url(".", name)
 
 
-def disk_error(error: BaseException, scratch: Scratch | InPlace | None, site_dir: Path | None) -> str | None:
+def disk_error(error: BaseException, scratch: Scratch | Changes | InPlace | None, site_dir: Path | None) -> str | None:
     """One line for a build that could not write the site, or None for other errors (MkDocs reports those).
     Paths are named as they will be in the site folder, not in the scratch folder the build was writing."""
     if isinstance(error, executor.WriteError):
@@ -912,7 +916,7 @@ def disk_error(error: BaseException, scratch: Scratch | InPlace | None, site_dir
         return None
     after = (
         "the next rebuild makes every file again"
-        if isinstance(scratch, InPlace)  # the served folder was being changed where it is
+        if scratch is not None and scratch.changes_site  # the site folder was being changed where it is
         else "the previous site is unchanged"
     )
     return (

@@ -4,8 +4,15 @@ site exactly as it was.
 
     scratch = Scratch(site)      .site.iop-build-<pid>-<random>/ beside site/ (same disk, so the swap is a rename)
     ... the engine and the executor write into scratch.path ...
-    scratch.publish()            swap the two folders in one step; the old site is deleted in the background
+    scratch.publish(gone)        swap the two folders in one step; the old site is deleted in the background
     scratch.discard()            after a failure: delete the scratch folder, the site is untouched
+
+A build that trusts the build cache's record of the site (keystore.DiskStore) writes only what changed into its
+scratch folder (Changes): carrying forty thousand unchanged files into a new folder costs a folder made for each
+program, seconds on a real disk, while the changes of a one-program edit are a few dozen files. Once the build is
+complete they are moved into the site folder and the files it no longer makes are deleted: a few hundred renames,
+so the moment in which the site holds both old and new files is short, and the record of the site is withdrawn
+during it (keystore: stage, commit), so a build killed in that moment is followed by a whole build.
 
 Under `mkdocs serve` a rebuild changes the served folder where it is instead (InPlace): the folder is the
 server's own temporary copy, carrying forty thousand unchanged files into a new folder would cost seconds of
@@ -24,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 MARK = ".iop-build-"
@@ -49,9 +57,17 @@ class Scratch:
             start_new_session=True,  # outlives a kill of the build's whole process group
         )
 
-    def publish(self) -> None:
-        """Make the scratch folder the site; what was the site (now at the scratch path) is deleted by the guard."""
+    # The site folder is changed where it is while `publish` runs (a failure then leaves the site part old, part
+    # new, and the next build makes every file again).
+    changes_site = False
+
+    def publish(self, gone: Iterable[str] = ()) -> None:
+        """Make the scratch folder the site; what was the site (now at the scratch path) is deleted by the guard.
+        `gone` (what the last build made and this one did not) is not in the scratch folder, so goes with it."""
         swap(self.path, self.site)
+        self._delete_scratch()
+
+    def _delete_scratch(self) -> None:
         guard, self._guard = self._guard, None
         try:
             guard.stdin.write(b"delete")
@@ -68,6 +84,58 @@ class Scratch:
             except (OSError, subprocess.TimeoutExpired):
                 self._guard.kill()
             self._guard = None
+
+
+class Changes(Scratch):
+    """A scratch folder that holds only what a build made (the executor carries nothing over), moved into the site
+    folder by `publish` (see the module's docstring).
+
+    A changed path that would replace a folder with a file, or a file with a folder, cannot be moved in without
+    first deleting what is there: `conflicts` names such paths before anything is touched, and then the build
+    carries the unchanged files over after all (`whole`) and swaps, like any other."""
+
+    whole = False  # set once every unchanged file is in the scratch folder too: then publish swaps
+
+    def made(self) -> list[str]:
+        """The files in the scratch folder, by their path in the site, parents before children."""
+        found = []
+        for folder, dirs, names in os.walk(self.path):
+            dirs.sort()
+            rel = os.path.relpath(folder, self.path)
+            found += sorted(name if rel == "." else f"{rel}/{name}" for name in names)
+        return [p.replace(os.sep, "/") for p in found]
+
+    def conflicts(self) -> list[str]:
+        """Paths in the scratch folder whose place in the site is a folder, or lies under a file."""
+        clash, checked = [], set()
+        for path in self.made():
+            if os.path.isdir(self.site / path):
+                clash.append(path)
+                continue
+            parent = os.path.dirname(path)
+            while parent and parent not in checked:
+                checked.add(parent)
+                if os.path.lexists(self.site / parent) and not os.path.isdir(self.site / parent):
+                    clash.append(path)
+                    break
+                parent = os.path.dirname(parent)
+        return clash
+
+    def publish(self, gone: Iterable[str] = ()) -> None:
+        if self.whole:
+            super().publish(gone)
+            return
+        self.changes_site = True
+        for path in self.made():
+            source, target = self.path / path, self.site / path
+            try:
+                os.replace(source, target)
+            except FileNotFoundError:  # a new folder (a new program's)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+        remove(self.site, gone)
+        self.changes_site = False
+        self._delete_scratch()  # nothing but empty folders is left in it
 
 
 class InPlace:
@@ -95,15 +163,18 @@ class InPlace:
                 os.rename(self._waiting / entry, self.site / entry)
         shutil.rmtree(self._waiting, ignore_errors=True)
 
-    def publish(self) -> None:
+    changes_site = True
+
+    def publish(self, gone: Iterable[str] = ()) -> None:
+        remove(self.site, gone)
         self.restore()
 
     def discard(self) -> None:
         self.restore()
 
 
-def remove(site: Path, paths) -> None:
-    """Delete files a rebuild in place no longer makes, and the folders they leave empty."""
+def remove(site: Path, paths: Iterable[str]) -> None:
+    """Delete files a build no longer makes from the site folder, and the folders they leave empty."""
     for path in sorted(paths, reverse=True):
         target = site / path
         target.unlink(missing_ok=True)

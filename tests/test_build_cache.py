@@ -80,7 +80,7 @@ def test_a_build_after_an_edit_makes_only_what_changed_and_equals_a_cold_build(c
     assert kept == 0 and made > 900
     assert cache_lines(first) == []  # a first build has nothing to say about a cache
     assert (cache_folder(site) / keystore.KEYS).is_file()
-    unchanged_inode = (site / UNCHANGED).stat().st_ino
+    unchanged_inode, folder = (site / UNCHANGED).stat().st_ino, site.stat().st_ino
 
     edit(project, "phone: 804-555-0101", "phone: 804-555-0177")
     warm = build(project, site)
@@ -91,11 +91,67 @@ def test_a_build_after_an_edit_makes_only_what_changed_and_equals_a_cold_build(c
     assert kept > 900
     assert cache_lines(warm) == []
     assert "804-555-0177" in (site / "programs" / EDITED / "index.html").read_text(encoding="utf-8")
-    assert (site / UNCHANGED).stat().st_ino == unchanged_inode  # carried over by a hard link, not rewritten
+    assert (site / UNCHANGED).stat().st_ino == unchanged_inode  # left where it is, not rewritten
+    assert site.stat().st_ino == folder  # the changes were moved into the site folder (publish.Changes)
 
     fresh = tmp_path / "fresh"
     build(project, fresh, IOP_FINDER_CACHE="0")
     assert not cache_folder(fresh).exists()
+    assert same_files(site, fresh) == []
+
+
+def cut_program(project: Path, program_id: str) -> None:
+    """Delete one program's item from the programs file (up to the next item or the end)."""
+    path = project / "data" / "programs.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {program_id}\n")
+    end = text.find("\n  - id: ", start + 1)
+    path.write_text(text[:start] + (text[end + 1 :] if end != -1 else ""), encoding="utf-8")
+
+
+def beside(site: Path) -> list[str]:
+    return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}"))
+
+
+LAST = "poplar-spring-philadelphia"  # the last program in the sample file
+
+
+def test_a_build_after_removals_changes_the_site_where_it_is_and_then_equals_a_cold_build(tmp_path):
+    """With a trusted record, only what changed is written beside the site and moved in (publish.Changes): the
+    site folder stays the same folder, a removed page's and a removed program's files and folders are deleted.
+    A changed page whose place in the site is taken by a folder cannot be moved in: that build carries the rest
+    over and swaps, as a build without a record does. Both equal a cold build, file for file."""
+    project = copy_project(tmp_path / "project")
+    site = tmp_path / "site"
+    page = project / "content" / "note-for-one-build.md"
+    page.write_text("# A note\n\nThis page is removed before the next build.\n", encoding="utf-8")
+    build(project, site)
+    assert (site / "note-for-one-build" / "index.html").is_file()
+    assert (site / "programs" / LAST / "index.html").is_file()
+    folder = site.stat().st_ino
+
+    page.unlink()
+    cut_program(project, LAST)
+    warm = build(project, site)
+    made, kept = counts(warm)
+    assert kept > 900 and made < 400, warm.stderr  # a removal changes its neighbours, listings and counts
+    assert site.stat().st_ino == folder  # changed where it is, not swapped for a new folder
+    assert not (site / "note-for-one-build").exists()
+    assert not (site / "programs" / LAST).exists() and not (site / "es" / "programs" / LAST).exists()
+    assert beside(site) == [cache_folder(site).name]  # no scratch folder left
+    fresh = tmp_path / "fresh"
+    build(project, fresh, IOP_FINDER_CACHE="0")
+    assert same_files(site, fresh) == []
+
+    taken = site / "programs" / EDITED / "index.html"
+    taken.unlink()
+    taken.mkdir()
+    (taken / "stray.txt").write_text("a folder where the page goes", encoding="utf-8")
+    edit(project, "phone: 804-555-0101", "phone: 804-555-0177")
+    build(project, site)
+    assert site.stat().st_ino != folder  # swapped whole
+    assert "804-555-0177" in taken.read_text(encoding="utf-8")
+    build(project, fresh, IOP_FINDER_CACHE="0")
     assert same_files(site, fresh) == []
 
 

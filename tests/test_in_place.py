@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import ROOT, copy_project, run_mkdocs
@@ -46,6 +47,43 @@ def test_an_engine_that_empties_hidden_folders_too_leaves_nothing_to_restore(tmp
         subprocess.run(["rm", "-rf", str(entry)], check=True)
     place.restore()  # no error: the executor finds no file and makes every one
     assert list(site.iterdir()) == []
+
+
+def _write(folder: Path, paths: dict[str, str]) -> None:
+    for path, text in paths.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+
+
+def test_a_build_of_changes_moves_them_into_the_site_folder_and_deletes_what_is_gone(tmp_path):
+    """publish.Changes: the site folder stays the same folder; changed files replace the old, a new program's
+    folder is made, what is gone is deleted with the folders it leaves empty, and nothing is left beside it."""
+    site = tmp_path / "site"
+    _write(site, {"index.html": "old home", "programs/a/index.html": "a", "programs/gone/index.html": "gone"})
+    folder = site.stat().st_ino
+    changes = publish.Changes(site)
+    _write(changes.path, {"index.html": "new home", "programs/new/index.html": "new"})
+    assert changes.made() == ["index.html", "programs/new/index.html"]
+    assert changes.conflicts() == []
+    changes.publish({"programs/gone/index.html"})
+    assert site.stat().st_ino == folder
+    assert _files(site) == ["index.html", "programs/a/index.html", "programs/new/index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "new home"
+    deadline = time.monotonic() + 30
+    while changes.path.exists() and time.monotonic() < deadline:  # the guard deletes the emptied scratch folder
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_changes_that_would_replace_a_folder_or_sit_under_a_file_are_named_before_anything_moves(tmp_path):
+    site = tmp_path / "site"
+    _write(site, {"programs/a/index.html/stray.txt": "a folder where a page goes", "data": "a file, not a folder"})
+    changes = publish.Changes(site)
+    _write(changes.path, {"programs/a/index.html": "a", "data/all.json": "{}", "programs/b/index.html": "b"})
+    assert changes.conflicts() == ["data/all.json", "programs/a/index.html"]
+    assert _files(site) == ["data", "programs/a/index.html/stray.txt"]  # untouched
+    changes.discard()
+    assert not changes.path.exists()
 
 
 def test_removing_dropped_files_deletes_the_folders_they_leave_empty_and_no_other(tmp_path):
