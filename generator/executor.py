@@ -2,14 +2,15 @@
 
     keys      every output's key, from the plan
     stale     an output whose key differs from the store's record of the published site (or whose file is gone)
-    kept      every other output: hard-linked from the published site into the new one (copied if linking fails)
+    kept      every other output: left in the published site (publish.Changes moves the made files in beside it), or
+              hard-linked from it into a new site folder (copied if linking fails)
     made      stale outputs, in batches of about equal cost, on every core (parallel.run_tasks); a page whose
               record only moved in its file is remade from its previous text (Output.update) instead
     joined    exports, joined from parts; a part is made only when no blob of equal key is kept
 
 A one-off build, a `mkdocs serve` rebuild and a build with a persistent cache run this same code; they differ only
-in the store they pass (keystore.py). The new site is written into `target`, never over the published one, which
-stays untouched until the engine adapter swaps the two (publish.py).
+in the store they pass (keystore.py). The new site, or what changed in it, is written into `target`, never over
+the published one, which stays untouched until the engine adapter publishes it (publish.py).
 """
 
 from __future__ import annotations
