@@ -1,10 +1,10 @@
 """Key stores: what the executor knows about the previous build.
 
-A store answers four questions: which key each file of the published site was made from (`previous`), which other
-files the engine put there (`previous_others`: its pages and theme files, deleted when a build no longer makes them), where
-parts of big files are kept between builds (`blobs`), and whether a value computed from equal inputs is already
-at hand (`reuse`: nearby programs, listings; and `item_caches`, the checked program items by the text of their
-YAML). The executor is the same for every build; only the store differs:
+A store answers four questions: which key each file of the published site was made from (`previous`), which
+other files the engine put there (`previous_others`: its pages and theme files, deleted once a build no longer
+makes them), where parts of big files are kept between builds (`blobs`), and whether a value computed from equal
+inputs is already at hand (`reuse`: nearby programs, listings; and `item_caches`, the checked program items by the
+text of their YAML). The executor is the same for every build; only the store differs:
 
     NoStore      nothing known: everything is made (`build` with the cache turned off)
     MemoryStore  `serve`: what the last published build made, kept in this process
@@ -158,8 +158,11 @@ class MemoryStore(NoStore):
 
 # --- The record on disk -------------------------------------------------------------------------------------------
 
-MAGIC = b"IOP-FINDER-CACHE 2\n"  # 2: the keys record also lists the engine's files
-KEYS, VALUES = "keys.bin", "values.bin"  # values: reusable values and the checked program items
+MAGIC = b"IOP-FINDER-CACHE 3\n"  # 3: values and program items in files of their own; the engine's files listed
+KEYS = "keys.bin"  # what the published site was made from: trusted whole or not at all
+VALUES = "values"  # a folder: one file per reusable value (nearby programs, each listing)
+ITEMS = "items"  # a folder: the checked program items of each programs file, in SHARDS files by their digest
+SHARDS = 32  # an edit to one program rewrites one of them: about 1 MB at 20,000 programs instead of 30 MB
 
 
 class CacheUnreadable(Exception):
@@ -218,7 +221,7 @@ def read_record(path: Path, fingerprint: bytes) -> object:
         raise CacheUnreadable(f"it cannot be decoded ({type(e).__name__})") from None
 
 
-def _check_shapes(record: object, values: object) -> tuple[dict, frozenset, dict, dict]:
+def _check_keys(record: object) -> tuple[dict, frozenset]:
     if not isinstance(record, dict) or set(record) != {"files", "others"}:
         raise CacheUnreadable("its list of files is not laid out as expected")
     keys, others = record["files"], record["others"]
@@ -226,48 +229,119 @@ def _check_shapes(record: object, values: object) -> tuple[dict, frozenset, dict
         raise CacheUnreadable("its list of files is not a mapping of paths")
     if not isinstance(others, list) or not all(isinstance(k, str) for k in others):
         raise CacheUnreadable("its list of the engine's files is not a list of paths")
-    if not isinstance(values, dict) or set(values) != {"values", "items"}:
-        raise CacheUnreadable("its reusable values are not laid out as expected")
-    reusable, items = values["values"], values["items"]
-    if not isinstance(reusable, dict) or not all(isinstance(v, tuple) and len(v) == 2 for v in reusable.values()):
-        raise CacheUnreadable("its reusable values are not (inputs, value) pairs")
-    if not isinstance(items, dict):
-        raise CacheUnreadable("its program items are not a mapping")
-    return keys, frozenset(others), reusable, items
+    return keys, frozenset(others)
+
+
+def _name_digest(name: str) -> str:
+    return hashlib.blake2b(name.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def value_file(name: str) -> str:
+    return f"{_name_digest(name)}.bin"
+
+
+def shard_of(key: bytes) -> int:
+    return key[0] % SHARDS
+
+
+def shard_file(cache_name: str, shard: int) -> str:
+    return f"{_name_digest(cache_name)}-{shard:02d}.bin"
+
+
+def _check_value(record: object, file_name: str) -> tuple[str, Hashable, object]:
+    if not (isinstance(record, tuple) and len(record) == 3 and isinstance(record[0], str)):
+        raise CacheUnreadable("it is not a reusable value (name, inputs, value)")
+    if value_file(record[0]) != file_name:
+        raise CacheUnreadable("it holds a value of another name than its file's")
+    return record
+
+
+def _check_shard(record: object, file_name: str) -> tuple[str, tuple | None, dict]:
+    if not (isinstance(record, tuple) and len(record) == 3 and isinstance(record[0], str)):
+        raise CacheUnreadable("it is not a part of the program items (file, context, items)")
+    name, context, entries = record
+    if not (context is None or isinstance(context, tuple)) or not isinstance(entries, dict):
+        raise CacheUnreadable("its program items are not laid out as expected")
+    shards = {shard_of(k) if isinstance(k, bytes) and k else -1 for k in entries}
+    if not all(shard_file(name, shard) == file_name for shard in shards):
+        raise CacheUnreadable("it holds program items that belong in another file")
+    return name, context, entries
 
 
 class DiskStore(MemoryStore):
     """The MemoryStore's record kept in `folder` between builds (see the module's docstring).
 
     Nothing from the folder is trusted unless it was written by this generator, theme and configuration (the
-    `fingerprint`) and its checksum matches; otherwise the build makes everything, and `note` says why in one line.
+    `fingerprint`) and its checksum matches. If the list of files (keys.bin) fails, the build makes everything;
+    a reusable value or a part of the program items that fails is made again (each is a value of its inputs,
+    never a claim about the site). `note` says which in one line.
+
+    Only what a build changed is written back: the values it made afresh, the parts of the program items whose
+    items changed, and the list of files.
     """
 
     def __init__(self, folder: Path, fingerprint: bytes):
         super().__init__()
         self.folder = Path(folder)
         self.fingerprint = fingerprint
-        self._values_changed = True
+        self._value_files: dict[str, str] = {}  # name -> its file, as read
+        self._shards: dict[str, tuple] = {}  # file of program items -> (context, the items' keys), as on disk
+        self._unread: list[str] = []  # files of the folder that could not be trusted, with why
         self._load()
 
     def _load(self) -> None:
-        keys_file, values_file = self.folder / KEYS, self.folder / VALUES
-        if not keys_file.exists() and not values_file.exists():
+        keys_file = self.folder / KEYS
+        if not keys_file.exists() and not (self.folder / VALUES).is_dir():
             return  # a first build here: nothing to say
         try:
-            keys, others, reusable, items = _check_shapes(
-                read_record(keys_file, self.fingerprint), read_record(values_file, self.fingerprint)
-            )
+            self._keys, self._others = _check_keys(read_record(keys_file, self.fingerprint))
         except CacheUnreadable as e:
             self.note = f"IOP Finder: not using the build cache in {self.folder}: {e}; building everything"
             return
-        try:
-            caches = {name: ItemCache.restore(plain) for name, plain in items.items()}
-        except (TypeError, ValueError) as e:
-            self.note = f"IOP Finder: not using the build cache in {self.folder}: its program items are damaged ({e}); building everything"
-            return
-        self._keys, self._others, self._values, self.item_caches = keys, others, reusable, caches
-        self._values_changed = False
+        self._load_values()
+        self._load_items()
+        n = len(self._unread)
+        if n == 1:
+            self.note = (
+                f"IOP Finder: not using part of the build cache in {self.folder}: {self._unread[0]}; making it again"
+            )
+        elif n > 1:
+            self.note = (
+                f"IOP Finder: not using {n} parts of the build cache in {self.folder}: {self._unread[0]}, and "
+                f"{n - 1} more; making them again"
+            )
+
+    def _records(self, folder: str):
+        """(file name, record) for each file of a folder of the cache that can be trusted."""
+        for path in sorted((self.folder / folder).glob("*.bin")):
+            try:
+                yield path.name, read_record(path, self.fingerprint)
+            except CacheUnreadable as e:
+                self._unread.append(f"{folder}/{path.name}: {e}")
+
+    def _load_values(self) -> None:
+        for file_name, record in self._records(VALUES):
+            try:
+                name, inputs, value = _check_value(record, file_name)
+            except CacheUnreadable as e:
+                self._unread.append(f"{VALUES}/{file_name}: {e}")
+                continue
+            self._values[name] = (inputs, value)
+            self._value_files[name] = file_name
+
+    def _load_items(self) -> None:
+        caches: dict[str, ItemCache] = {}
+        for file_name, record in self._records(ITEMS):
+            try:
+                name, context, entries = _check_shard(record, file_name)
+            except CacheUnreadable as e:
+                self._unread.append(f"{ITEMS}/{file_name}: {e}")
+                continue
+            self._shards[file_name] = (context, frozenset(entries))
+            cache = caches.setdefault(name, ItemCache.restore((context, {})))
+            if cache.context == context:  # else left by a build under other vocabularies or another day
+                cache.entries.update(entries)
+        self.item_caches = caches
 
     @property
     def blobs(self) -> Path:
@@ -275,22 +349,46 @@ class DiskStore(MemoryStore):
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def reuse(self, name: str, inputs: Hashable, make: Callable[[], T]) -> T:
-        before = len(self.remade)
-        value = super().reuse(name, inputs, make)
-        self._values_changed |= len(self.remade) != before
-        return value
-
     def stage(self, keys: Mapping[str, Hashable], others: Iterable[str] = ()) -> None:
         """Write the new record aside and withdraw the old one: from here until `commit`, no record is trusted."""
         super().stage(keys, others)
         self.folder.mkdir(parents=True, exist_ok=True)
-        if self._values_changed or any(cache.misses for cache in self.item_caches.values()):
-            items = {name: cache.plain() for name, cache in self.item_caches.items()}
-            write_record(self.folder / VALUES, self.fingerprint, {"values": self._values, "items": items})
+        self._write_values()
+        self._write_items()
         record = {"files": self._staged, "others": sorted(self._staged_others)}
         write_record(self.folder / (KEYS + ".staged"), self.fingerprint, record)
         (self.folder / KEYS).unlink(missing_ok=True)
+
+    def _write_values(self) -> None:
+        folder = self.folder / VALUES
+        folder.mkdir(exist_ok=True)
+        for name in sorted(set(self.remade)):
+            inputs, value = self._values[name]
+            write_record(folder / value_file(name), self.fingerprint, (name, inputs, value))
+            self._value_files[name] = value_file(name)
+        used = set(self.reused) | set(self.remade)
+        for name in [n for n in self._value_files if n not in used]:  # a listing that is no longer made
+            (folder / self._value_files.pop(name)).unlink(missing_ok=True)
+            self._values.pop(name, None)
+
+    def _write_items(self) -> None:
+        folder = self.folder / ITEMS
+        folder.mkdir(exist_ok=True)
+        written = set()
+        for name, cache in self.item_caches.items():
+            parts: list[dict] = [{} for _ in range(SHARDS)]
+            for key, entry in cache.entries.items():
+                parts[shard_of(key)][key] = entry
+            for shard, entries in enumerate(parts):
+                file_name = shard_file(name, shard)
+                written.add(file_name)
+                now = (cache.context, frozenset(entries))
+                if self._shards.get(file_name) != now:  # else the file holds these items already
+                    write_record(folder / file_name, self.fingerprint, (name, cache.context, entries))
+                    self._shards[file_name] = now
+        for file_name in set(self._shards) - written:  # a programs file that is gone
+            (folder / file_name).unlink(missing_ok=True)
+            del self._shards[file_name]
 
     def commit(self) -> None:
         staged = self.folder / (KEYS + ".staged")

@@ -243,3 +243,74 @@ def test_the_deploy_workflow_restores_the_cache_before_the_build_and_saves_it_af
         key = step["with"]["key"]
         assert "hashFiles('constraints.txt')" in key and "'generator/**'" in key and "github.sha" in key
     assert steps[restore]["with"]["restore-keys"].strip() == steps[restore]["with"]["key"].rsplit("${{", 1)[0]
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_ino for p in folder.glob("*.bin")}
+
+
+def test_only_what_a_build_remade_is_written_back_and_what_it_no_longer_uses_is_deleted(tmp_path):
+    """Each reusable value has its own file, rewritten only when the build made it afresh; the program items are
+    in keystore.SHARDS files by their digest, and an edit to one item rewrites one of them."""
+    from generator.dataset import ItemCache
+
+    fingerprint, folder = keystore.fingerprint("test"), tmp_path / "cache"
+    store = keystore.DiskStore(folder, fingerprint)
+    store.start()
+    for name in ("nearby", "conditions/ptsd.md#listing", "states/ri.md#listing"):
+        store.reuse(name, (name, 1), lambda name=name: f"value of {name}")
+    items = ItemCache.restore(
+        (("vocabularies", "2026-12-03"), {bytes([i, 7]): ({"id": f"p{i}"}, []) for i in range(64)})
+    )
+    store.item_caches = {"data/programs.yaml": items}
+    store.stage({"index.html": (b"one",)}, ["assets/site.css"])
+    store.commit()
+    values, shards = _inodes(folder / keystore.VALUES), _inodes(folder / keystore.ITEMS)
+    assert len(values) == 3 and len(shards) == keystore.SHARDS
+
+    again = keystore.DiskStore(folder, fingerprint)
+    assert again.note is None
+    assert again.previous() == {"index.html": (b"one",)} and again.previous_others() == {"assets/site.css"}
+    again.start()
+    assert again.reuse("nearby", ("nearby", 1), lambda: "made again") == "value of nearby"
+    assert again.reuse("conditions/ptsd.md#listing", ("changed", 2), lambda: "new listing") == "new listing"
+    cache = again.item_caches["data/programs.yaml"]
+    assert cache.entries == items.entries
+    cache.entries[bytes([3, 8])] = cache.entries.pop(bytes([3, 7]))  # one program edited: shard 3 changes
+    again.stage({"index.html": (b"two",)})
+    again.commit()
+    now = _inodes(folder / keystore.VALUES)
+    assert now[keystore.value_file("nearby")] == values[keystore.value_file("nearby")]  # kept as it was
+    assert (
+        now[keystore.value_file("conditions/ptsd.md#listing")]
+        != values[keystore.value_file("conditions/ptsd.md#listing")]
+    )
+    assert keystore.value_file("states/ri.md#listing") not in now  # not used by the last build: deleted
+    rewritten = [n for n, ino in _inodes(folder / keystore.ITEMS).items() if shards[n] != ino]
+    assert rewritten == [keystore.shard_file("data/programs.yaml", 3)]
+    third = keystore.DiskStore(folder, fingerprint)
+    assert third.item_caches["data/programs.yaml"].entries == cache.entries
+    assert third._values["conditions/ptsd.md#listing"] == (("changed", 2), "new listing")
+
+
+def test_a_damaged_value_or_part_of_the_items_is_made_again_and_the_rest_is_trusted(cold, tmp_path):
+    project, site, _ = cold
+    build(project, site)  # whatever the last test left, a good cache to damage
+    cache = cache_folder(site)
+    value = sorted((cache / keystore.VALUES).glob("*.bin"))[0]
+    value.write_bytes(value.read_bytes()[:-3])
+    part = cache / keystore.ITEMS / keystore.shard_file("data/programs.yaml", 0)
+    part.write_bytes(part.read_bytes()[:40])
+    done = build(project, site)
+    lines = cache_lines(done)
+    assert len(lines) == 1, done.stderr
+    assert lines[0].endswith(
+        f"IOP Finder: not using 2 parts of the build cache in {cache}: values/{value.name}: its contents do not "
+        "match their checksum (cut short or changed), and 1 more; making them again"
+    ), lines[0]
+    made, kept = counts(done)
+    assert made == 0 and kept > 900  # the list of files is trusted: nothing in the site changed
+    assert cache_lines(build(project, site)) == []  # both were written again
+    fresh = tmp_path / "fresh"
+    build(project, fresh, IOP_FINDER_CACHE="0")
+    assert same_files(site, fresh) == []
