@@ -38,11 +38,19 @@ def listing_html(
     words = lang.words if lang is not None else Words()
     by_state: dict[str, list[dict]] = defaultdict(list)
     for p in programs:
-        make = functools.partial(line, p, lang, today, stale_after_months)
-        by_state[p["address"]["state"]].append(lines(p, make) if lines is not None else make())
+        by_state[p["address"]["state"]].append(p)
+
+    def shown(ps: list[dict]) -> list[dict]:
+        # Only the first LIMIT of a state are shown (the rest are counted): only theirs are made.
+        out = []
+        for p in ps[:LIMIT]:
+            make = functools.partial(line, p, lang, today, stale_after_months)
+            out.append(lines(p, make) if lines is not None else make())
+        return out
+
     names = {s: words.vocab("US_STATES", s, model.US_STATES[s]) for s in by_state}
     states = [
-        {"name": names[s], "url": f"{BASE}states/{s.lower()}/", "programs": ps}
+        {"name": names[s], "url": f"{BASE}states/{s.lower()}/", "shown": shown(ps), "total": len(ps)}
         for s, ps in sorted(by_state.items(), key=lambda kv: name_order(names[kv[0]]))
     ]
     return (

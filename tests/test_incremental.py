@@ -12,9 +12,10 @@ import pytest
 import yaml
 from conftest import ROOT, copy_project, run_mkdocs, serve_rounds
 
-from generator import cards, indexes, languages
+from generator import cards, indexes, languages, listings
 from generator.catalogue import Settings, make_catalogue
 from generator.dataset import load_dataset
+from generator.plan import listed_programs
 
 EDITED = "harbor-light-richmond"
 EDITS = [
@@ -96,8 +97,14 @@ def test_serve_rebuilds_write_only_changes_and_equal_a_fresh_build(served, tmp_p
     assert phone["moved_pages"] == 0
     # A program's line in the listings is made once for all the listings it is in, in each language; a rebuild
     # makes only the edited program's lines, though each listing showing it is made again.
-    listed = {p["id"] for p in load_dataset(project / "data", root=project, today=dt.date.today()).programs}
-    assert first["lines_made"] == len(listed) * languages
+    # Only the first listings.LIMIT programs of each state in a listing are shown, so only their lines are made.
+    ds = load_dataset(project / "data", root=project, today=dt.date.today())
+    cat = make_catalogue(ds, Settings.make("https://iop-finder.example.org/"))
+    shown = set()
+    for programs in listed_programs(cat).values():
+        for state in {p["address"]["state"] for p in programs}:
+            shown.update([p["id"] for p in programs if p["address"]["state"] == state][: listings.LIMIT])
+    assert first["lines_made"] == len(shown) * languages
     assert phone["lines_made"] == languages and len(phone["listings_made"]) > languages
     assert text_only["lines_made"] == 0 and shifted["lines_made"] == 0
 
@@ -165,3 +172,21 @@ def test_a_page_edit_remakes_nothing_and_the_first_build_makes_every_listing(ser
     assert text_only["made"] == [] and text_only["listings_made"] == [] and text_only["nearby_kept"] is True
     assert len(text_only["listings_kept"]) == pages
     assert moved["nearby_kept"] is False  # a program moved: neighbours found again
+
+
+def test_a_listing_makes_the_lines_it_shows_and_counts_the_rest():
+    ds = load_dataset(ROOT / "data", root=ROOT, today=dt.date(2026, 12, 3))
+    one = ds.programs[0]
+    many = [dict(one, id=f"{one['id']}-{i:02d}", name=f"Program {i:02d}") for i in range(listings.LIMIT + 18)]
+    asked = []
+
+    def lines(p, make):
+        asked.append(p["id"])
+        return make()
+
+    html = listings.listing_html(many, today=dt.date(2026, 12, 3), lines=lines)
+    assert asked == [p["id"] for p in many[: listings.LIMIT]]
+    assert html.count("<li>") == listings.LIMIT
+    assert f"{len(many)} programs in the directory." in html
+    assert f"See all {len(many)} in " in html
+    assert listings.listing_html(many, today=dt.date(2026, 12, 3)) == html  # the same without kept lines
