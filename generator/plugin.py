@@ -145,11 +145,11 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.store = keystore.NoStore() if self.one_off else keystore.MemoryStore()
 
     def on_config(self, config):
-        if not self.one_off:
-            # The server's heap holds the whole site's data (800 MB at 20,000 programs), and each full collection
-            # scans all of it: during a rebuild they cost seconds. The collector runs once the server is idle.
-            self._rebuilding = True
-            gc.disable()
+        # The heap comes to hold the whole site's data (800 MB at 20,000 programs), and each full collection scans
+        # all of it: while the data is read they cost a second, during a rebuild seconds. A build freezes the data
+        # once it is read and collects from then on (on_pre_build); the server collects once it is idle.
+        self._rebuilding = True
+        gc.disable()
         if self.languages is not None:  # `serve` reads the configuration again for each rebuild
             self.languages.close()
         try:
@@ -216,6 +216,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             # The dataset lives until the end: keep the collector from rescanning it (and forked workers from
             # copying pages the collector would touch). Not under `serve`, which rebuilds.
             gc.freeze()
+            self._collect()
 
     def on_files(self, files, *, config):
         if isinstance(self.scratch, InPlace):
@@ -414,13 +415,16 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         return file.content_string
 
     def _collect(self) -> None:
-        """Under `serve`, once a rebuild (good or failed) is over: collect its garbage a moment later, while the
-        server is idle, rather than in the request that shows the reloaded page."""
-        if not self.one_off:
-            self._rebuilding = False
-            timer = threading.Timer(IDLE_COLLECT_S, self._collect_when_idle)
-            timer.daemon = True
-            timer.start()
+        """The collector on again: in a build once its data is read (or it failed); under `serve` once a rebuild
+        (good or failed) is over, a moment later, while the server is idle, rather than in the request that shows
+        the reloaded page."""
+        self._rebuilding = False
+        if self.one_off:  # a build: at once
+            gc.enable()
+            return
+        timer = threading.Timer(IDLE_COLLECT_S, self._collect_when_idle)
+        timer.daemon = True
+        timer.start()
 
     def _collect_when_idle(self) -> None:
         if self._rebuilding:  # another rebuild began: it collects when it ends
