@@ -311,32 +311,23 @@ class DiskStore(MemoryStore):
                 f"{n - 1} more; making them again"
             )
 
-    def _records(self, folder: str):
-        """(file name, record) for each file of a folder of the cache that can be trusted."""
+    def _records(self, folder: str, check: Callable[[object, str], tuple]):
+        """(file name, checked record) for each file of a folder of the cache that can be trusted; the others
+        are noted in `_unread`."""
         for path in sorted((self.folder / folder).glob("*.bin")):
             try:
-                yield path.name, read_record(path, self.fingerprint)
+                yield path.name, check(read_record(path, self.fingerprint), path.name)
             except CacheUnreadable as e:
                 self._unread.append(f"{folder}/{path.name}: {e}")
 
     def _load_values(self) -> None:
-        for file_name, record in self._records(VALUES):
-            try:
-                name, inputs, value = _check_value(record, file_name)
-            except CacheUnreadable as e:
-                self._unread.append(f"{VALUES}/{file_name}: {e}")
-                continue
+        for file_name, (name, inputs, value) in self._records(VALUES, _check_value):
             self._values[name] = (inputs, value)
             self._value_files[name] = file_name
 
     def _load_items(self) -> None:
         caches: dict[str, ItemCache] = {}
-        for file_name, record in self._records(ITEMS):
-            try:
-                name, context, entries = _check_shard(record, file_name)
-            except CacheUnreadable as e:
-                self._unread.append(f"{ITEMS}/{file_name}: {e}")
-                continue
+        for file_name, (name, context, entries) in self._records(ITEMS, _check_shard):
             self._shards[file_name] = (context, frozenset(entries))
             cache = caches.setdefault(name, ItemCache.restore((context, {})))
             if cache.context == context:  # else left by a build under other vocabularies or another day
