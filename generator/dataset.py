@@ -225,6 +225,7 @@ class ItemCache:
         self.context, self.entries = context, {}
         for (line, item), record in zip(found, records):
             shift = line - 2
+            record["_key"] = record_key(record)
             alone = dict(record)
             alone["_line"] -= shift
             alone["_index"] = 0
@@ -235,6 +236,23 @@ class ItemCache:
 
 def item_key(item: str) -> bytes:
     return hashlib.blake2b(item.encode("utf-8"), digest_size=16).digest()
+
+
+# A record's place in its file. Only its own page shows it (the "Edit this program" link), so the record key
+# leaves it out: an edit that adds a line rewrites the pages below it but not their search files, cards or exports.
+PLACE_KEYS = frozenset({"_line", "_column", "_index", "_positions", "_key"})
+
+
+def record_key(record: dict) -> bytes:
+    """A digest of everything a program's record says, without its place in its file.
+
+    Records are final once checked (no later stage changes them), so a record the item cache keeps carries its
+    key as `_key` and is not digested again on each rebuild (a second at 20,000 programs)."""
+    key = record.get("_key")
+    if key is None:
+        pairs = [(k, v) for k, v in record.items() if k not in PLACE_KEYS]
+        key = hashlib.blake2b(repr(pairs).encode("utf-8"), digest_size=16).digest()
+    return key
 
 
 def _vocabulary_key(vocabularies: dict[str, Vocabulary]) -> tuple:
@@ -267,6 +285,8 @@ def _load_items(text: str, cache: ItemCache, context: tuple, check: Check) -> tu
             item_records, item_problems, ok = check(("programs:\n" + item).encode("utf-8"), 0)
             if not ok or len(item_records) > 1:
                 return None
+            if item_records:
+                item_records[0]["_key"] = record_key(item_records[0])
             entry = (item_records[0] if item_records else None, item_problems)
         entries[key] = entry
         record, found_problems = entry

@@ -39,12 +39,12 @@ from . import (
     tabular,
 )
 from .catalogue import Catalogue
+from .dataset import record_key
 from .languages import Language, Languages
 
 CARD_SHARDS_MARK = "IOP_CARD_SHARDS"  # content/list/index.md: how many card files the list page picks from
 DATA = "data"  # the shared input of nearly every output: vocabularies, settings, the generator's own code
 ZIPS = "zips"  # the ZIP code table
-_PLACE_KEYS = frozenset({"_line", "_column", "_index", "_positions"})
 
 # Rough work of each kind of output, in program-page renders, so batches come out about even across cores.
 COST_PAGE, COST_SMALL, COST_PER_PROGRAM, COST_INDEX_PER_PROGRAM, COST_HSDS_PER_PROGRAM = 1.0, 0.05, 0.03, 0.15, 0.3
@@ -187,11 +187,8 @@ def zip_digest() -> bytes:
 
 
 def record_keys(programs: list[dict]) -> dict[str, bytes]:
-    """A digest of each program's record, without its place in its file.
-
-    A record's line matters only to its own page (the "Edit this program" link names it), so an edit that adds
-    a line rewrites the pages below it but not their search files, cards or exports."""
-    return {p["id"]: digest([(k, v) for k, v in p.items() if k not in _PLACE_KEYS]) for p in programs}
+    """Each program's record key (dataset.record_key): what its outputs are made of, without its place."""
+    return {p["id"]: record_key(p) for p in programs}
 
 
 def make_plan(cat: Catalogue, langs: Languages | None = None, lines: Lines | None = None) -> Plan:

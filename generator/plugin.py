@@ -106,6 +106,23 @@ class OutputFile(File):
     def content_bytes(self) -> bytes:
         return Path(self.abs_dest_path).read_bytes()
 
+    @classmethod
+    def listed(cls, config, uris: list[str]) -> list[OutputFile]:
+        """A listed file for each output path. `File.generated` passes every path through pathlib (0.6 s for the
+        49,000 outputs at 20,000 programs, on every build and rebuild); the plan's paths are already plain POSIX
+        paths, so each file is the first one with its path changed."""
+        if not uris:
+            return []
+        first = cls.generated(config, uris[0], content=b"")
+        state = dict(first.__dict__)
+        files = [first]
+        for uri in uris[1:]:
+            f = cls.__new__(cls)
+            f.__dict__.update(state)
+            f.src_uri = uri
+            files.append(f)
+        return files
+
     @property
     def content_string(self) -> str:
         return self.content_bytes.decode("utf-8")
@@ -223,8 +240,8 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             self.scratch.restore()  # the engine has emptied the folder of everything but hidden entries
         with timing.stage("plan"):
             self.plan = make_plan(self.cat, self.languages.langs, self.plan.lines if self.plan else None)
-        for path in self.plan.paths():
-            files.append(OutputFile.generated(config, path, content=b""))
+        for file in OutputFile.listed(config, self.plan.paths()):
+            files.append(file)
         for src_uri, markdown in self.plan.pages.items():
             files.append(File.generated(config, src_uri, content=markdown))
         for name, parts in self.bundled.items():

@@ -66,3 +66,23 @@ def test_properdocs_builds_the_same_site_as_mkdocs(site, tmp_path):
     different = [name for name in ours if GENERATOR_TAG.sub(b"", ours[name]) != GENERATOR_TAG.sub(b"", theirs[name])]
     assert different == []
     assert len(ours) > 1000
+
+
+def test_listed_output_files_are_what_the_engine_would_make_of_each_path(tmp_path):
+    """The adapter lists the executor's 49,000 files (at 20,000 programs) without the engine's per-path
+    normalising (OutputFile.listed): each must still be the file `File.generated` makes of its path."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from generator.plugin import OutputFile
+
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins._current_plugin = "iop-finder"
+    paths = ["programs/a-b/index.html", "es/programs/c/index.html", "data/states/va/programs.csv.zip", "404.html"]
+    listed, made = OutputFile.listed(config, paths), [OutputFile.generated(config, p, content=b"") for p in paths]
+    fields = ("src_uri", "dest_uri", "url", "abs_dest_path", "abs_src_path", "generated_by", "edit_uri", "inclusion")
+    assert [[getattr(f, n) for n in fields] for f in listed] == [[getattr(f, n) for n in fields] for f in made]
+    assert [f.url for f in listed] == ["programs/a-b/", "es/programs/c/", "data/states/va/programs.csv.zip", "404.html"]
+    files = Files(listed)
+    assert files.get_file_from_path("es/programs/c/index.html") is listed[1]
+    assert not files.documentation_pages() and OutputFile.listed(config, []) == []

@@ -143,7 +143,7 @@ def test_item_cache_reads_only_changed_programs_and_matches_a_full_read(tmp_path
     import datetime as dt
     import shutil
 
-    from generator.dataset import load_dataset
+    from generator.dataset import load_dataset, record_key
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
@@ -153,6 +153,8 @@ def test_item_cache_reads_only_changed_programs_and_matches_a_full_read(tmp_path
     def both():
         cached = load_dataset(data, root=tmp_path, today=today, item_caches=caches, all_positions=False)
         fresh = load_dataset(data, root=tmp_path, today=today, all_positions=False)
+        # A cached record carries its key, which must be the digest a fresh read gives.
+        assert [p.pop("_key") for p in cached.programs] == [record_key(p) for p in fresh.programs]
         assert cached.programs == fresh.programs
         assert cached.problems == fresh.problems
         return cached, caches["data/programs.yaml"].misses
@@ -303,6 +305,65 @@ PRETEND = [
     f"{P}therapies.yaml:43:5: therapies[4].session: contains a tab (U+0009) (indent with spaces and end lines with a "
     "plain line break)",
 ]
+
+
+def _yaml_item_lines(text: str) -> list[int]:
+    """Where PyYAML itself says each item of `programs:` starts (1-based), the oracle for load.items."""
+    import yaml
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    return [item.start_mark.line + 1 for item in root.value[0][1].value]
+
+
+@pytest.mark.parametrize("indent", [0, 2])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_programs_file_is_cut_where_yaml_starts_each_item(indent, newline):
+    """`serve` and big builds cut programs.yaml into its list items (load.items, load.split_items). Every cut must
+    fall where PyYAML starts an item, with the item's text whole, through comments, blank lines, block text and
+    nested lists, in either indentation style and with Windows line breaks."""
+    from generator import load
+
+    pad = " " * indent
+    lines = ["# programs for the test", "", "programs:  # the list"]
+    for n in range(7):
+        lines += [
+            f"{pad}- id: program-{n}",
+            f"{pad}  notes: |",
+            f"{pad}    first line",
+            "",
+            f"{pad}    - not an item: inside the block",
+            "# a comment at the left edge",
+            f"{pad}  conditions:",
+            f"{pad}  - depression",
+            f"{pad}  -",
+        ]
+    text = newline.join(lines) + newline
+    found = load.items(text, "programs")
+    assert [line for line, _ in found] == _yaml_item_lines(text) == [4 + 9 * n for n in range(7)]
+    assert "".join(item for _, item in found) == text[text.index(f"{pad}- id: program-0") :]
+    parts = load.split_items(text, "programs", 3)
+    assert [first for first, _ in parts] == [0, 3, 6]
+    for first, part in parts:  # each part reads on its own, its items on their own lines
+        assert _yaml_item_lines(part) == [4 + 9 * n for n in range(first, min(first + 3, 7))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "programs:\n- id: a\nother: 1\n",  # another top-level key after the list
+        "programs:\n  - id: a\n - id: b\n",  # a line outside the list's indentation
+        "programs:\n- id: a\n\t- id: b\n",  # a tab where a line starts
+        "programs:\n- id: a\r- id: b\n",  # a lone carriage return: YAML would count the lines differently
+        "programs:\n- id: a\n  name: b\u2028c\n",  # a Unicode line separator
+        "sites:\n- id: a\n",  # not the programs list
+        "programs:\n  id: a\n",  # not a list
+    ],
+)
+def test_a_programs_file_laid_out_otherwise_is_read_in_one_piece(text):
+    from generator import load
+
+    assert load.items(text, "programs") is None
+    assert load.split_items(text, "programs", 1) is None
 
 
 def test_values_that_pretend_are_rejected_in_every_data_file_with_file_and_line():
