@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from . import imports, report, samhsa, schema
+from . import geo, imports, report, samhsa, schema
 from .dataset import load_dataset
 from .problems import summary
 
@@ -48,6 +48,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
     root = _root()
     for path in schema.write_all(root):
         print(f"wrote {path.relative_to(root).as_posix()}")
+    return 0
+
+
+def cmd_zip_table(args: argparse.Namespace) -> int:
+    text = geo.zip_file_text(geo.zip_table_from_package())
+    if geo.ZIP_FILE.is_file() and geo.ZIP_FILE.read_text(encoding="utf-8") == text:
+        print(f"{geo.ZIP_FILE.name} is unchanged")
+        return 0
+    geo.ZIP_FILE.write_text(text, encoding="utf-8")
+    print(f"wrote {geo.ZIP_FILE.name}: {text.count(chr(10)) - 1} ZIP codes")
     return 0
 
 
@@ -144,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("schema", help="regenerate schema/*.schema.json from generator/model.py")
     p.set_defaults(func=cmd_schema)
+    p = sub.add_parser(
+        "zip-table", help="rewrite generator/data/zips.tsv from the installed zipcodes package (after upgrading it)"
+    )
+    p.set_defaults(func=cmd_zip_table)
     p = sub.add_parser(
         "report",
         help="list stale programs, missing recommended fields, likely duplicates and inconsistencies; "

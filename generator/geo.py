@@ -1,7 +1,7 @@
 """Where programs are: ZIP centroids from an offline table, distances, nearest neighbours.
 
 ZIP centroids come from the `zipcodes` package (MIT licence), which embeds the whole US table, so builds and tests
-never touch the network. Distances shown to people use geopy's geodesic (WGS-84 ellipsoid); a k-d tree on the
+never touch the network. Builds read them from `generator/data/zips.tsv`, that table as plain rows. Distances shown to people use geopy's geodesic (WGS-84 ellipsoid); a k-d tree on the
 unit sphere only picks the candidates.
 """
 
@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from geographiclib.geodesic import Geodesic
 
@@ -29,9 +30,29 @@ class ZipInfo:
     city: str
 
 
+ZIP_FILE = Path(__file__).parent / "data" / "zips.tsv"
+ZIP_HEADER = "zip\tlat\tlon\tstate\tcity"
+
+
 @lru_cache(maxsize=1)
 def zip_table() -> Mapping[str, ZipInfo]:
-    """Every US ZIP code with its centroid, state and city (about 42,000 rows)."""
+    """Every US ZIP code with its centroid, state and city (about 42,000 rows), from ZIP_FILE.
+
+    The file holds exactly what `zip_table_from_package` makes (tests/test_geo.py checks; after upgrading
+    `zipcodes`, `python -m generator zip-table` writes it again). Making the table from the package costs 1.4 s
+    in every build and every `validate`; reading the file, a tenth of that."""
+    lines = ZIP_FILE.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0] != ZIP_HEADER:
+        raise ValueError(f"{ZIP_FILE.name}: not a ZIP table (run: python -m generator zip-table)")
+    table = {}
+    for line in lines[1:]:
+        code, lat, lon, state, city = line.split("\t")
+        table[code] = ZipInfo(code, float(lat), float(lon), state, city)
+    return table
+
+
+def zip_table_from_package() -> dict[str, ZipInfo]:
+    """The ZIP table as the `zipcodes` package gives it: codes without a centroid are left out."""
     import zipcodes
 
     table = {}
@@ -41,6 +62,18 @@ def zip_table() -> Mapping[str, ZipInfo]:
                 row["zip_code"], round(float(row["lat"]), 4), round(float(row["long"]), 4), row["state"], row["city"]
             )
     return table
+
+
+def zip_file_text(table: Mapping[str, ZipInfo]) -> str:
+    """ZIP_FILE's text for a table: a header, then a row per ZIP code in code order."""
+    rows = [ZIP_HEADER]
+    for code in sorted(table):
+        z = table[code]
+        fields = (z.zip, repr(z.lat), repr(z.lon), z.state, z.city)
+        if any(not f or "\t" in f or "\n" in f or "\r" in f for f in fields):
+            raise ValueError(f"ZIP {code!r}: a field is empty or holds a tab or line break: {fields!r}")
+        rows.append("\t".join(fields))
+    return "\n".join(rows) + "\n"
 
 
 def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

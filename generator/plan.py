@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 import gzip
 import hashlib
-import importlib.metadata
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cache
@@ -182,8 +181,8 @@ def code_digest() -> bytes:
 
 @cache
 def zip_digest() -> bytes:
-    """The ZIP table is the `zipcodes` package's data: its version (and size) name it."""
-    return digest(("zipcodes", importlib.metadata.version("zipcodes"), len(geo.zip_table())))
+    """The ZIP table is the file the build reads it from (geo.ZIP_FILE): its bytes name it."""
+    return hashlib.blake2b(geo.ZIP_FILE.read_bytes(), digest_size=16).digest()
 
 
 def record_keys(programs: list[dict]) -> dict[str, bytes]:

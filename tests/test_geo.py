@@ -18,6 +18,21 @@ def test_zip_table_is_offline_and_complete():
     assert z.lat == pytest.approx(38.0936, abs=1e-4) and z.lon == pytest.approx(-78.5611, abs=1e-4)
 
 
+def test_the_shipped_zip_file_is_the_zipcodes_package_table():
+    """Builds read ZIP centroids from generator/data/zips.tsv, not from the package (1.4 s a build): the file must
+    hold exactly the installed package's table, row for row, and write back to the same bytes."""
+    from generator import cli
+
+    package = geo.zip_table_from_package()
+    assert geo.zip_table() == package
+    assert geo.ZIP_FILE.read_text(encoding="utf-8") == geo.zip_file_text(package), (
+        "generator/data/zips.tsv is out of date with the zipcodes package: run python -m generator zip-table"
+    )
+    assert cli.main(["zip-table"]) == 0  # with nothing to change it writes nothing
+    with pytest.raises(ValueError, match="a field is empty or holds a tab"):
+        geo.zip_file_text({"00000": geo.ZipInfo("00000", 1.0, 2.0, "VA", "Tab\tTown")})
+
+
 @pytest.mark.parametrize(
     "a, b, miles",
     [

@@ -34,13 +34,16 @@ FRID_EMPOWERING_CVILLE = "ab7407016dd121765de56ac89d9f31ae2074d461de7c3370b2d1a3
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
-    """A project folder with the real vocabularies and sample programs, as the working directory."""
-    (tmp_path / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
-    (tmp_path / "data").mkdir()
+    """A project folder with the real vocabularies and sample programs, as the working directory. It sits in a
+    folder of its own, so tests can watch what lands beside it (the test's rows file, a path that escapes)
+    without reading the shared temporary folder, which holds every earlier test's files."""
+    folder = tmp_path / "project"
+    (folder / "data").mkdir(parents=True)
+    (folder / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
     for name in ("conditions", "therapies", "sources", "license_lookups", "programs"):
-        shutil.copy(ROOT / "data" / f"{name}.yaml", tmp_path / "data" / f"{name}.yaml")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+        shutil.copy(ROOT / "data" / f"{name}.yaml", folder / "data" / f"{name}.yaml")
+    monkeypatch.chdir(folder)
+    return folder
 
 
 def run_import(capsys, *extra: str) -> tuple[int, str, str]:
