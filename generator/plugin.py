@@ -43,6 +43,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import get_relative_url, is_error_template
 
 from . import (
@@ -150,7 +151,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.languages: Languages | None = None
         self.failed: list[str] | None = None  # under `serve`: why the last rebuild failed (shown in the browser)
         self.bundled: dict[str, list[str]] = {}  # a joined file (bundles.py): the parts mkdocs.yml lists for it
-        self.renders = Renders()  # under `serve`: each Markdown page's render, kept while its inputs are unchanged
+        self.renders = Renders()  # each Markdown page's render, kept while its inputs are unchanged
         self.finished = Kept()  # under `serve`: each page as on_post_page finished it, by everything it is made of
 
     # --- The pipeline -------------------------------------------------------------------------------------------
@@ -256,11 +257,14 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         if not self.one_off:
             self.renders.start(files, self._building)
             self.finished.start()
+        elif isinstance(self.store, keystore.DiskStore):
+            # A one-off build keeps renders in its build cache, which only a build of this fingerprint trusts.
+            self.renders.start(files, b"", self.store)
         self.languages.make_navs(nav, files, config, self.plan.paths())
         return nav
 
     def on_pre_page(self, page, *, config, files):
-        if not self.one_off:
+        if not self.one_off or self.renders.store is not None:
             self.renders.wrap(page)
         return page
 
@@ -345,7 +349,10 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             self.scratch = None
             self.store.commit()
         self.failed = None
-        timing.report(f"files made {self.result.written:,}, kept {self.result.kept:,}")
+        rendered = (
+            f", Markdown pages rendered {self.renders.made} of {self.renders.pages}" if self.renders.pages else ""
+        )
+        timing.report(f"files made {self.result.written:,}, kept {self.result.kept:,}{rendered}")
         self._collect()
 
     @event_priority(-100)
@@ -523,9 +530,10 @@ class Kept:
 
 
 class Renders:
-    """Under `serve`: each Markdown page's render (Python-Markdown's HTML, its table of contents, title and
-    anchors, and what it logged), kept while everything it is made from is unchanged, so a rebuild after a data
-    edit does not parse the 117 hand-written pages again (2 s at 20,000 programs).
+    """Each Markdown page's render (Python-Markdown's HTML, its table of contents, title and anchors, and what
+    it logged), kept while everything it is made from is unchanged, so a build after a data edit does not parse
+    the 117 pages again (2-3 s at 20,000 programs): in memory under `serve`, in the build cache (as one reusable
+    value per page) for a one-off build.
 
     A render is made from the page's final Markdown, its place, the files links can lead to, the Markdown
     settings of its language, the files those settings append, and the build's fingerprint (code, theme,
@@ -535,7 +543,9 @@ class Renders:
 
     def __init__(self) -> None:
         self.kept = Kept()  # by key: (what render set on the page, what it logged)
-        self.pages = 0  # Markdown pages of the last build (for tests)
+        self.store: keystore.DiskStore | None = None  # a one-off build's cache, where its renders are kept
+        self.pages = 0  # Markdown pages of the last build (for tests and timings)
+        self.made = 0  # of those, the pages it rendered itself
         self._files: bytes = b""
 
     @property
@@ -543,12 +553,15 @@ class Renders:
         """Pages of the last build whose render was kept (for tests)."""
         return self.kept.hits
 
-    def start(self, files: Files, fingerprint: bytes | None) -> None:
+    def start(self, files: Files, fingerprint: bytes | None, store: keystore.DiskStore | None = None) -> None:
         """A new build: renders of the last one are kept only if this one uses them again."""
-        links = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)
-        self._files = keystore.fingerprint(fingerprint or b"", links)
+        # The executor's files are named by their paths alone (their addresses follow from the path and the
+        # configuration, which the fingerprint holds): 49,000 of them at 20,000 programs, 1.4 s to list in full.
+        links = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files if not isinstance(f, OutputFile))
+        listed = sorted(f.src_uri for f in files if isinstance(f, OutputFile))
+        self._files = keystore.fingerprint(fingerprint or b"", links, "\n".join(listed))
         self.kept.start()
-        self.pages = 0
+        self.store, self.pages, self.made = store, 0, 0
 
     def wrap(self, page: Page) -> None:
         original = page.render
@@ -557,14 +570,19 @@ class Renders:
         def render(config, files) -> None:
             key = self._key(page, config)
             if key is None:
+                self.made += 1
                 return original(config, files)
             rendered = []  # set when this build renders the page itself: nothing then to replay
 
             def make():
                 rendered.append(True)
+                self.made += 1
                 return self._render(page, original, config, files)
 
-            kept = self.kept.get(key, make)
+            if self.store is None:
+                kept = self.kept.get(key, make)
+            else:
+                kept = self.store.reuse(RENDER_VALUE + page.file.src_uri, key, make)
             if not rendered:
                 self._replay(page, kept, files)
 
@@ -581,7 +599,7 @@ class Renders:
             self._files, page.file.src_uri, page.file.dest_uri, page.url, markdown, settings, appended
         )
 
-    def _render(self, page: Page, original, config, files) -> tuple[dict, list[logging.LogRecord]]:
+    def _render(self, page: Page, original, config, files) -> tuple[dict, list[tuple[str, int, str]]]:
         before = dict(vars(page))
         records: list[logging.LogRecord] = []
         catch = _Catch(records)
@@ -594,22 +612,49 @@ class Renders:
             for logger in loggers:
                 logger.removeHandler(catch)
         made = {k: v for k, v in vars(page).items() if k not in before or before[k] is not v}
+        # As plain data, which a build cache holds (its reader refuses every class but a few of its own).
+        if isinstance(made.get("toc"), TableOfContents):
+            made["toc"] = _toc_data(made["toc"])
+        logged = [(record.name, record.levelno, record.getMessage()) for record in records]
         # Links to anchors name the files of this build: kept by path, found again in the next build's files.
         if made.get("links_to_anchors"):
             made["links_to_anchors"] = {f.src_uri: links for f, links in made["links_to_anchors"].items()}
-        return made, records
+        return made, logged
 
     @staticmethod
-    def _replay(page: Page, kept: tuple[dict, list[logging.LogRecord]], files: Files) -> None:
+    def _replay(page: Page, kept: tuple[dict, list[tuple[str, int, str]]], files: Files) -> None:
         """The kept render on this build's page, and what rendering it logged (a warning under --strict still
         stops the build)."""
-        made, records = kept
+        made, logged = kept
         for name, value in made.items():
             if name == "links_to_anchors" and value:
                 value = {files.get_file_from_path(src): links for src, links in value.items()}
+            elif name == "toc":
+                value = _toc(value)
             setattr(page, name, value)
-        for record in records:
-            logging.getLogger(record.name).handle(record)
+        for logger, level, message in logged:
+            record = {"name": logger, "levelno": level, "levelname": logging.getLevelName(level), "msg": message}
+            logging.getLogger(logger).handle(logging.makeLogRecord(record))
+
+
+RENDER_VALUE = "render:"  # a render's name in the build cache: this, then the page's source path
+
+
+def _toc_data(items) -> list[dict]:
+    """A table of contents as plain data: each entry's attributes, with its children the same way."""
+    return [{**vars(link), "children": _toc_data(link.children)} for link in items]
+
+
+def _toc(data: list[dict]) -> TableOfContents:
+    """The table of contents `_toc_data` describes."""
+
+    def link(entry: dict) -> AnchorLink:
+        made = AnchorLink.__new__(AnchorLink)
+        vars(made).update(entry)
+        made.children = [link(child) for child in entry["children"]]
+        return made
+
+    return TableOfContents([link(entry) for entry in data])
 
 
 class _Catch(logging.Handler):

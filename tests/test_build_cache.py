@@ -22,10 +22,10 @@ EDITED = "harbor-light-richmond"
 UNCHANGED = "programs/sagebrush-mesa-taos/index.html"
 
 
-def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
+def build(project: Path, site: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
     full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", IOP_FINDER_TIMINGS="1", **env)
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), "-d", str(site)],
         cwd=project,
         capture_output=True,
         text=True,
@@ -39,6 +39,13 @@ def counts(done: subprocess.CompletedProcess) -> tuple[int, int]:
     m = re.search(r"files made ([\d,]+), kept ([\d,]+)", done.stderr)
     assert m, done.stderr
     return int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
+
+
+def rendered(done: subprocess.CompletedProcess) -> tuple[int, int]:
+    """(Markdown pages the build rendered, Markdown pages of the site): the others' renders came from the cache."""
+    m = re.search(r"Markdown pages rendered (\d+) of (\d+)", done.stderr)
+    assert m, done.stderr
+    return int(m.group(1)), int(m.group(2))
 
 
 def cache_lines(done: subprocess.CompletedProcess) -> list[str]:
@@ -78,6 +85,8 @@ def test_a_build_after_an_edit_makes_only_what_changed_and_equals_a_cold_build(c
     project, site, first = cold
     made, kept = counts(first)
     assert kept == 0 and made > 900
+    pages = rendered(first)[1]
+    assert pages > 100 and rendered(first) == (pages, pages)
     assert cache_lines(first) == []  # a first build has nothing to say about a cache
     assert (cache_folder(site) / keystore.KEYS).is_file()
     unchanged_inode, folder = (site / UNCHANGED).stat().st_ino, site.stat().st_ino
@@ -89,6 +98,7 @@ def test_a_build_after_an_edit_makes_only_what_changed_and_equals_a_cold_build(c
     # Spanish word index and card
     assert 3 <= made <= 50, warm.stderr
     assert kept > 900
+    assert rendered(warm) == (0, pages)  # a data edit changes no page's Markdown: every render is kept
     assert cache_lines(warm) == []
     assert "804-555-0177" in (site / "programs" / EDITED / "index.html").read_text(encoding="utf-8")
     assert (site / UNCHANGED).stat().st_ino == unchanged_inode  # left where it is, not rewritten
@@ -313,4 +323,30 @@ def test_a_damaged_value_or_part_of_the_items_is_made_again_and_the_rest_is_trus
     assert cache_lines(build(project, site)) == []  # both were written again
     fresh = tmp_path / "fresh"
     build(project, fresh, IOP_FINDER_CACHE="0")
+    assert same_files(site, fresh) == []
+
+
+def test_a_page_edit_renders_that_page_alone_and_a_kept_render_warns_again(tmp_path):
+    """Renders kept in the build cache: editing one Markdown page renders it alone, and what rendering it
+    logged (here a link to a page that does not exist) is said again by every build that keeps the render."""
+    project = copy_project(tmp_path / "project")
+    site = tmp_path / "site"
+    pages = rendered(build(project, site))[1]
+    page = project / "content" / "learn" / "what-is-iop.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [a page](no-such-page.md).\n", encoding="utf-8")
+    warning = "contains a link 'no-such-page.md', but the target 'learn/no-such-page.md' is not found"
+    edited = build(project, site, strict=False)
+    assert rendered(edited) == (1, pages) and warning in edited.stderr, edited.stderr
+    again = build(project, site, strict=False)
+    assert rendered(again) == (0, pages) and warning in again.stderr, again.stderr
+    strict = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
+    assert strict.returncode == 1 and warning in strict.stderr  # --strict still stops on a kept render's warning
+    fresh = tmp_path / "fresh"
+    build(project, fresh, strict=False, IOP_FINDER_CACHE="0")
     assert same_files(site, fresh) == []
