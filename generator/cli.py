@@ -52,12 +52,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_zip_table(args: argparse.Namespace) -> int:
-    text = geo.zip_file_text(geo.zip_table_from_package())
+    table = geo.zip_table_from_package()
+    text = geo.zip_file_text(table)
     if geo.ZIP_FILE.is_file() and geo.ZIP_FILE.read_text(encoding="utf-8") == text:
         print(f"{geo.ZIP_FILE.name} is unchanged")
         return 0
     geo.ZIP_FILE.write_text(text, encoding="utf-8")
-    print(f"wrote {geo.ZIP_FILE.name}: {text.count(chr(10)) - 1} ZIP codes")
+    print(f"wrote {geo.ZIP_FILE.name}: {len(table):,} ZIP codes")
     return 0
 
 

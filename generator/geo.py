@@ -1,8 +1,8 @@
 """Where programs are: ZIP centroids from an offline table, distances, nearest neighbours.
 
 ZIP centroids come from the `zipcodes` package (MIT licence), which embeds the whole US table, so builds and tests
-never touch the network. Builds read them from `generator/data/zips.tsv`, that table as plain rows. Distances shown to people use geopy's geodesic (WGS-84 ellipsoid); a k-d tree on the
-unit sphere only picks the candidates.
+never touch the network; builds read them from `generator/data/zips.tsv`, that table as plain rows. Distances
+shown to people use geopy's geodesic (WGS-84 ellipsoid); a k-d tree on the unit sphere only picks the candidates.
 """
 
 from __future__ import annotations

@@ -292,20 +292,11 @@ def item_starts(text: str, key: str) -> list[tuple[int, int]] | None:
         return None
     if "\r" in text and _LONE_CR.search(text):
         return None
-    pos = line = 0
-    while True:  # the `key:` line, after nothing but blank and comment lines
-        if pos >= len(text):
-            return None
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end + 1
-        row = text[pos:end]
-        stripped = row.strip()
-        if stripped and not stripped.startswith("#"):
-            if not (_TOP_KEY.fullmatch(row.rstrip("\r\n")) and row.split(":", 1)[0].strip() == key):
-                return None
-            break
-        pos, line = end, line + 1
-    first = _FIRST_ITEM.search(text, end - 1) if end and text[end - 1] == "\n" else None
+    found = _key_line(text, key)
+    if found is None:
+        return None
+    line, end = found
+    first = _FIRST_ITEM.search(text, end - 1) if text[end - 1] == "\n" else None
     if first is None:
         return []  # `key:` and nothing after it
     indent = len(first.group(1))
@@ -323,6 +314,23 @@ def item_starts(text: str, key: str) -> list[tuple[int, int]] | None:
         counted = start
         starts.append((line, start))
     return starts
+
+
+def _key_line(text: str, key: str) -> tuple[int, int] | None:
+    """(its line, counted from 0; the offset just after it) of the `key:` line, if only blank and comment lines
+    come before it."""
+    pos = line = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end + 1
+        row = text[pos:end]
+        stripped = row.strip()
+        if stripped and not stripped.startswith("#"):
+            if _TOP_KEY.fullmatch(row.rstrip("\r\n")) and row.split(":", 1)[0].strip() == key:
+                return line, end
+            return None
+        pos, line = end, line + 1
+    return None
 
 
 # Both patterns start at the \n before a line, so the regular expression engine can jump from one \n to the next.
