@@ -76,7 +76,8 @@ class NoStore:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def reuse(self, name: str, inputs: Hashable, make: Callable[[], T]) -> T:
+    def reuse(self, name: str, inputs: Hashable, make: Callable[[], T], valid: Callable[[T], bool] | None = None) -> T:
+        """The value made from `inputs` last time if there is one (and `valid` accepts it), else `make()`."""
         self.remade.append(name)
         return make()
 
@@ -130,9 +131,9 @@ class MemoryStore(NoStore):
         # when the server stops, or by a later build's sweep if the server was killed.
         return publish.parts_folder(self.site)
 
-    def reuse(self, name: str, inputs: Hashable, make: Callable[[], T]) -> T:
+    def reuse(self, name: str, inputs: Hashable, make: Callable[[], T], valid: Callable[[T], bool] | None = None) -> T:
         kept = self._values.get(name)
-        if kept is not None and kept[0] == inputs:
+        if kept is not None and kept[0] == inputs and (valid is None or valid(kept[1])):
             self.reused.append(name)
             return kept[1]  # type: ignore[return-value]
         self.remade.append(name)

@@ -255,11 +255,11 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
     def on_nav(self, nav, *, config, files):
         self.nav = nav
         if not self.one_off:
-            self.renders.start(files, self._building)
+            self.renders.start(self._building)
             self.finished.start()
         elif isinstance(self.store, keystore.DiskStore):
             # A one-off build keeps renders in its build cache, which only a build of this fingerprint trusts.
-            self.renders.start(files, b"", self.store)
+            self.renders.start(b"", self.store)
         self.languages.make_navs(nav, files, config, self.plan.paths())
         return nav
 
@@ -517,11 +517,11 @@ class Kept:
         # A build that failed before it used any keeps the older ones.
         self.kept, self.used, self.hits = self.used or self.kept, {}, 0
 
-    def get(self, key, make: Callable[[], T]) -> T:
+    def get(self, key, make: Callable[[], T], valid: Callable[[T], bool] = lambda value: True) -> T:
         value = self.used.get(key)
         if value is None:
             value = self.kept.get(key)
-            if value is None:
+            if value is None or not valid(value):
                 value = make()
             else:
                 self.hits += 1
@@ -535,9 +535,12 @@ class Renders:
     the 117 pages again (2-3 s at 20,000 programs): in memory under `serve`, in the build cache (as one reusable
     value per page) for a one-off build.
 
-    A render is made from the page's final Markdown, its place, the files links can lead to, the Markdown
-    settings of its language, the files those settings append, and the build's fingerprint (code, theme,
-    mkdocs.yml, versions). A page that includes other files itself (a snippet mark) is always rendered."""
+    A render is made from the page's final Markdown, its place, the Markdown settings of its language, the files
+    those settings append, and the build's fingerprint (code, theme, mkdocs.yml, versions), which make its key;
+    and from the files its links lead to. Those are not in the key: a render notes each file it looked up
+    (`_Lookups`) and is kept only while every one of them is found as it was, so a data edit that adds or drops a
+    search file does not render all 117 pages again, while a page linking to a program that is gone is. A page that
+    includes other files itself (a snippet mark) is always rendered."""
 
     LOGGERS = ("mkdocs", "MARKDOWN")  # what a render may log: link warnings come from mkdocs.structure.pages
 
@@ -546,20 +549,16 @@ class Renders:
         self.store: keystore.DiskStore | None = None  # a one-off build's cache, where its renders are kept
         self.pages = 0  # Markdown pages of the last build (for tests and timings)
         self.made = 0  # of those, the pages it rendered itself
-        self._files: bytes = b""
+        self._base: bytes = b""
 
     @property
     def hits(self) -> int:
         """Pages of the last build whose render was kept (for tests)."""
         return self.kept.hits
 
-    def start(self, files: Files, fingerprint: bytes | None, store: keystore.DiskStore | None = None) -> None:
+    def start(self, fingerprint: bytes | None, store: keystore.DiskStore | None = None) -> None:
         """A new build: renders of the last one are kept only if this one uses them again."""
-        # The executor's files are named by their paths alone (their addresses follow from the path and the
-        # configuration, which the fingerprint holds): 49,000 of them at 20,000 programs, 1.4 s to list in full.
-        links = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files if not isinstance(f, OutputFile))
-        listed = sorted(f.src_uri for f in files if isinstance(f, OutputFile))
-        self._files = keystore.fingerprint(fingerprint or b"", links, "\n".join(listed))
+        self._base = keystore.fingerprint(fingerprint or b"")
         self.kept.start()
         self.store, self.pages, self.made = store, 0, 0
 
@@ -579,10 +578,13 @@ class Renders:
                 self.made += 1
                 return self._render(page, original, config, files)
 
+            def valid(kept) -> bool:
+                return _Lookups.same(kept[2], files)
+
             if self.store is None:
-                kept = self.kept.get(key, make)
+                kept = self.kept.get(key, make, valid)
             else:
-                kept = self.store.reuse(RENDER_VALUE + page.file.src_uri, key, make)
+                kept = self.store.reuse(RENDER_VALUE + page.file.src_uri, key, make, valid)
             if not rendered:
                 self._replay(page, kept, files)
 
@@ -596,18 +598,19 @@ class Renders:
         appended = [(name, _bytes(name)) for name in snippets.get("auto_append", [])]
         settings = repr((config.markdown_extensions, config.mdx_configs))
         return keystore.fingerprint(
-            self._files, page.file.src_uri, page.file.dest_uri, page.url, markdown, settings, appended
+            self._base, page.file.src_uri, page.file.dest_uri, page.url, markdown, settings, appended
         )
 
-    def _render(self, page: Page, original, config, files) -> tuple[dict, list[tuple[str, int, str]]]:
+    def _render(self, page: Page, original, config, files) -> tuple[dict, list[tuple[str, int, str]], dict]:
         before = dict(vars(page))
         records: list[logging.LogRecord] = []
         catch = _Catch(records)
         loggers = [logging.getLogger(name) for name in self.LOGGERS]
+        lookups = _Lookups(files)
         for logger in loggers:
             logger.addHandler(catch)
         try:
-            original(config, files)
+            original(config, lookups)
         finally:
             for logger in loggers:
                 logger.removeHandler(catch)
@@ -619,13 +622,13 @@ class Renders:
         # Links to anchors name the files of this build: kept by path, found again in the next build's files.
         if made.get("links_to_anchors"):
             made["links_to_anchors"] = {f.src_uri: links for f, links in made["links_to_anchors"].items()}
-        return made, logged
+        return made, logged, lookups.found
 
     @staticmethod
-    def _replay(page: Page, kept: tuple[dict, list[tuple[str, int, str]]], files: Files) -> None:
+    def _replay(page: Page, kept: tuple[dict, list[tuple[str, int, str]], dict], files: Files) -> None:
         """The kept render on this build's page, and what rendering it logged (a warning under --strict still
         stops the build)."""
-        made, logged = kept
+        made, logged, _ = kept
         for name, value in made.items():
             if name == "links_to_anchors" and value:
                 value = {files.get_file_from_path(src): links for src, links in value.items()}
@@ -635,6 +638,33 @@ class Renders:
         for logger, level, message in logged:
             record = {"name": logger, "levelno": level, "levelname": logging.getLevelName(level), "msg": message}
             logging.getLogger(logger).handle(logging.makeLogRecord(record))
+
+
+class _Lookups:
+    """The build's files as a render sees them, noting every file it looks up and what it found: the address and
+    inclusion of a file, or None for a link to nothing. Python-Markdown's link processor (MkDocs'
+    `_RelativePathTreeprocessor`) reaches the files only through `get_file_from_path`."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self.found: dict[str, tuple[str, str, str] | None] = {}
+
+    @staticmethod
+    def _seen(file: File | None) -> tuple[str, str, str] | None:
+        return None if file is None else (file.dest_uri, file.url, str(file.inclusion))
+
+    def get_file_from_path(self, path: str) -> File | None:
+        file = self._files.get_file_from_path(path)
+        self.found[path] = self._seen(file)
+        return file
+
+    def __getattr__(self, name: str):
+        return getattr(self._files, name)
+
+    @classmethod
+    def same(cls, found: dict, files: Files) -> bool:
+        """Whether every file a render looked up is found in `files` as it was then."""
+        return all(cls._seen(files.get_file_from_path(path)) == seen for path, seen in found.items())
 
 
 RENDER_VALUE = "render:"  # a render's name in the build cache: this, then the page's source path

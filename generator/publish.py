@@ -135,7 +135,9 @@ class Changes(Scratch):
                 os.replace(source, target)
         remove(self.site, gone)
         self.changes_site = False
-        self._delete_scratch()  # nothing but empty folders is left in it
+        # Nothing but the empty folders of a few dozen changes is left in it: deleted here, before the build
+        # returns, so nothing of this build is beside the site afterwards (the guard is told to keep its hands off).
+        self.discard()
 
 
 class InPlace:

@@ -350,3 +350,32 @@ def test_a_page_edit_renders_that_page_alone_and_a_kept_render_warns_again(tmp_p
     fresh = tmp_path / "fresh"
     build(project, fresh, strict=False, IOP_FINDER_CACHE="0")
     assert same_files(site, fresh) == []
+
+
+def test_a_render_is_kept_while_the_files_its_links_lead_to_are_and_made_again_when_one_is_gone(tmp_path):
+    """A render is not keyed on the whole list of the build's files (plugin._Lookups): a data edit that adds a
+    search file (a new word in a program's name) renders no page again, while removing a program renders again
+    the page that links to the program's page, which then warns, and keeps warning from its kept render."""
+    project = copy_project(tmp_path / "project")
+    site = tmp_path / "site"
+    page = project / "content" / "about.md"
+    link = f"programs/{LAST}/index.html"
+    page.write_text(page.read_text(encoding="utf-8") + f"\nSee [one program]({link}).\n", encoding="utf-8")
+    pages = rendered(build(project, site))[1]
+    before = set(tree(site))
+
+    edit(project, "name: Harbor Light Recovery Center — Evening IOP", "name: Harbor Light Zyzzyva Center — Evening IOP")
+    renamed = build(project, site)
+    assert sorted(set(tree(site)) - before) and rendered(renamed) == (0, pages), renamed.stderr
+    assert "Zyzzyva" in (site / "programs" / EDITED / "index.html").read_text(encoding="utf-8")
+
+    cut_program(project, LAST)
+    warning = f"Doc file 'about.md' contains a link '{link}', but the target is not found among documentation files"
+    gone = build(project, site, strict=False)
+    made, _ = rendered(gone)
+    assert 1 <= made < pages and warning in gone.stderr, gone.stderr
+    again = build(project, site, strict=False)
+    assert rendered(again) == (0, pages) and warning in again.stderr, again.stderr
+    fresh = tmp_path / "fresh"
+    build(project, fresh, strict=False, IOP_FINDER_CACHE="0")
+    assert same_files(site, fresh) == []
