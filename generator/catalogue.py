@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import geo
+from . import geo, names
 from .dataset import Dataset
 from .report import DEFAULT_MAX_AGE_MONTHS
 
@@ -47,6 +47,7 @@ class Catalogue:
     by_state: dict[str, list[dict]]  # in data order
     by_condition: dict[str, list[dict]]  # in listing order (see program_order)
     by_therapy: dict[str, list[dict]]
+    name_layout: names.Layout | None = None  # the header search's shards (names.layout), when kept from a build before
 
     def page_url(self, p: dict) -> str:
         return program_url(self.settings.site_url, p["id"])
@@ -80,11 +81,14 @@ def make_catalogue(
     ds: Dataset, settings: Settings, reuse: Callable[[str, object, Callable[[], object]], object] | None = None
 ) -> Catalogue:
     """Group the programs and find their neighbours. `reuse(name, inputs, make)` may return a value kept from an
-    earlier build with equal inputs (a key store's `reuse`), so a rebuild skips the neighbour search."""
+    earlier build with equal inputs (a key store's `reuse`), so a rebuild skips the neighbour search and the
+    words of every name."""
     if reuse is None:
-        nearby = nearby_programs(ds, settings)
+        nearby, name_layout = nearby_programs(ds, settings), None
     else:
         nearby = reuse("nearby", nearby_inputs(ds, settings), lambda: nearby_programs(ds, settings))
+        facts = names.name_facts(ds)
+        name_layout = reuse("names", facts, lambda: names.layout(facts))
     by_state: dict[str, list[dict]] = defaultdict(list)
     for p in ds.programs:
         by_state[p["address"]["state"]].append(p)
@@ -103,4 +107,5 @@ def make_catalogue(
         by_state=dict(by_state),
         by_condition=dict(by_condition),
         by_therapy=dict(by_therapy),
+        name_layout=name_layout,
     )

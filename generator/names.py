@@ -44,39 +44,56 @@ def file_name(key: str) -> str:
     return key if _SAFE_NAME.fullmatch(key) else "u" + key.encode("utf-8").hex()
 
 
-class NameIndex:
-    """The header search's files, worked out once from the dataset: which shard holds which entries."""
+Facts = tuple[tuple[str, str, str | None, str, str], ...]  # each program's id, name, organization, city, state
+Layout = tuple[dict, dict, dict]  # cities with their counts, shards with their entries, split prefixes
 
-    def __init__(self, ds: Dataset):
+
+def name_facts(ds: Dataset) -> Facts:
+    """All the name index is made from: a rebuild may reuse its layout while these stay equal."""
+    return tuple(
+        (p["id"], p["name"], p.get("organization"), p["address"]["city"], p["address"]["state"]) for p in ds.programs
+    )
+
+
+def layout(facts: Facts) -> Layout:
+    """Which shard holds which entries (a program is ("p", id), a place ("c", city, state)), and the prefixes cut
+    into whole words. The words of 20,000 names take most of a second, so a build keeps this in its cache."""
+    entries: dict[str, set[tuple]] = defaultdict(set)  # word -> entries
+    cities: dict[tuple[str, str], int] = defaultdict(int)
+    for pid, name, organization, city, state in facts:
+        entry = ("p", pid)
+        for w in words(" ".join(filter(None, (name, organization, city)))):
+            entries[w].add(entry)
+        cities[(city, state)] += 1
+    for city, state in cities:
+        for w in words(city):
+            entries[w].add(("c", city, state))
+    by_prefix: dict[str, set[str]] = defaultdict(set)
+    for w in entries:
+        by_prefix[w[:PREFIX]].add(w)
+    shards: dict[str, list[tuple]] = {}
+    split: dict[str, dict[str, int]] = {}  # prefix -> whole word -> entries (0: too common to index)
+    for prefix, ws in sorted(by_prefix.items()):
+        held = set().union(*(entries[w] for w in ws))
+        if len(held) <= SHARD_MAX:
+            shards[prefix] = sorted(held)
+            continue
+        split[prefix] = {}
+        for w in sorted(ws):
+            common = len(entries[w]) > SHARD_MAX
+            split[prefix][w] = 0 if common else len(entries[w])
+            if not common:
+                shards[w] = sorted(entries[w])
+    return dict(cities), shards, split
+
+
+class NameIndex:
+    """The header search's files for a dataset, from its layout (made here unless the catalogue kept one)."""
+
+    def __init__(self, ds: Dataset, kept: Layout | None = None):
         self.ds = ds
-        entries: dict[str, set[tuple]] = defaultdict(set)  # word -> entries
-        cities: dict[tuple[str, str], int] = defaultdict(int)
-        for p in ds.programs:
-            entry = ("p", p["id"])
-            for w in words(" ".join(filter(None, (p["name"], p.get("organization"), p["address"]["city"])))):
-                entries[w].add(entry)
-            cities[(p["address"]["city"], p["address"]["state"])] += 1
-        for city, state in cities:
-            for w in words(city):
-                entries[w].add(("c", city, state))
-        self.cities = cities
         self.by_id = {p["id"]: p for p in ds.programs}
-        by_prefix: dict[str, set[str]] = defaultdict(set)
-        for w in entries:
-            by_prefix[w[:PREFIX]].add(w)
-        self.shards: dict[str, list[tuple]] = {}
-        self.split: dict[str, dict[str, int]] = {}  # prefix -> whole word -> entries (0: too common to index)
-        for prefix, ws in sorted(by_prefix.items()):
-            held = set().union(*(entries[w] for w in ws))
-            if len(held) <= SHARD_MAX:
-                self.shards[prefix] = sorted(held)
-                continue
-            self.split[prefix] = {}
-            for w in sorted(ws):
-                common = len(entries[w]) > SHARD_MAX
-                self.split[prefix][w] = 0 if common else len(entries[w])
-                if not common:
-                    self.shards[w] = sorted(entries[w])
+        self.cities, self.shards, self.split = kept if kept is not None else layout(name_facts(ds))
 
     def files(self) -> list[tuple[str, str, list[str]]]:
         """(shard key, search/n/<file>.json, the ids of the programs it names) for every shard."""

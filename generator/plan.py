@@ -239,7 +239,7 @@ def _make_plan(cat: Catalogue, records: dict[str, bytes], before: Lines | None) 
     search = indexes.SearchData(ds, today=settings.today, stale_after_months=settings.stale_after_months)
     plan.search = search
     plan.files += search_outputs(search, group)
-    plan.files += name_outputs(names.NameIndex(ds))
+    plan.files += name_outputs(names.NameIndex(ds, cat.name_layout))
     plan.files += [
         Output(
             uri, group(p["id"] for p in programs), _card_maker(cat, search, programs), COST_PER_PROGRAM * len(programs)

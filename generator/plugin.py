@@ -317,11 +317,15 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         def finish() -> str:
             return postprocess.finish(self.languages.fall_back(output, page.url, lang), policy, label)
 
-        if self.one_off:
-            return finish()
-        # Under `serve` most pages come out of the theme as they did last time: finishing them again (thousands
-        # of links checked in each listing) would give the same bytes.
-        return self.finished.get((output, page.url, lang.code, policy, label, self.languages.published_key), finish)
+        # Most pages come out of the theme as they did last time: finishing them again (thousands of links checked
+        # in each listing, each word looked up in the page's language) would give the same bytes. Under `serve`
+        # they are kept in memory; a one-off build keeps them in its build cache, by a digest of the same.
+        inputs = (output, page.url, lang.code, policy, label, self.languages.published_key)
+        if not self.one_off:
+            return self.finished.get(inputs, finish)
+        if isinstance(self.store, keystore.DiskStore):
+            return self.store.reuse(FINISHED_VALUE + page.url, keystore.fingerprint(*inputs), finish)
+        return finish()
 
     def on_post_template(self, output_content, *, template_name, config):
         if not template_name.endswith(".html"):
@@ -668,6 +672,7 @@ class _Lookups:
 
 
 RENDER_VALUE = "render:"  # a render's name in the build cache: this, then the page's source path
+FINISHED_VALUE = "finished:"  # a finished page's name in the build cache: this, then the page's address
 
 
 def _toc_data(items) -> list[dict]:
