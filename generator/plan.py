@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import gzip
 import hashlib
+import operator
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cache
@@ -92,6 +93,7 @@ class Plan:
     shells: dict[str, str] = field(default_factory=dict)
     search: indexes.SearchData | None = None  # what the finder's files are made from
     lines: Lines | None = None  # each program's line in the listings
+    neighbours: dict[str, tuple] = field(default_factory=dict)  # by program id: its part of its page's key
 
     def key(self, output: Output) -> tuple:
         return (output.key, tuple(self.shared[name] for name in output.uses))
@@ -186,8 +188,21 @@ def zip_digest() -> bytes:
 
 
 def record_keys(programs: list[dict]) -> dict[str, bytes]:
-    """Each program's record key (dataset.record_key): what its outputs are made of, without its place."""
-    return {p["id"]: record_key(p) for p in programs}
+    """Each program's record key (dataset.record_key): what its outputs are made of, without its place. Each
+    record carries it as `_key` from then on (as the item cache's do), so a group's key is read off its records."""
+    for p in programs:
+        if "_key" not in p:
+            p["_key"] = record_key(p)
+    return {p["id"]: p["_key"] for p in programs}
+
+
+_RECORD_KEY = operator.itemgetter("_key")
+
+
+def group_key(programs: list[dict]) -> tuple[bytes, ...]:
+    """The key of an output made of these programs: their record keys, in order (record_keys set them). Made
+    for every listing, state, search file, card file and export part: tens of thousands of lookups a build."""
+    return tuple(map(_RECORD_KEY, programs))
 
 
 def make_plan(cat: Catalogue, langs: Languages | None = None, lines: Lines | None = None) -> Plan:
@@ -213,13 +228,10 @@ def make_plan(cat: Catalogue, langs: Languages | None = None, lines: Lines | Non
 def _make_plan(cat: Catalogue, records: dict[str, bytes], before: Lines | None) -> Plan:
     ds = cat.ds
 
-    def group(ids) -> tuple:
-        return tuple(records[i] for i in ids)
-
     card_files = cards.card_files(ds.programs)
     plan = Plan(
         files=[],
-        joined=export_outputs(cat, group),
+        joined=export_outputs(cat),
         pages=engine_pages(cat),
         listings={},
         shared={
@@ -231,35 +243,33 @@ def _make_plan(cat: Catalogue, records: dict[str, bytes], before: Lines | None) 
         form_html={"": finder_form.form_html(ds)},
     )
     plan.lines = Lines(records, plan.shared, before)
-    plan.listings = listing_outputs(cat, plan, group)
+    plan.listings = listing_outputs(cat, plan)
     plan.files += program_outputs(cat, plan, records)
     plan.files += program_pages(cat, plan, records)
-    plan.files += state_outputs(cat, plan, group)
+    plan.files += state_outputs(cat, plan)
     settings = cat.settings
     search = indexes.SearchData(ds, today=settings.today, stale_after_months=settings.stale_after_months)
     plan.search = search
-    plan.files += search_outputs(search, group)
+    plan.files += search_outputs(search, records)
     plan.files += name_outputs(names.NameIndex(ds, cat.name_layout))
     plan.files += [
-        Output(
-            uri, group(p["id"] for p in programs), _card_maker(cat, search, programs), COST_PER_PROGRAM * len(programs)
-        )
+        Output(uri, group_key(programs), _card_maker(cat, search, programs), COST_PER_PROGRAM * len(programs))
         for uri, programs in card_files
     ]
     plan.files.append(Output("data/hsds/taxonomy_terms.json", None, _taxonomy_maker(cat)))  # shared input only
-    plan.files += tabular_outputs(cat, group)
+    plan.files += tabular_outputs(cat)
     # The finder map's state outlines come from the generator's own boundary data (in code_digest, so DATA).
     plan.files += [Output(uri, None, lambda text=text: text) for uri, text in maps.outline_files().items()]
     return plan
 
 
-def state_outputs(cat: Catalogue, plan: Plan, group: Callable, lang: Language | None = None) -> list[Output]:
+def state_outputs(cat: Catalogue, plan: Plan, lang: Language | None = None) -> list[Output]:
     """Each state's page, in the site's own language or in `lang` (under its folder)."""
     shell, folder = shells.name("state", lang), lang.folder if lang is not None else ""
     return [
         Output(
             f"{folder}states/{state.lower()}/index.html",
-            group(p["id"] for p in programs),
+            group_key(programs),
             lambda state=state: pages.state_page(cat, state, plan.shells[shell], lang),
             cost=COST_SMALL + COST_PER_PROGRAM * len(programs),
             uses=(DATA, f"shell:{shell}", *_words_input(lang)),
@@ -273,16 +283,13 @@ def _words_input(lang: Language | None) -> tuple[str, ...]:
     return (f"words:{lang.code}",) if lang is not None and lang.translated else ()
 
 
-def search_outputs(search: indexes.SearchData, group: Callable) -> list[Output]:
+def search_outputs(search: indexes.SearchData, records: dict[str, bytes]) -> list[Output]:
     """The finder's files: records and text index of each leaf, ZIP tables, the manifest."""
     out = []
     for records_uri, index_uri, ids in search.groups():
-        out.append(
-            Output(records_uri, group(ids), lambda ids=ids: search.records_file(ids), COST_PER_PROGRAM * len(ids))
-        )
-        out.append(
-            Output(index_uri, group(ids), lambda ids=ids: search.index_file(ids), COST_INDEX_PER_PROGRAM * len(ids))
-        )
+        group = tuple(map(records.__getitem__, ids))
+        out.append(Output(records_uri, group, lambda ids=ids: search.records_file(ids), COST_PER_PROGRAM * len(ids)))
+        out.append(Output(index_uri, group, lambda ids=ids: search.index_file(ids), COST_INDEX_PER_PROGRAM * len(ids)))
     out += [
         Output(f"search/zip/{prefix}.json", prefix, lambda prefix=prefix: search.zip_file(prefix), uses=(ZIPS,))
         for prefix in search.prefixes
@@ -315,10 +322,10 @@ def _card_maker(cat: Catalogue, search: indexes.SearchData, programs: list[dict]
     )
 
 
-def listing_outputs(cat: Catalogue, plan: Plan, group: Callable) -> dict[str, Output]:
+def listing_outputs(cat: Catalogue, plan: Plan) -> dict[str, Output]:
     """The program listing of each condition and therapy page, by the page's source path."""
     return {
-        src: Output(f"{src}#listing", group(p["id"] for p in programs), _listing_maker(cat, plan, programs))
+        src: Output(f"{src}#listing", group_key(programs), _listing_maker(cat, plan, programs))
         for src, programs in listed_programs(cat).items()
     }
 
@@ -343,21 +350,31 @@ def _listing_maker(cat: Catalogue, plan: Plan, programs: list[dict], lang: Langu
 def program_pages(cat: Catalogue, plan: Plan, records: dict[str, bytes], lang: Language | None = None) -> list[Output]:
     """Each program's page, in the site's own language or in `lang` (under its folder)."""
     shell, folder = shells.name("program", lang), lang.folder if lang is not None else ""
+    if not plan.neighbours:  # the same in every language: made once
+        plan.neighbours = neighbour_keys(cat, records)
+    neighbours = plan.neighbours
     out = []
     for p in cat.ds.programs:
         pid = p["id"]
-        near = cat.nearby.get(pid, ())
-        neighbours = (tuple(near), tuple([records[o] for o, _ in near]))  # who, how far, what they show
         out.append(
             Output(
                 f"{folder}programs/{pid}/index.html",
-                ((records[pid], neighbours), p["_line"]),
+                ((p["_key"], neighbours[pid]), p["_line"]),
                 lambda p=p: pages.program_page(cat, p, plan.shells[shell], lang),
                 COST_PAGE,
                 uses=(DATA, f"shell:{shell}", *_words_input(lang)),
                 update=relinker(cat, p),
             )
         )
+    return out
+
+
+def neighbour_keys(cat: Catalogue, records: dict[str, bytes]) -> dict[str, tuple]:
+    """What a program page shows of its nearby programs, by its program's id: who, how far, what they show."""
+    out = {}
+    for p in cat.ds.programs:
+        near = cat.nearby.get(p["id"], ())
+        out[p["id"]] = (tuple(near), tuple([records[o] for o, _ in near]))
     return out
 
 
@@ -387,7 +404,7 @@ def relinker(cat: Catalogue, p: dict) -> Callable[[str, Hashable, Hashable], str
     return update
 
 
-def export_outputs(cat: Catalogue, group: Callable) -> list[Joined]:
+def export_outputs(cat: Catalogue) -> list[Joined]:
     """The open-data exports, each family in slices of programs (export.Family), each file joining its slices."""
     ds = cat.ds
     out = []
@@ -398,7 +415,7 @@ def export_outputs(cat: Catalogue, group: Callable) -> list[Joined]:
                 state,
                 Output(
                     f"{family.name}#{n}",
-                    group(p["id"] for p in chunk),
+                    group_key(chunk),
                     _part_maker(family, chunk, cat),
                     weight * len(chunk),
                 ),
@@ -415,10 +432,10 @@ def _part_maker(family: export.Family, chunk: list[dict], cat: Catalogue) -> Cal
     return lambda: family.make(chunk, cat.ds, cat.settings.site_url)
 
 
-def tabular_outputs(cat: Catalogue, group: Callable) -> list[Output]:
+def tabular_outputs(cat: Catalogue) -> list[Output]:
     """The HSDS tabular package's descriptor and the tables many services share (organizations: every program;
     taxonomies: the vocabularies only)."""
-    everyone = group(p["id"] for p in cat.ds.programs)
+    everyone = group_key(cat.ds.programs)
     out = [Output(f"{tabular.FOLDER}/datapackage.json", None, tabular.descriptor)]
     for resource in tabular.SHARED:
         key = everyone if resource == "organization" else None
@@ -462,7 +479,7 @@ def add_language(plan: Plan, cat: Catalogue, lang: Language, records: dict[str, 
     words = f"words:{lang.code}"
     plan.shared[words] = digest(lang.digest_input())
     plan.files += program_pages(cat, plan, records, lang)
-    plan.files += state_outputs(cat, plan, lambda ids: tuple(records[i] for i in ids), lang)
+    plan.files += state_outputs(cat, plan, lang)
     plan.sitemap += sitemap.entries(cat, lang.folder)
     plan.pages.update({lang.folder + src: text for src, text in engine_pages(cat, lang).items()})
     for src, programs in listed_programs(cat).items():
@@ -515,7 +532,7 @@ def add_script_files(plan: Plan, cat: Catalogue, lang: Language, records: dict[s
         plan.files.append(
             Output(
                 lang.folder + index_uri,
-                tuple(records[i] for i in ids),
+                tuple(map(records.__getitem__, ids)),
                 lambda ids=ids: search.index_file(ids, lang),
                 COST_INDEX_PER_PROGRAM * len(ids),
                 uses=(DATA, words),

@@ -30,7 +30,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -40,7 +40,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -94,8 +94,8 @@ class IOPFinderConfig(Config):
 
 
 class OutputFile(File):
-    """A file the executor writes itself, before MkDocs copies static files. MkDocs only lists it (so links to it
-    resolve), and never holds its content in memory."""
+    """A file the executor writes itself, before MkDocs copies static files. MkDocs only finds it (so links to
+    it resolve, see SiteFiles), and never holds its content in memory."""
 
     def copy_file(self, dirty: bool = False) -> None:
         pass
@@ -107,26 +107,35 @@ class OutputFile(File):
     def content_bytes(self) -> bytes:
         return Path(self.abs_dest_path).read_bytes()
 
-    @classmethod
-    def listed(cls, config, uris: list[str]) -> list[OutputFile]:
-        """A listed file for each output path. `File.generated` passes every path through pathlib (0.6 s for the
-        49,000 outputs at 20,000 programs, on every build and rebuild); the plan's paths are already plain POSIX
-        paths, so each file is the first one with its path changed."""
-        if not uris:
-            return []
-        first = cls.generated(config, uris[0], content=b"")
-        state = dict(first.__dict__)
-        files = [first]
-        for uri in uris[1:]:
-            f = cls.__new__(cls)
-            f.__dict__.update(state)
-            f.src_uri = uri
-            files.append(f)
-        return files
-
     @property
     def content_string(self) -> str:
         return self.content_bytes.decode("utf-8")
+
+
+class SiteFiles(Files):
+    """The engine's files (pages, theme and static files: a few hundred), which MkDocs walks, and the plan's
+    outputs (49,000 at 20,000 programs), which it only looks up: a page's link to a download or a program page
+    finds its file by path, made when first asked for. MkDocs walks its files several times a build (exclusions,
+    the navigation of each language, the page list of every page's context, static copies), and walking the
+    outputs too cost about half a second of every build and rebuild, for files it has nothing to do with."""
+
+    def __init__(self, files: Files, outputs: list[str], config) -> None:
+        super().__init__(files)
+        self._outputs, self._config = set(outputs), config
+        self._made: dict[str, OutputFile] = {}
+
+    def get_file_from_path(self, path: str) -> File | None:
+        found = super().get_file_from_path(path)
+        if found is not None:
+            return found
+        path = PurePath(path).as_posix()  # as Files itself normalises it
+        if path not in self._outputs:
+            return None
+        made = self._made.get(path)
+        if made is None:
+            made = self._made[path] = OutputFile.generated(self._config, path, content=b"")
+            set_exclusions([made], self._config)  # the same rules as for the engine's own files
+        return made
 
 
 class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
@@ -241,15 +250,14 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             self.scratch.restore()  # the engine has emptied the folder of everything but hidden entries
         with timing.stage("plan"):
             self.plan = make_plan(self.cat, self.languages.langs, self.plan.lines if self.plan else None)
-        for file in OutputFile.listed(config, self.plan.paths()):
-            files.append(file)
+        files = SiteFiles(files, self.plan.paths(), config)
         for src_uri, markdown in self.plan.pages.items():
             files.append(File.generated(config, src_uri, content=markdown))
         for name, parts in self.bundled.items():
             texts = [(path, self._part(files, path)) for path in parts]
             files.append(File.generated(config, name, content=bundles.joined(texts, script=name.endswith(".js"))))
         self.languages.note_unpublished(files)
-        self._engine_now = {f.dest_uri for f in files if not isinstance(f, OutputFile)}
+        self._engine_now = {f.dest_uri for f in files}
         return files
 
     def on_nav(self, nav, *, config, files):

@@ -68,21 +68,31 @@ def test_properdocs_builds_the_same_site_as_mkdocs(site, tmp_path):
     assert len(ours) > 1000
 
 
-def test_listed_output_files_are_what_the_engine_would_make_of_each_path(tmp_path):
-    """The adapter lists the executor's 49,000 files (at 20,000 programs) without the engine's per-path
-    normalising (OutputFile.listed): each must still be the file `File.generated` makes of its path."""
+def test_the_engine_walks_its_own_files_and_finds_each_output_by_path_as_it_would_make_it(tmp_path):
+    """The adapter hands MkDocs the executor's 49,000 files (at 20,000 programs) to look up, not to walk
+    (SiteFiles): iterating gives the engine's files only, and a lookup of an output gives the file
+    `File.generated` makes of its path, with the inclusion mkdocs.yml gives it, the same object each time."""
     from mkdocs.config import load_config
-    from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File, Files, set_exclusions
 
-    from generator.plugin import OutputFile
+    from generator.plugin import OutputFile, SiteFiles
 
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     config.plugins._current_plugin = "iop-finder"
     paths = ["programs/a-b/index.html", "es/programs/c/index.html", "data/states/va/programs.csv.zip", "404.html"]
-    listed, made = OutputFile.listed(config, paths), [OutputFile.generated(config, p, content=b"") for p in paths]
+    page = File.generated(config, "about.md", content="# About")
+    files = SiteFiles(Files([page]), paths, config)
+    assert list(files) == [page] and len(files) == 1 and files.documentation_pages() == [page]
+    found = [files.get_file_from_path(p) for p in paths]
+    made = [OutputFile.generated(config, p, content=b"") for p in paths]
+    set_exclusions(made, config)
     fields = ("src_uri", "dest_uri", "url", "abs_dest_path", "abs_src_path", "generated_by", "edit_uri", "inclusion")
-    assert [[getattr(f, n) for n in fields] for f in listed] == [[getattr(f, n) for n in fields] for f in made]
-    assert [f.url for f in listed] == ["programs/a-b/", "es/programs/c/", "data/states/va/programs.csv.zip", "404.html"]
-    files = Files(listed)
-    assert files.get_file_from_path("es/programs/c/index.html") is listed[1]
-    assert not files.documentation_pages() and OutputFile.listed(config, []) == []
+    assert [[getattr(f, n) for n in fields] for f in found] == [[getattr(f, n) for n in fields] for f in made]
+    assert all(isinstance(f, OutputFile) for f in found)
+    assert [f.url for f in found] == ["programs/a-b/", "es/programs/c/", "data/states/va/programs.csv.zip", "404.html"]
+    assert [str(f.inclusion) for f in found[:2]] == ["InclusionLevel.INCLUDED", "InclusionLevel.NOT_IN_NAV"]
+    assert files.get_file_from_path("es/programs/c/index.html") is found[1]
+    assert files.get_file_from_path("./programs/a-b/index.html") is found[0]  # normalised as Files does
+    assert files.get_file_from_path("about.md") is page
+    assert files.get_file_from_path("programs/gone/index.html") is None
+    assert list(files) == [page]  # looking up an output does not add it to what the engine walks
