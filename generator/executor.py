@@ -58,10 +58,14 @@ class Result:
         return len(self.made) + len(self.updated)
 
 
-def execute(plan: Plan, store: NoStore, target: Path, published: Path | None, carry: bool = True) -> Result:
+def execute(
+    plan: Plan, store: NoStore, target: Path, published: Path | None, carry: bool = True, intact: bool = False
+) -> Result:
     """Write the plan's files into `target`; `published` is the site folder the store's keys describe. With
     `carry`, the unchanged files are put into `target` too (a scratch folder that becomes the whole site);
-    without, `target` holds only what changed (publish.Changes moves it into the site)."""
+    without, `target` holds only what changed (publish.Changes moves it into the site). `intact`: the folder is
+    known to hold every file the keys name (a rebuild in place under `serve`, publish.InPlace.intact), so they
+    are not looked for one by one: a stat is most of a rebuild's cost of deciding, at 49,000 files."""
     before = store.previous()
     keys = {o.path: plan.key(o) for o in plan.files}
     names = _part_names(plan)
@@ -70,11 +74,14 @@ def execute(plan: Plan, store: NoStore, target: Path, published: Path | None, ca
 
     root = str(published) + os.sep if published is not None else None
 
-    def can_update(o: Output) -> bool:
-        return o.update is not None and root is not None and o.path in before and os.path.isfile(root + o.path)
+    def there(path: str) -> bool:
+        return root is not None and (intact or os.path.isfile(root + path))
 
-    # Each file is looked at once (a stat is most of a rebuild's cost of deciding, at 49,000 files).
-    kept = [p for p in keys if root is not None and before.get(p) == keys[p] and os.path.isfile(root + p)]
+    def can_update(o: Output) -> bool:
+        return o.update is not None and o.path in before and there(o.path)
+
+    # Each file is looked at once.
+    kept = [p for p in keys if before.get(p) == keys[p] and there(p)]
     kept_set = set(kept)
     fresh = kept_set.__contains__
     if carry:

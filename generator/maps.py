@@ -254,9 +254,7 @@ def program_dots(state: str, programs: Sequence[dict], layout_width: int) -> lis
     for p in programs:
         if p.get("telehealth_only"):
             continue
-        lat, lon = p["_point"]
-        px, py = projection.project(lon, lat, state)
-        x, y = frame.shape.nearest_inside(px / STATE_UNIT, py / STATE_UNIT)
+        x, y = _spot(state, *p["_point"])
         cx, cy = int(x // cell), int(y // cell)
         home = None
         for gx in (cx - 1, cx, cx + 1):
@@ -273,6 +271,15 @@ def program_dots(state: str, programs: Sequence[dict], layout_width: int) -> lis
         else:
             members[home].append(p)
     return _merge_wide(anchors, members, units_per_px)
+
+
+@cache
+def _spot(state: str, lat: float, lon: float) -> tuple[float, float]:
+    """Where a program's dot sits on its state's map, in the frame's units: on its spot, moved just inside the
+    outline if the spot is offshore of it. The same in every layout and language, and the costliest step of a
+    state map (a point-in-outline test), so each spot is found once in a process (a rebuild finds it again)."""
+    px, py = projection.project(lon, lat, state)
+    return state_frame(state).shape.nearest_inside(px / STATE_UNIT, py / STATE_UNIT)
 
 
 def dot_width(count: int) -> int:

@@ -162,6 +162,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.bundled: dict[str, list[str]] = {}  # a joined file (bundles.py): the parts mkdocs.yml lists for it
         self.renders = Renders()  # each Markdown page's render, kept while its inputs are unchanged
         self.finished = Kept()  # under `serve`: each page as on_post_page finished it, by everything it is made of
+        self.search_entries = SearchEntries()  # each page's entries in Material's search index, kept likewise
 
     # --- The pipeline -------------------------------------------------------------------------------------------
 
@@ -269,6 +270,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             # A one-off build keeps renders in its build cache, which only a build of this fingerprint trusts.
             self.renders.start(b"", self.store)
         self.languages.make_navs(nav, files, config, self.plan.paths())
+        self.search_entries.keep(config, self.store)
         return nav
 
     def on_pre_page(self, page, *, config, files):
@@ -314,7 +316,8 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
                 }
             )
             carry = not isinstance(self.scratch, Changes)
-            self.result = executor.execute(self.plan, self.store, self.scratch.path, self.site_dir, carry)
+            intact = isinstance(self.scratch, InPlace) and self.scratch.intact
+            self.result = executor.execute(self.plan, self.store, self.scratch.path, self.site_dir, carry, intact)
         timing.mark("theme files and Markdown pages")
         return env
 
@@ -364,6 +367,9 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         rendered = (
             f", Markdown pages rendered {self.renders.made} of {self.renders.pages}" if self.renders.pages else ""
         )
+        searched = self.search_entries
+        if searched.pages:
+            rendered += f", search entries made for {searched.made} of {searched.pages}"
         timing.report(f"files made {self.result.written:,}, kept {self.result.kept:,}{rendered}")
         self._collect()
 
@@ -679,7 +685,56 @@ class _Lookups:
         return all(cls._seen(files.get_file_from_path(path)) == seen for path, seen in found.items())
 
 
+class SearchEntries:
+    """Material's search entries of each page (its HTML cut into sections, one entry each), kept in the build's
+    store by everything they are made of: cutting the 117 pages of each language again on every build and
+    rebuild cost about half a second, for the same entries. Material's search plugin makes its index anew in
+    each build's on_config, so `keep` wraps the index of the build under way."""
+
+    def __init__(self) -> None:
+        self.pages = 0  # pages of the last build given to the search index (for tests and timings)
+        self.made = 0  # of those, the pages whose entries it made itself
+
+    def keep(self, config, store: keystore.NoStore) -> None:
+        self.pages = self.made = 0
+        for plugin in config.plugins.values():
+            if type(plugin).__module__ == "material.plugins.search.plugin":
+                index = getattr(plugin, "search_index", None)
+                add = getattr(index, "add_entry_from_context", None)
+                # Another Material than the one this knows, or wrapped already: its entries are made as before.
+                if add is not None and isinstance(getattr(index, "entries", None), list) and not hasattr(add, "kept"):
+                    index.add_entry_from_context = self._kept(index, add, store)
+
+    def _kept(self, index, add: Callable, store: keystore.NoStore) -> Callable:
+        settings = repr(sorted((str(k), repr(v)) for k, v in dict(index.config).items()))
+
+        def kept_add(page) -> None:
+            made = []
+
+            def make() -> list[dict]:
+                made.append(True)
+                start = len(index.entries)
+                add(page)
+                return index.entries[start:]
+
+            meta = page.meta or {}
+            inputs = keystore.fingerprint(
+                page.url, page.title, meta.get("title"), meta.get("search"), meta.get("tags"),
+                _toc_data(page.toc or []), page.content, settings,
+            )  # fmt: skip
+            entries = store.reuse(SEARCH_VALUE + page.url, inputs, make)
+            self.pages += 1
+            if made:
+                self.made += 1
+            else:
+                index.entries.extend(dict(entry) for entry in entries)
+
+        kept_add.kept = True
+        return kept_add
+
+
 RENDER_VALUE = "render:"  # a render's name in the build cache: this, then the page's source path
+SEARCH_VALUE = "search:"  # a page's search entries in the build cache: this, then the page's address
 FINISHED_VALUE = "finished:"  # a finished page's name in the build cache: this, then the page's address
 
 

@@ -152,6 +152,9 @@ class InPlace:
     def __init__(self, site: Path):
         self.site = self.path = Path(os.path.abspath(site))
         self._waiting = self.site / self.HIDDEN
+        # Whether every entry came back from the hidden folder: the site then holds each file the last build left
+        # in it, and the rebuild need not look for them one by one (executor.execute).
+        self.intact = False
         self._waiting.mkdir(exist_ok=True)
         for entry in os.listdir(self.site):
             if not entry.startswith("."):
@@ -160,10 +163,14 @@ class InPlace:
     def restore(self) -> None:
         if not self._waiting.is_dir():
             return
+        whole = True
         for entry in os.listdir(self._waiting):
             if not (self.site / entry).exists():
                 os.rename(self._waiting / entry, self.site / entry)
+            else:  # something else took its place: what it held is not all back
+                whole = False
         shutil.rmtree(self._waiting, ignore_errors=True)
+        self.intact = whole
 
     changes_site = True
 

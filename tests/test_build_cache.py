@@ -48,6 +48,14 @@ def rendered(done: subprocess.CompletedProcess) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def searched(done: subprocess.CompletedProcess) -> tuple[int, int]:
+    """(pages whose search entries the build made, pages given to the search index): the others' came from the
+    cache."""
+    m = re.search(r"search entries made for (\d+) of (\d+)", done.stderr)
+    assert m, done.stderr
+    return int(m.group(1)), int(m.group(2))
+
+
 def cache_lines(done: subprocess.CompletedProcess) -> list[str]:
     return [line for line in done.stderr.splitlines() if "build cache" in line]
 
@@ -99,6 +107,12 @@ def test_a_build_after_an_edit_makes_only_what_changed_and_equals_a_cold_build(c
     assert 3 <= made <= 50, warm.stderr
     assert kept > 900
     assert rendered(warm) == (0, pages)  # a data edit changes no page's Markdown: every render is kept
+    indexed = searched(first)[1]
+    assert searched(first) == (indexed, indexed) and indexed >= pages
+    # Only the pages that show the new number have their search entries made again: those that list the program.
+    listing = [p for p in tree(site) if p.endswith(".html") and "804-555-0177" in tree(site)[p].read_text("utf-8")]
+    listing = [p for p in listing if "/conditions/" in f"/{p}" or "/therapies/" in f"/{p}"]
+    assert len(listing) >= 4 and searched(warm) == (len(listing), indexed), (listing, warm.stderr)
     assert cache_lines(warm) == []
     assert "804-555-0177" in (site / "programs" / EDITED / "index.html").read_text(encoding="utf-8")
     assert (site / UNCHANGED).stat().st_ino == unchanged_inode  # left where it is, not rewritten
@@ -337,8 +351,11 @@ def test_a_page_edit_renders_that_page_alone_and_a_kept_render_warns_again(tmp_p
     warning = "contains a link 'no-such-page.md', but the target 'learn/no-such-page.md' is not found"
     edited = build(project, site, strict=False)
     assert rendered(edited) == (1, pages) and warning in edited.stderr, edited.stderr
+    indexed = searched(edited)[1]
+    assert searched(edited) == (1, indexed)  # its search entries alone are made again
     again = build(project, site, strict=False)
     assert rendered(again) == (0, pages) and warning in again.stderr, again.stderr
+    assert searched(again) == (0, indexed)
     strict = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
         cwd=project,

@@ -36,6 +36,12 @@ def test_the_site_waits_in_a_hidden_folder_while_the_engine_empties_the_rest(tmp
     assert _files(site) == [".keep", "index.html", "programs/a/index.html"]
     assert (site / "index.html").read_text(encoding="utf-8") == "engine's own"
     assert (site / "programs" / "a" / "index.html").read_text(encoding="utf-8") == "a"
+    # The engine's index.html stood where the site's was: not all came back, so each file is looked for again.
+    assert place.intact is False
+    again = publish.InPlace(site)
+    assert again.intact is False  # not before the restore
+    again.restore()
+    assert again.intact is True and _files(site) == [".keep", "index.html", "programs/a/index.html"]
 
 
 def test_an_engine_that_empties_hidden_folders_too_leaves_nothing_to_restore(tmp_path):
@@ -46,7 +52,7 @@ def test_an_engine_that_empties_hidden_folders_too_leaves_nothing_to_restore(tmp
     for entry in site.iterdir():  # a cleaner that spares nothing
         subprocess.run(["rm", "-rf", str(entry)], check=True)
     place.restore()  # no error: the executor finds no file and makes every one
-    assert list(site.iterdir()) == []
+    assert list(site.iterdir()) == [] and place.intact is False
 
 
 def _write(folder: Path, paths: dict[str, str]) -> None:
