@@ -103,6 +103,8 @@ METRICS = [
     ("serve_initial_s", "mkdocs serve: first build", "s"),
     ("serve_rebuild_s", "mkdocs serve: rebuild after a YAML edit", "s"),
     ("serve_rebuild_line_s", "mkdocs serve: rebuild after an edit that adds a line (moves later programs)", "s"),
+    ("serve_reload_s", "mkdocs serve: YAML edit to the edited program's page reloaded in Chromium", "s"),
+    ("serve_reload_line_s", "mkdocs serve: edit that adds a line to that page reloaded in Chromium", "s"),
 ]
 BROWSER_KEYS = {
     "first_visit_kb",
@@ -118,7 +120,7 @@ BROWSER_KEYS = {
     "after_key_ms_median",
     "after_key_ms_p95",
 }
-SERVE_KEYS = {"serve_initial_s", "serve_rebuild_s", "serve_rebuild_line_s"}
+SERVE_KEYS = {"serve_initial_s", "serve_rebuild_s", "serve_rebuild_line_s", "serve_reload_s", "serve_reload_line_s"}
 # Rows of text under the table: (key in results["extra"], label).
 TEXT_ROWS = [
     ("largest_file", "Largest file (path)"),
@@ -501,8 +503,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) -> dict:
-    """Start `mkdocs serve`, wait for the first build, edit data/programs.yaml, time until the rebuild is done.
+def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False, browser=None) -> dict:
+    """Start `mkdocs serve`, wait for the first build, edit data/programs.yaml, time until the rebuild is done;
+    with a `browser`, also until the edited program's page, open in Chromium, has reloaded by itself (MkDocs'
+    live-reload script) and shows the edit: what a maintainer waits for.
 
     Each wait (first build, rebuild) is bounded by `timeout` seconds; the server is always stopped."""
     port = free_port()
@@ -546,9 +550,23 @@ def serve_rebuild(project: Path, timeout: float = 600.0, dirty: bool = False) ->
         with_line = with_line[: second_item + shift] + "\n  # checked by phone" + with_line[second_item + shift :]
         edits += (("serve_rebuild_line_s", with_line),)
         out = {"serve_initial_s": serving - start}
+        page = None
+        if browser is not None:
+            first_id = re.search(r"^ *- id: *(\S+)", original, re.M).group(1)
+            page = browser.new_context().new_page()
+            page.goto(f"http://127.0.0.1:{port}/programs/{first_id}/", wait_until="load")
         for key, text in edits:
             t0 = time.perf_counter()
-            data.write_text(text, encoding="utf-8")
+            if page is None:
+                data.write_text(text, encoding="utf-8")
+            else:
+                with page.expect_event("load", timeout=timeout * 1000):
+                    data.write_text(text, encoding="utf-8")
+                reloaded = time.perf_counter() - t0
+                heading = page.locator("h1").first.inner_text()
+                if "Edited" not in heading:
+                    raise RuntimeError(f"the reloaded page does not show the edit: {heading!r}")
+                out[key.replace("_rebuild", "_reload")] = reloaded
             done = wait_for(r"Documentation built|Reloading browsers|Error|Aborted", t0)
             out[key] = (done - t0) if done else None
             time.sleep(2.0)
@@ -723,7 +741,8 @@ def run_size(n: int, args, browser) -> tuple[dict, list[dict]]:
     if n in args.serve_sizes:
         print(f"[N={n}] mkdocs serve rebuild…", flush=True)
         try:
-            s = serve_rebuild(work, timeout=args.serve_timeout)
+            with serve_browser(browser, args) as chromium:
+                s = serve_rebuild(work, timeout=args.serve_timeout, browser=chromium)
             (args.out / f"serve-{n}.log").write_text("\n".join(s.pop("serve_log")), encoding="utf-8")
             values.update(s)
         except RuntimeError as exc:
@@ -741,6 +760,14 @@ def run_size(n: int, args, browser) -> tuple[dict, list[dict]]:
         if hugo_site is not None:
             shutil.rmtree(hugo_site, ignore_errors=True)
     return values, records
+
+
+def serve_browser(browser, args):
+    """The browser the serve figures reload a page in: the run's own, or with --serve-browser one of their own
+    under --no-browser; none otherwise."""
+    if browser is not None or not args.serve_browser:
+        return contextlib.nullcontext(browser)
+    return launch_browser()
 
 
 def build_side_by_side(n: int, work: Path, site: Path, hugo_site: Path | None, records: list[dict], args) -> dict:
@@ -811,6 +838,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="sizes at which to time a `mkdocs serve` rebuild (default: the largest size; '' for none)",
     )
     ap.add_argument("--serve-timeout", type=float, default=600.0)
+    ap.add_argument(
+        "--serve-browser",
+        action="store_true",
+        help="under --no-browser, still time the edited page reloading in Chromium under `mkdocs serve`",
+    )
     ap.add_argument("--profile", type=sizes_arg, default=[], help="sizes to build once more under cProfile")
     ap.add_argument("--lighthouse", type=sizes_arg, default=[], help="sizes to run Lighthouse at (needs npx)")
     ap.add_argument("--keep", action="store_true", help="keep the built sites under OUT/work")

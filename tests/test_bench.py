@@ -98,6 +98,9 @@ def test_bench_smoke(browser, tmp_path):
     assert metrics["html_pages"][n] > N
     assert len(list((out / "work" / n / "data").glob("programs.yaml"))) == 1
     assert metrics["search_dense_kb"][n] > 0 and metrics["first_visit_kb"][n] > metrics["program_html_gz_kb"][n]
+    # The edited page reloads in Chromium (and shows the edit, or serve_rebuild raises) after the rebuild is done.
+    assert metrics["serve_reload_s"][n] > metrics["serve_rebuild_s"][n] > 0
+    assert metrics["serve_reload_line_s"][n] > metrics["serve_rebuild_line_s"][n] > 0
     extra = results["extra"]
     assert extra["dense_results"][n] > 0
     assert re.search(r"found within|Showing the", extra["dense_status"][n])
