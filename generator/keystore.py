@@ -81,6 +81,14 @@ class NoStore:
         self.remade.append(name)
         return make()
 
+    def peek(self, name: str, inputs: Hashable) -> object | None:
+        """The value made from `inputs` last time, or None: for a value made later in the build (`keep`)."""
+        return None
+
+    def keep(self, name: str, inputs: Hashable, value: object) -> None:
+        """A value this build made from `inputs`, for the next build to `peek` at."""
+        self.remade.append(name)
+
     def start(self) -> None:
         """A build begins."""
         self.reused, self.remade = [], []
@@ -140,6 +148,17 @@ class MemoryStore(NoStore):
         value = make()
         self._values[name] = (inputs, value)
         return value
+
+    def peek(self, name: str, inputs: Hashable) -> object | None:
+        kept = self._values.get(name)
+        if kept is not None and kept[0] == inputs:
+            self.reused.append(name)
+            return kept[1]
+        return None
+
+    def keep(self, name: str, inputs: Hashable, value: object) -> None:
+        self.remade.append(name)
+        self._values[name] = (inputs, value)
 
     def stage(self, keys: Mapping[str, Hashable], others: Iterable[str] = ()) -> None:
         self._staged, self._staged_others = dict(keys), frozenset(others)

@@ -56,6 +56,13 @@ def searched(done: subprocess.CompletedProcess) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def themed(done: subprocess.CompletedProcess) -> tuple[int, int]:
+    """(pages the theme's templates made, pages of the site): the others were written as the cache kept them."""
+    m = re.search(r"pages made by the theme (\d+) of (\d+)", done.stderr)
+    assert m, done.stderr
+    return int(m.group(1)), int(m.group(2))
+
+
 def cache_lines(done: subprocess.CompletedProcess) -> list[str]:
     return [line for line in done.stderr.splitlines() if "build cache" in line]
 
@@ -113,6 +120,7 @@ def test_a_build_after_an_edit_makes_only_what_changed_and_equals_a_cold_build(c
     listing = [p for p in tree(site) if p.endswith(".html") and "804-555-0177" in tree(site)[p].read_text("utf-8")]
     listing = [p for p in listing if "/conditions/" in f"/{p}" or "/therapies/" in f"/{p}"]
     assert len(listing) >= 4 and searched(warm) == (len(listing), indexed), (listing, warm.stderr)
+    assert themed(first) == (indexed, indexed) and themed(warm) == (len(listing), indexed)  # and so are they alone
     assert cache_lines(warm) == []
     assert "804-555-0177" in (site / "programs" / EDITED / "index.html").read_text(encoding="utf-8")
     assert (site / UNCHANGED).stat().st_ino == unchanged_inode  # left where it is, not rewritten
@@ -352,10 +360,10 @@ def test_a_page_edit_renders_that_page_alone_and_a_kept_render_warns_again(tmp_p
     edited = build(project, site, strict=False)
     assert rendered(edited) == (1, pages) and warning in edited.stderr, edited.stderr
     indexed = searched(edited)[1]
-    assert searched(edited) == (1, indexed)  # its search entries alone are made again
+    assert searched(edited) == (1, indexed) and themed(edited) == (1, indexed)  # its entries and page alone
     again = build(project, site, strict=False)
     assert rendered(again) == (0, pages) and warning in again.stderr, again.stderr
-    assert searched(again) == (0, indexed)
+    assert searched(again) == (0, indexed) and themed(again) == (0, indexed)
     strict = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
         cwd=project,
@@ -395,4 +403,24 @@ def test_a_render_is_kept_while_the_files_its_links_lead_to_are_and_made_again_w
     assert rendered(again) == (0, pages) and warning in again.stderr, again.stderr
     fresh = tmp_path / "fresh"
     build(project, fresh, strict=False, IOP_FINDER_CACHE="0")
+    assert same_files(site, fresh) == []
+
+
+def test_a_title_in_a_navigation_makes_every_page_again_and_the_site_equals_a_cold_build(tmp_path):
+    """A page is kept whole (plugin.WholePages) only while the site around it is unchanged: the Spanish
+    navigation takes its titles from the Spanish pages, so retitling one changes the menu of every page."""
+    project = copy_project(tmp_path / "project")
+    site = tmp_path / "site"
+    pages = themed(build(project, site))[1]
+    page = project / "content" / "es" / "learn" / "what-is-iop.md"
+    text = page.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", text, re.M).group(1)
+    page.write_text(text.replace(f"title: {title}", "title: Zyzzyva IOP", 1), encoding="utf-8")
+    retitled = build(project, site)
+    assert themed(retitled) == (pages, pages), retitled.stderr
+    menu = (site / "es" / "learn" / "levels-of-care" / "index.html").read_text(encoding="utf-8")
+    assert "Zyzzyva IOP" in menu  # another Spanish page's menu shows the new title
+    assert themed(build(project, site)) == (0, pages)
+    fresh = tmp_path / "fresh"
+    build(project, fresh, IOP_FINDER_CACHE="0")
     assert same_files(site, fresh) == []

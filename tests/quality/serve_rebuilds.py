@@ -78,6 +78,8 @@ def main() -> None:
                         "markdown_pages": plugin.renders.pages,
                         "renders_kept": plugin.renders.hits,
                         "finished_kept": plugin.finished.hits,
+                        "pages_kept": plugin.whole.hits,
+                        "pages": plugin.whole.pages,
                         "warnings": warnings.messages,
                     }
                 ),
