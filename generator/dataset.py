@@ -205,6 +205,9 @@ class ItemCache:
         self.entries: dict[bytes, tuple[dict | None, list[Problem]]] = {}
         self.context: tuple | None = None
         self.misses = 0  # items read in the last load (for tests and timings)
+        # Under `serve`: each item of the last load by its index, with its line, text, digest, entry, and its
+        # record and problems as placed then (never written to a build cache on disk).
+        self.placed: dict[int, tuple] = {}
 
     def plain(self) -> tuple:
         """The cache as plain data, for a build cache on disk."""
@@ -222,7 +225,7 @@ class ItemCache:
     def fill(self, context: tuple, found: list[tuple[int, str]], records: list[dict]) -> None:
         """Remember every item of a file read in one piece without a problem: item i's record is records[i],
         moved back to where the item stands when read on its own (line 2, index 0)."""
-        self.context, self.entries = context, {}
+        self.context, self.entries, self.placed = context, {}, {}
         for (line, item), record in zip(found, records):
             shift = line - 2
             record["_key"] = record_key(record)
@@ -272,12 +275,24 @@ def _load_items(text: str, cache: ItemCache, context: tuple, check: Check) -> tu
     if found is None:
         return None
     if cache.context != context:
-        cache.entries, cache.context = {}, context
+        cache.entries, cache.context, cache.placed = {}, context, {}
     entries: dict[bytes, tuple[dict | None, list[Problem]]] = {}
     records: list[dict] = []
     problems: list[Problem] = []
     misses = 0
+    last, placed = cache.placed, {}
     for index, (line, item) in enumerate(found):
+        same = last.get(index)
+        if same is not None and same[0] == line and same[1] == item:
+            # The same text at the same place as in the last load: its record and problems as placed then.
+            # (Comparing the text costs less than its digest, and nothing is copied.)
+            placed[index] = same
+            _, _, key, entry, record, its_problems = same
+            entries[key] = entry
+            if record is not None:
+                records.append(record)
+            problems += its_problems
+            continue
         key = item_key(item)
         entry = entries.get(key) or cache.entries.get(key)
         if entry is None:
@@ -297,12 +312,16 @@ def _load_items(text: str, cache: ItemCache, context: tuple, check: Check) -> tu
             record["_index"] = index
             record["_positions"] = {k: (ln + shift, col) for k, (ln, col) in record["_positions"].items()}
             records.append(record)
+        its_problems = []
         for p in found_problems:
             path_text = (
                 f"programs[{index}]" + p.path[len("programs[0]") :] if p.path.startswith("programs[0]") else p.path
             )
-            problems.append(Problem(p.file, p.line + shift, p.column, path_text, p.message, p.severity))
+            its_problems.append(Problem(p.file, p.line + shift, p.column, path_text, p.message, p.severity))
+        problems += its_problems
+        placed[index] = (line, item, key, entry, record, its_problems)
     cache.entries = entries  # items no longer in the file are forgotten
+    cache.placed = placed
     cache.misses = misses
     return records, problems
 
@@ -363,6 +382,7 @@ def _load_programs_file(
                 item_cache.fill(context, found, records)
             else:
                 item_cache.context, item_cache.entries, item_cache.misses = None, {}, len(records)
+                item_cache.placed = {}
             return records, problems
         return _read_whole(text, data, check)
     records, problems, _ = check(data)
