@@ -164,6 +164,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         self.finished = Kept()  # under `serve`: each page as on_post_page finished it, by everything it is made of
         self.search_entries = SearchEntries()  # each page's entries in Material's search index, kept likewise
         self.whole = WholePages()  # each page as it was written, kept by everything it is made of
+        self.shells_made = [0, 0]
 
     # --- The pipeline -------------------------------------------------------------------------------------------
 
@@ -310,10 +311,12 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
         shared = {"sources": self.cat.ds.sources, "program_count": len(self.cat.ds.programs)}
         env.globals["iop"] = self.languages.start(shared)
         self.theme = Theme(env, self.nav, files, config, self.languages)
+        site = self._site_key(config)  # before the shells join the plan's shared inputs: they are made of it
+        self.shells_made = [0, 0]  # shells this build made, of its shells (for tests and timings)
         with timing.stage("pages, search files and exports"):
             self.plan.set_shells(
                 {
-                    shells.name(kind, lang): self.theme.shell(kind, lang)
+                    shells.name(kind, lang): self._shell(kind, lang, site)
                     for lang in self.languages.langs.all
                     for kind in shells.KINDS
                 }
@@ -321,7 +324,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             carry = not isinstance(self.scratch, Changes)
             intact = isinstance(self.scratch, InPlace) and self.scratch.intact
             self.result = executor.execute(self.plan, self.store, self.scratch.path, self.site_dir, carry, intact)
-        self.whole.start(env, self.store, self._site_key(config))
+        self.whole.start(env, self.store, site)
         timing.mark("theme files and Markdown pages")
         return env
 
@@ -380,6 +383,7 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             rendered += f", search entries made for {searched.made} of {searched.pages}"
         if self.whole.pages:
             rendered += f", pages made by the theme {self.whole.pages - self.whole.hits} of {self.whole.pages}"
+        rendered += ", shells made {} of {}".format(*self.shells_made)
         timing.report(f"files made {self.result.written:,}, kept {self.result.kept:,}{rendered}")
         self._collect()
 
@@ -514,6 +518,17 @@ class IOPFinderPlugin(BasePlugin[IOPFinderConfig]):
             sys.version,
             versions,
         )
+
+    def _shell(self, kind: str, lang: languages.Language, site: bytes) -> str:
+        """A theme shell, kept in the build's store while the site around it is unchanged (like a whole page)."""
+        name, key = SHELL_VALUE + shells.name(kind, lang), keystore.fingerprint(site, kind, lang.code)
+        shell = self.store.peek(name, key)
+        self.shells_made[1] += 1
+        if not isinstance(shell, str):
+            shell = self.theme.shell(kind, lang)
+            self.store.keep(name, key, shell)
+            self.shells_made[0] += 1
+        return shell
 
     def _site_key(self, config) -> bytes:
         """What every page of this build is made of besides itself: the theme, configuration and code (as a
@@ -844,6 +859,7 @@ def _nav_data(items) -> list:
 
 KEPT_PAGE = "iop_kept_page"  # in a page's context: the page kept for it
 WHOLE_VALUE = "page:"  # a whole page's name in the build cache: this, then the page's address
+SHELL_VALUE = "shell:"  # a theme shell's name in the build cache: this, then the shell's name
 RENDER_VALUE = "render:"  # a render's name in the build cache: this, then the page's source path
 SEARCH_VALUE = "search:"  # a page's search entries in the build cache: this, then the page's address
 FINISHED_VALUE = "finished:"  # a finished page's name in the build cache: this, then the page's address

@@ -63,6 +63,12 @@ def themed(done: subprocess.CompletedProcess) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def shells_made(done: subprocess.CompletedProcess) -> tuple[int, int]:
+    m = re.search(r"shells made (\d+) of (\d+)", done.stderr)
+    assert m, done.stderr
+    return int(m.group(1)), int(m.group(2))
+
+
 def cache_lines(done: subprocess.CompletedProcess) -> list[str]:
     return [line for line in done.stderr.splitlines() if "build cache" in line]
 
@@ -121,6 +127,8 @@ def test_a_build_after_an_edit_makes_only_what_changed_and_equals_a_cold_build(c
     listing = [p for p in listing if "/conditions/" in f"/{p}" or "/therapies/" in f"/{p}"]
     assert len(listing) >= 4 and searched(warm) == (len(listing), indexed), (listing, warm.stderr)
     assert themed(first) == (indexed, indexed) and themed(warm) == (len(listing), indexed)  # and so are they alone
+    shells = shells_made(first)[1]
+    assert shells_made(first) == (shells, shells) and shells_made(warm) == (0, shells) and shells >= 4
     assert cache_lines(warm) == []
     assert "804-555-0177" in (site / "programs" / EDITED / "index.html").read_text(encoding="utf-8")
     assert (site / UNCHANGED).stat().st_ino == unchanged_inode  # left where it is, not rewritten
@@ -418,6 +426,8 @@ def test_a_title_in_a_navigation_makes_every_page_again_and_the_site_equals_a_co
     page.write_text(text.replace(f"title: {title}", "title: Zyzzyva IOP", 1), encoding="utf-8")
     retitled = build(project, site)
     assert themed(retitled) == (pages, pages), retitled.stderr
+    shells = shells_made(retitled)[1]
+    assert shells_made(retitled) == (shells, shells)  # the shells show the menus too
     menu = (site / "es" / "learn" / "levels-of-care" / "index.html").read_text(encoding="utf-8")
     assert "Zyzzyva IOP" in menu  # another Spanish page's menu shows the new title
     assert themed(build(project, site)) == (0, pages)
