@@ -5,7 +5,7 @@ The README promises that its one test command runs every gate on a fresh machine
 
 - axe-core and the Nu HTML Checker: `npm ci` from package-lock.json, with install scripts off (vnu-jar's would try
   to download a Java runtime; Debian's Java is used instead).
-- Chromium and Java: Debian's packages through apt-get, only when running as root on a machine that has apt-get
+- Chromium, Java and pdftoppm: Debian's packages through apt-get, only when running as root on a machine that has apt-get
   (CI and throwaway machines). On a workstation where they are missing the gates skip with a hint, and under
   CI=true they fail.
 
@@ -64,12 +64,14 @@ def ensure_debian_packages() -> None:
         wanted.append("chromium")
     if shutil.which("java") is None:
         wanted.append("default-jre-headless")
+    if shutil.which("pdftoppm") is None:
+        wanted.append("poppler-utils")  # print views turned into PNG pages
     if not wanted:
         return
     apt = shutil.which("apt-get")
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if apt is None or not is_root:
-        _say(f"missing {', '.join(wanted)}: install them with apt-get (browser and HTML gates need them)")
+        _say(f"missing {', '.join(wanted)}: install them with apt-get (browser, print and HTML gates need them)")
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     if _run([apt, "update", "-qq"], env=env):
