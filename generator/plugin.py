@@ -749,25 +749,20 @@ class SearchEntries:
         settings = repr(sorted((str(k), repr(v)) for k, v in dict(index.config).items()))
 
         def kept_add(page) -> None:
-            made = []
-
-            def make() -> list[dict]:
-                made.append(True)
-                start = len(index.entries)
-                add(page)
-                return index.entries[start:]
-
             meta = page.meta or {}
-            inputs = keystore.fingerprint(
+            name, inputs = SEARCH_VALUE + page.url, keystore.fingerprint(
                 page.url, page.title, meta.get("title"), meta.get("search"), meta.get("tags"),
                 _toc_data(page.toc or []), page.content, settings,
             )  # fmt: skip
-            entries = store.reuse(SEARCH_VALUE + page.url, inputs, make)
             self.pages += 1
-            if made:
-                self.made += 1
-            else:
+            entries = store.peek(name, inputs)
+            if isinstance(entries, list):
                 index.entries.extend(dict(entry) for entry in entries)
+                return
+            start = len(index.entries)
+            add(page)
+            store.keep(name, inputs, index.entries[start:])
+            self.made += 1
 
         kept_add.kept = True
         return kept_add
